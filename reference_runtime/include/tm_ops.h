@@ -1,0 +1,45 @@
+/* Builtin operator codes (tflite BuiltinOperator) and the kernels this runtime ships.
+ * An application registers only what its model uses:
+ *   tm_resolver_add(&r, TM_OP_SOFTMAX, &tm_kernel_softmax);
+ * and the linker drops every other kernel. */
+#ifndef TM_OPS_H
+#define TM_OPS_H
+
+#include "tm_interp.h"
+
+enum {
+  TM_OP_ADD = 0,
+  TM_OP_AVERAGE_POOL_2D = 1,
+  TM_OP_CONCATENATION = 2,
+  TM_OP_CONV_2D = 3,
+  TM_OP_DEPTHWISE_CONV_2D = 4,
+  TM_OP_DEQUANTIZE = 6,
+  TM_OP_FULLY_CONNECTED = 9,
+  TM_OP_LOGISTIC = 14,
+  TM_OP_MAX_POOL_2D = 17,
+  TM_OP_MUL = 18,
+  TM_OP_RELU = 19,
+  TM_OP_RELU6 = 21,
+  TM_OP_RESHAPE = 22,
+  TM_OP_SOFTMAX = 25,
+  TM_OP_TANH = 28,
+  TM_OP_QUANTIZE = 114
+};
+
+extern const tm_kernel tm_kernel_add;
+extern const tm_kernel tm_kernel_average_pool_2d;
+extern const tm_kernel tm_kernel_conv_2d;
+extern const tm_kernel tm_kernel_depthwise_conv_2d;
+extern const tm_kernel tm_kernel_dequantize;
+extern const tm_kernel tm_kernel_fully_connected;
+extern const tm_kernel tm_kernel_logistic;
+extern const tm_kernel tm_kernel_max_pool_2d;
+extern const tm_kernel tm_kernel_mul;
+extern const tm_kernel tm_kernel_relu;
+extern const tm_kernel tm_kernel_relu6;
+extern const tm_kernel tm_kernel_reshape;
+extern const tm_kernel tm_kernel_softmax;
+extern const tm_kernel tm_kernel_tanh;
+extern const tm_kernel tm_kernel_quantize;
+
+#endif

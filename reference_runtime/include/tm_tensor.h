@@ -1,0 +1,43 @@
+/* Tensors as kernels and applications see them. */
+#ifndef TM_TENSOR_H
+#define TM_TENSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Values are tflite's TensorType, so model enums map without a table. */
+typedef enum {
+  TM_TYPE_FLOAT32 = 0,
+  TM_TYPE_FLOAT16 = 1,
+  TM_TYPE_INT32 = 2,
+  TM_TYPE_UINT8 = 3,
+  TM_TYPE_INT64 = 4,
+  TM_TYPE_STRING = 5,
+  TM_TYPE_BOOL = 6,
+  TM_TYPE_INT16 = 7,
+  TM_TYPE_INT8 = 9
+} tm_type;
+
+#define TM_MAX_DIMS 6
+
+typedef struct {
+  void *data;           /* arena (activations) or model bytes (constants: never written) */
+  size_t bytes;         /* element count * element size */
+  tm_type type;
+  int32_t ndims;
+  int32_t dims[TM_MAX_DIMS];
+  uint8_t is_const;     /* data lives in the model buffer */
+  /* Quantisation; scale 0 means "not quantised". */
+  float scale;          /* per-tensor scale, or the first channel's */
+  int32_t zero_point;
+  const float *channel_scales; /* borrowed from the model; NULL unless per-channel */
+  int32_t num_channels;        /* entries in channel_scales (1 when per-tensor) */
+  int32_t quantized_dim;       /* axis the channel scales run along */
+} tm_tensor;
+
+/* Bytes of one element, 0 for types we do not store (string). */
+size_t tm_type_size(tm_type type);
+/* Product of dims (1 for a scalar). */
+int32_t tm_tensor_elements(const tm_tensor *tensor);
+
+#endif

@@ -1,0 +1,2 @@
+TM_EXIT := semihosting
+include targets/cortexm/cortexm.mk
