@@ -60,6 +60,26 @@ uint8_t tm_node_opt_u8(const tm_node *node, unsigned field, uint8_t dflt);
 int32_t tm_node_opt_i32(const tm_node *node, unsigned field, int32_t dflt);
 float tm_node_opt_f32(const tm_node *node, unsigned field, float dflt);
 
+/* Runs one kernel outside a model (kernel unit tests, benchmarks): prepare, then invoke.
+ * tensors[] carry shapes, types, quantisation and data (inputs filled, outputs pointing at
+ * caller buffers); op_data and scratch are taken from `arena`. `options` is a flatbuffer
+ * table laid out as in a model (tests/support builds one), or NULL. */
+typedef struct {
+  const tm_kernel *kernel;
+  int32_t builtin_code;
+  tm_tensor *tensors;
+  size_t num_tensors;
+  const int32_t *inputs;
+  int32_t num_inputs;
+  const int32_t *outputs;
+  int32_t num_outputs;
+  const uint8_t *options;
+  uint8_t options_type;
+  uint8_t *arena;
+  size_t arena_len;
+} tm_kernel_run_spec;
+tm_status tm_kernel_run(const tm_kernel_run_spec *spec);
+
 /* Name of a builtin operator ("CONV_2D"), or "UNKNOWN". */
 const char *tm_op_name(int32_t builtin_code);
 

@@ -34,7 +34,9 @@ void tm_fault_report(const uint32_t *frame, uint32_t exception) {
   tm_port_exit(3);
 }
 
-__attribute__((naked)) void Fault_Handler(void) {
+/* weak: a program may install its own handler (the harness tests use one that spins, as
+ * vendor start-up files do) */
+__attribute__((naked, weak)) void Fault_Handler(void) {
   __asm__ volatile(
       "tst lr, #4\n"
       "ite eq\n"
