@@ -1,4 +1,5 @@
 # Shared by the Cortex-M3 targets; each target.mk sets TM_EXIT (semihosting|halt) and includes this.
+FAMILY := cortexm
 CC := arm-none-eabi-gcc
 AR := arm-none-eabi-ar
 SIZE := arm-none-eabi-size

@@ -1,4 +1,5 @@
 # The build machine itself: quick runs and sanitizers (make TARGET=host SANITIZE=1).
+FAMILY := host
 CC ?= cc
 AR ?= ar
 SIZE := size

@@ -1,0 +1,149 @@
+"""The `tflm-test` command line: options in, one library call, an exit code out.
+
+Library code never prints or exits; this module turns results into terminal lines and
+TflmTestError into one `tflm-test: error: ...` line with its exit code (see errors.ExitCode).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, pipeline
+from .errors import ExitCode, TflmTestError
+from .reports import terminal
+from .results import BinaryResult, exit_code_for
+from .runners.base import RunnerConfig
+
+DEFAULTS = pipeline.RunConfig(root=Path("."))
+DEFAULT_IMAGE = f"tflm-test/emulators:{__version__}"
+
+
+def guarded(call: Callable[[], int]) -> int:
+    """Run a command body; map user errors and Ctrl-C to one line and an exit code."""
+    try:
+        return call()
+    except TflmTestError as exc:
+        click.echo(f"tflm-test: error: {exc}", err=True)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("tflm-test: interrupted", err=True)
+        return int(ExitCode.INTERRUPTED)
+
+
+def _print_result(result: BinaryResult) -> None:
+    click.echo(terminal.result_line(result))
+    for line in terminal.failure_details(result):
+        click.echo(line)
+
+
+EVENTS = pipeline.Events(notice=lambda line: click.echo(f"note: {line}", err=True),
+                         result=_print_result)
+
+
+def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by the default job and `run`, each defined once."""
+    options = [
+        click.option("--target", "-t", "targets", multiple=True, metavar="NAME",
+                     help="Target to build and run for (repeatable); see `tflm-test targets`. "
+                          f"Default: {DEFAULTS.targets[0]}."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=DEFAULTS.jobs,
+                     show_default=True, help="Binaries run in parallel (one emulator each)."),
+        click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1),
+                     default=DEFAULTS.timeout_s, show_default=True, envvar="TFLM_TEST_TIMEOUT",
+                     help="Seconds one binary may run [env TFLM_TEST_TIMEOUT]."),
+        click.option("--emulator", type=click.Choice(["host", "qemu", "renode"]),
+                     help="Force an emulator instead of the target's preferred available one; "
+                          "a forced emulator that is missing is an error."),
+        click.option("--docker", "docker_image", is_flag=False, flag_value=DEFAULT_IMAGE,
+                     metavar="[IMAGE]", help="Run the emulator inside a Docker container "
+                     f"(default image {DEFAULT_IMAGE}; build it with `tflm-test image build`)."),
+        click.option("--renode", type=click.Path(path_type=Path), envvar="TFLM_TEST_RENODE",
+                     help="The renode executable [env TFLM_TEST_RENODE; else renode on PATH]."),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=DEFAULTS.out_dir, show_default=True,
+                     help="Folder for per-binary logs and emulator logs."),
+        click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write a JUnit XML report here."),
+        click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the JSON report (schema in docs/json-report.md) here."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _config(targets: tuple[str, ...], json_path: Path | None, **options: Any) -> pipeline.RunConfig:
+    return pipeline.RunConfig(targets=targets or DEFAULTS.targets, json=json_path,
+                              root=pipeline.find_root(), **options)
+
+
+def _finish(results: list[BinaryResult]) -> int:
+    for line in terminal.summary_lines(results):
+        click.echo(line)
+    return exit_code_for(results)
+
+
+@click.group(invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tflm-test")
+@click.option("-v", "--verbose", is_flag=True, help="Log every command we run (to stderr).")
+@run_options
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool, **options: Any) -> None:
+    """Build the reference runtime's test binaries for each target, run them on the
+    target's emulator, and judge each binary and each test case.
+
+    With no command: build and run every test for each --target (the CI job), e.g.
+
+        tflm-test --target bluepill
+
+    Exit codes: 0 all passed, 1 some binary did not pass, 2 usage or environment error,
+    130 interrupted.
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if ctx.invoked_subcommand is None:
+        sys.exit(guarded(lambda: _finish(pipeline.test(_config(**options), EVENTS))))
+
+
+@cli.command()
+@click.argument("binaries", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@run_options
+def run(binaries: tuple[Path, ...], **options: Any) -> None:
+    """Run prebuilt test binaries (no build) on each --target and judge them.
+
+        tflm-test run build/foo_test.elf --target qemu_cortexm3
+    """
+    sys.exit(guarded(lambda: _finish(pipeline.run(_config(**options), binaries, EVENTS))))
+
+
+@cli.command()
+@click.option("--renode", type=click.Path(path_type=Path), envvar="TFLM_TEST_RENODE",
+              help="The renode executable to check [env TFLM_TEST_RENODE].")
+def targets(renode: Path | None) -> None:
+    """List every target, its emulators, and whether each is available here."""
+
+    def body() -> int:
+        root = pipeline.find_root()
+        for status in pipeline.target_statuses(root, RunnerConfig(renode=renode, root=root)):
+            t = status.target
+            tool = "missing" if status.toolchain_missing else "ok"
+            click.echo(f"{t.name:<14} {t.description}  [toolchain {t.toolchain.program}: {tool}]")
+            for i, (name, problem) in enumerate(status.emulators):
+                rank = "preferred" if i == 0 else "fallback"
+                state = "available" if problem is None else f"unavailable: {problem}"
+                click.echo(f"  {rank:<9} {name:<22} {state}")
+        return 0
+
+    sys.exit(guarded(body))
+
+
+def main() -> None:
+    cli(prog_name="tflm-test")

@@ -1,0 +1,143 @@
+"""The library API behind the CLI, one function per command, each a plain chain:
+targets -> plan runners -> build -> run -> judge -> report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import build
+from .elf import check_elf
+from .errors import TflmTestError
+from .reports.json_report import write_json
+from .reports.junit import write_junit
+from .results import BinaryResult
+from .runners.base import RunnerConfig
+from .session import Interrupted, Job, RunSettings, TargetPlan, plan_target, run_jobs
+from .targets import Target, get_target, load_targets
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: $TFLM_TEST_ROOT, else the nearest folder up from `start` (cwd) with
+    platforms/ and reference_runtime/, else the source tree this package was installed from.
+
+    Raises:
+        TflmTestError: none of these is a project root.
+    """
+    def is_root(p: Path) -> bool:
+        return (p / "platforms").is_dir() and (p / "reference_runtime" / "Makefile").is_file()
+
+    if env := os.environ.get("TFLM_TEST_ROOT"):
+        candidates = [Path(env)]
+    else:
+        here = (start or Path.cwd()).resolve()
+        candidates = [here, *here.parents, Path(__file__).resolve().parent.parent]
+    for candidate in candidates:
+        if is_root(candidate):
+            return candidate
+    raise TflmTestError("cannot find the tflm-test project (platforms/ and reference_runtime/); "
+                        "run inside a checkout or set TFLM_TEST_ROOT")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every option of a test run, defined once; cli.py reads its defaults from here."""
+
+    targets: tuple[str, ...] = ("host",)
+    jobs: int = max(1, os.cpu_count() or 1)
+    timeout_s: float = 60.0
+    emulator: str | None = None
+    docker_image: str | None = None
+    renode: Path | None = None
+    out_dir: Path = Path("tflm-test-out")
+    junit: Path | None = None
+    json: Path | None = None
+    root: Path = field(default_factory=find_root)
+
+    def runner_config(self) -> RunnerConfig:
+        return RunnerConfig(renode=self.renode, docker_image=self.docker_image, root=self.root)
+
+
+@dataclass
+class Events:
+    """What the library tells its caller while it works (the CLI prints these)."""
+
+    notice: Callable[[str], None] = lambda line: None
+    result: Callable[[BinaryResult], None] = lambda result: None
+
+
+def _plans(config: RunConfig, events: Events) -> list[TargetPlan]:
+    targets = [get_target(name, config.root / "platforms") for name in config.targets]
+    plans = [plan_target(t, config.runner_config(), config.emulator) for t in targets]
+    for plan in plans:
+        if plan.notice:
+            events.notice(plan.notice)
+    return plans
+
+
+def _run_and_report(jobs: list[Job], config: RunConfig, events: Events) -> list[BinaryResult]:
+    settings = RunSettings(config.out_dir.resolve(), config.timeout_s, config.runner_config())
+    try:
+        results = run_jobs(jobs, settings, config.jobs, events.result)
+    except Interrupted as exc:
+        _write_reports(exc.results, config)  # no lost result: what finished is reported
+        raise
+    _write_reports(results, config)
+    return results
+
+
+def _write_reports(results: list[BinaryResult], config: RunConfig) -> None:
+    if config.junit:
+        write_junit(results, config.junit)
+    if config.json:
+        write_json(results, config.json)
+
+
+def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
+    """Build every test binary for each target, run them all, write the reports."""
+    plans = _plans(config, events)
+    jobs = [Job(plan, binary) for plan in plans
+            for binary in build.build_tests(config.root, plan.target, config.jobs)]
+    return _run_and_report(jobs, config, events)
+
+
+def run(config: RunConfig, binaries: tuple[Path, ...],
+        events: Events = Events()) -> list[BinaryResult]:
+    """Run prebuilt binaries (no build) on each target; each is checked to be an ELF the
+    target runs before anything starts."""
+    plans = _plans(config, events)
+    for plan in plans:
+        for binary in binaries:
+            check_elf(binary, plan.target.elf_machine, plan.target.name)
+    jobs = [Job(plan, binary.resolve()) for plan in plans for binary in binaries]
+    return _run_and_report(jobs, config, events)
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    target: Target
+    emulators: tuple[tuple[str, str | None], ...]  # (description, None or why unavailable)
+    toolchain_missing: bool
+
+
+def target_statuses(root: Path, runner_config: RunnerConfig) -> list[TargetStatus]:
+    """Every target with each of its emulators and whether it can be used here."""
+    from .runners import load_runner
+
+    statuses = []
+    for target in load_targets(root / "platforms").values():
+        emulators = []
+        for spec in target.emulators:
+            runner = load_runner(spec.runner)(target, spec, runner_config)
+            try:
+                runner.check_available()
+                problem = None
+            except TflmTestError as exc:
+                problem = str(exc)
+            emulators.append((runner.describe(), problem))
+        statuses.append(TargetStatus(target, tuple(emulators),
+                                     shutil.which(target.toolchain.program) is None))
+    return statuses

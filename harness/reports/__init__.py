@@ -1,0 +1,1 @@
+"""Reporters: pure functions from results to a file or text."""

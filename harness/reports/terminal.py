@@ -1,0 +1,40 @@
+"""Terminal lines: one per binary as it finishes, a failure's log tail, a summary."""
+
+from __future__ import annotations
+
+from ..results import BinaryResult, Verdict
+
+TAIL_LINES = 12
+
+
+def result_line(result: BinaryResult) -> str:
+    """E.g. 'PASS     bluepill       log_test   6 cases  0.41s  qemu netduino2'."""
+    cases = f"{len(result.cases)} case{'s' if len(result.cases) != 1 else ''}"
+    line = (f"{result.verdict:<8} {result.target:<14} {result.name:<28} {cases:>9} "
+            f"{result.duration_s:6.2f}s  {result.runner}")
+    if "executed_instructions" in result.extras:
+        line += f"  {result.extras['executed_instructions']} instr"
+    return line + (f"\n         {result.reason}" if result.reason else "")
+
+
+def failure_details(result: BinaryResult) -> list[str]:
+    """The log tail and where the full log is, for a non-pass."""
+    if result.verdict is Verdict.PASS:
+        return []
+    lines = [f"         | {line}" for line in result.tail[-TAIL_LINES:]]
+    if result.log:
+        lines.append(f"         full log: {result.log}")
+    return lines
+
+
+def summary_lines(results: list[BinaryResult]) -> list[str]:
+    """Per-target counts, then one closing line in the 'N passed, N failed' form CI reads."""
+    lines = []
+    for target in dict.fromkeys(r.target for r in results):
+        mine = [r for r in results if r.target == target]
+        counts = ", ".join(f"{sum(1 for r in mine if r.verdict is v)} {v.lower()}"
+                           for v in Verdict if any(r.verdict is v for r in mine))
+        lines.append(f"{target}: {len(mine)} binaries: {counts}")
+    passed = sum(1 for r in results if r.verdict is Verdict.PASS)
+    lines.append(f"{passed} passed, {len(results) - passed} failed")
+    return lines

@@ -1,0 +1,50 @@
+"""Result records: what verdict.py produces and the reporters consume. Frozen, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from .testlog import Failure
+
+
+class Verdict(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    CRASH = "CRASH"
+    TIMEOUT = "TIMEOUT"
+    ERROR = "ERROR"  # no verdict on the program: could not launch, emulator died, bad input
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    name: str
+    status: Verdict
+    failures: tuple[Failure, ...] = ()
+
+
+@dataclass(frozen=True)
+class BinaryResult:
+    binary: Path
+    target: str
+    runner: str  # e.g. "qemu netduino2", "renode", "docker:qemu mps2-an385"
+    verdict: Verdict
+    reason: str  # one line; empty for a pass
+    duration_s: float
+    exit_code: int | None
+    log: Path | None
+    cases: tuple[CaseResult, ...] = ()
+    extras: Mapping[str, Any] = field(default_factory=dict)  # instructions, versions, sizes
+    tail: tuple[str, ...] = ()  # last lines of the log, shown for a failure
+
+    @property
+    def name(self) -> str:
+        return self.binary.stem
+
+
+def exit_code_for(results: list[BinaryResult]) -> int:
+    """0 when every binary passed (and there was at least one), else 1."""
+    return 0 if results and all(r.verdict is Verdict.PASS for r in results) else 1

@@ -1,0 +1,195 @@
+"""Schedule (target, binary) jobs over N workers and turn each run into a BinaryResult.
+
+Each worker owns its runners (one per target), so a runner with a long-lived emulator (a
+Renode process) serves many binaries. Ctrl-C sets a shared cancel event: every running
+program is stopped, finished results are kept, and Interrupted carries them out.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
+from .results import BinaryResult, Verdict
+from .runners import load_runner
+from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
+from .targets import EmulatorSpec, Target
+from .testlog import is_final_line, parse_log
+from .verdict import case_results, judge
+
+log = logging.getLogger(__name__)
+
+EXIT_GRACE_S = 2.0  # how long a target that can exit gets to do so after its final line
+
+
+class Interrupted(TflmTestError):
+    """Ctrl-C: carries every result finished before it."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, results: list[BinaryResult]) -> None:
+        super().__init__(f"interrupted; {len(results)} finished result(s) kept")
+        self.results = results
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    """How one target's binaries will run."""
+
+    target: Target
+    runner_cls: type[Runner]
+    emulator: EmulatorSpec
+    notice: str | None = None  # one line, e.g. the fallback from Renode to QEMU
+
+    def make_runner(self, config: RunnerConfig) -> Runner:
+        return self.runner_cls(self.target, self.emulator, config)
+
+
+@dataclass(frozen=True)
+class Job:
+    plan: TargetPlan
+    binary: Path
+
+
+def plan_target(target: Target, config: RunnerConfig, emulator: str | None = None) -> TargetPlan:
+    """Pick the first usable emulator of the target (or the forced one), checking it now,
+    before anything is built.
+
+    Raises:
+        UnknownName: the forced emulator is not one the target runs on.
+        RunnerUnavailable, ToolMissing: the forced (or every) emulator is unusable.
+    """
+    candidates = [e for e in target.emulators if emulator in (None, e.runner)]
+    if not candidates:
+        known = ", ".join(e.runner for e in target.emulators)
+        raise UnknownName(f"target {target.name} cannot run on {emulator!r}; it runs on: {known}")
+    reasons: list[str] = []
+    for spec in candidates:
+        cls = load_runner("docker" if config.docker_image else spec.runner)
+        try:
+            cls(target, spec, config).check_available()
+        except (RunnerUnavailable, ToolMissing) as exc:
+            if emulator is not None or spec is candidates[-1]:
+                raise
+            reasons.append(f"{spec.runner} not available ({exc})")
+            continue
+        notice = None
+        if reasons:
+            where = " ".join(p for p in (spec.runner, spec.machine) if p)
+            notice = f"{target.name}: {'; '.join(reasons)}; running on {where} instead"
+        return TargetPlan(target, cls, spec, notice)
+    raise AssertionError("unreachable: the last candidate either returns or raises")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    out_dir: Path
+    timeout_s: float
+    runner_config: RunnerConfig
+
+
+def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path,
+            settings: RunSettings) -> BinaryResult:
+    text = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    parsed = parse_log(text.splitlines())
+    target = job.plan.target
+    grace = EXIT_GRACE_S if target.can_exit else 0.0
+    judgement = judge(parsed, outcome, target.can_exit, settings.timeout_s, grace)
+    if outcome.interrupted:
+        judgement = replace(judgement, verdict=Verdict.ERROR, reason="interrupted (Ctrl-C)")
+    extras = dict(outcome.extras)
+    if (version := runner.version()) is not None:
+        extras.setdefault("emulator_version", version)
+    return BinaryResult(
+        binary=job.binary, target=target.name, runner=runner.describe(),
+        verdict=judgement.verdict, reason=judgement.reason, duration_s=outcome.duration_s,
+        exit_code=outcome.exit_code, log=log_path, cases=case_results(parsed, judgement),
+        extras=extras, tail=parsed.last_lines)
+
+
+def run_job(job: Job, runner: Runner, settings: RunSettings,
+            cancel: threading.Event) -> BinaryResult:
+    """Run one binary and judge it; an environment error becomes an ERROR result."""
+    work_dir = settings.out_dir / job.plan.target.name
+    work_dir.mkdir(parents=True, exist_ok=True)
+    log_path = work_dir / f"{job.binary.stem}.log"
+    request = RunRequest(
+        binary=job.binary, log_path=log_path, work_dir=work_dir, timeout_s=settings.timeout_s,
+        stop_on=is_final_line, exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
+        cancel=cancel)
+    try:
+        outcome = runner.run(request)
+    except TflmTestError as exc:
+        return BinaryResult(job.binary, job.plan.target.name, runner.describe(), Verdict.ERROR,
+                            str(exc), 0.0, None, log_path if log_path.exists() else None)
+    return _result(job, runner, outcome, log_path, settings)
+
+
+class _Worker:
+    """Takes jobs from a shared queue; owns one runner per target plan."""
+
+    def __init__(self, settings: RunSettings, cancel: threading.Event,
+                 on_result: Callable[[BinaryResult], None]) -> None:
+        self.settings = settings
+        self.cancel = cancel
+        self.on_result = on_result
+        self.runners: dict[int, Runner] = {}
+
+    def __call__(self, jobs: queue.Queue[Job]) -> None:
+        try:
+            while not self.cancel.is_set():
+                try:
+                    job = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                key = id(job.plan)
+                if key not in self.runners:
+                    self.runners[key] = job.plan.make_runner(self.settings.runner_config)
+                self.on_result(run_job(job, self.runners[key], self.settings, self.cancel))
+        finally:
+            for runner in self.runners.values():
+                runner.close()
+
+
+def run_jobs(jobs: Sequence[Job], settings: RunSettings, workers: int,
+             on_result: Callable[[BinaryResult], None] = lambda r: None) -> list[BinaryResult]:
+    """Run every job on `workers` threads; results in job order.
+
+    Raises:
+        Interrupted: on Ctrl-C, after every program was stopped; holds the finished results.
+    """
+    pending: queue.Queue[Job] = queue.Queue()
+    for job in jobs:
+        pending.put(job)
+    results: list[BinaryResult] = []
+    lock = threading.Lock()
+
+    def collect(result: BinaryResult) -> None:
+        with lock:
+            results.append(result)
+        on_result(result)
+
+    cancel = threading.Event()
+    count = max(1, min(workers, len(jobs) or 1))
+    pool = ThreadPoolExecutor(max_workers=count)
+    futures = [pool.submit(_Worker(settings, cancel, collect), pending) for _ in range(count)]
+    try:
+        for future in futures:
+            future.result()
+    except KeyboardInterrupt:
+        cancel.set()
+        pool.shutdown(wait=True)
+        raise Interrupted(_in_job_order(results, jobs)) from None
+    pool.shutdown(wait=True)
+    return _in_job_order(results, jobs)
+
+
+def _in_job_order(results: list[BinaryResult], jobs: Sequence[Job]) -> list[BinaryResult]:
+    order = {(j.plan.target.name, j.binary): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order.get((r.target, r.binary), len(order)))

@@ -1,0 +1,102 @@
+"""The runner interface: start a binary, move its output to a log file line by line, report
+process and emulator events. A runner never decides pass/fail (harness/verdict.py does).
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar
+
+from ..targets import EmulatorSpec, Target
+
+# Called on every complete output line; True means "this was the final line": a target that
+# cannot exit is stopped, one that can is given RunRequest.exit_grace_s to exit on its own.
+StopRule = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class RunnerEvent:
+    """Something the emulator or process reported beside the program's own output.
+
+    kind: "fault" (CPU exception taken: the message names kind and address), "lockup",
+    "emulator-error" (the emulator itself failed), "emulator-died".
+    """
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    binary: Path
+    log_path: Path  # the program's output, written as it arrives
+    work_dir: Path  # per-run folder for emulator logs and scratch files
+    timeout_s: float
+    stop_on: StopRule
+    exit_grace_s: float = 0.0  # after the final line: wait this long for a natural exit
+    fault_grace_s: float = 0.5  # after a fault event: wait this long for a crash line
+    cancel: threading.Event | None = None  # set on Ctrl-C: stop the program at once
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    exit_code: int | None  # None: did not exit by itself (stopped or timed out); <0: signal
+    timed_out: bool
+    stopped: bool  # we stopped it after the final line or a fault
+    duration_s: float
+    interrupted: bool = False  # stopped because RunRequest.cancel was set
+    events: tuple[RunnerEvent, ...] = ()
+    extras: Mapping[str, Any] = field(default_factory=dict)  # e.g. executed_instructions
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    """Options every runner may read; each is defined once here (see cli.py for the flags)."""
+
+    renode: Path | None = None  # --renode / TFLM_TEST_RENODE
+    docker_image: str | None = None  # --docker [IMAGE]: run the emulator in this image
+    root: Path = Path(".")  # project root (platforms/ lives there)
+
+
+class Runner(ABC):
+    """One way of running binaries for one target. Use as a context manager: close() frees
+    any long-lived emulator process (e.g. a Renode worker)."""
+
+    name: ClassVar[str]
+
+    def __init__(self, target: Target, emulator: EmulatorSpec, config: RunnerConfig) -> None:
+        self.target = target
+        self.emulator = emulator
+        self.config = config
+
+    @abstractmethod
+    def check_available(self) -> None:
+        """Raise RunnerUnavailable/ToolMissing (saying what installs it) when unusable."""
+
+    @abstractmethod
+    def run(self, request: RunRequest) -> RunOutcome:
+        """Run one binary to completion, stop rule, crash or timeout; never raises for a
+        misbehaving binary (that is an outcome), only for a broken environment."""
+
+    def version(self) -> str | None:
+        """The emulator's version string, for the results (None when not applicable)."""
+        return None
+
+    def describe(self) -> str:
+        """Short human name, e.g. 'qemu netduino2'."""
+        return " ".join(p for p in (self.name, self.emulator.machine) if p)
+
+    def close(self) -> None:
+        """Release long-lived resources; idempotent."""
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

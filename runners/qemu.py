@@ -1,0 +1,100 @@
+"""QEMU system-mode runner: qemu-system-arm with semihosting.
+
+The program's semihosting text arrives on QEMU's stderr (target=native). QEMU's own event
+log (-d int,guest_errors) goes to a separate file, followed while the program runs, so a
+fault is seen at once even when the firmware's fault handler just spins and prints nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+from ..errors import ToolMissing
+from .base import Runner, RunnerEvent, RunOutcome, RunRequest
+from .process import FileTail, run_process
+
+QEMU = "qemu-system-arm"
+
+# Taking exception 4 [Data Abort] on CPU 0
+_TAKING = re.compile(r"^Taking exception (?P<num>\d+) \[(?P<name>[^\]]+)\]")
+# ...with CFSR.PRECISERR and BFAR 0xe0100000
+_CFSR = re.compile(r"^\.\.\.with CFSR\.(?P<bit>\w+)(?: and (?P<reg>BFAR|MMFAR) (?P<addr>0x[0-9a-f]+))?")
+# ...at fault address 0xe0100000
+_ADDRESS = re.compile(r"^\.\.\.at fault address (?P<addr>0x[0-9a-f]+)")
+# ...taking pending nonsecure exception 3
+_PENDING = re.compile(r"^\.\.\.taking pending (?:non)?secure exception (?P<num>\d+)")
+# Lockup: can't escalate 3 to HardFault (current priority -1)   (v7m lockup, QEMU >= 7)
+_LOCKUP = re.compile(r"[Ll]ockup")
+
+_FAULT_EXCEPTIONS = {"Data Abort", "Prefetch Abort", "Undefined Instruction", "Lockup"}
+_M_EXCEPTIONS = {3: "HardFault", 4: "MemManage", 5: "BusFault", 6: "UsageFault"}
+
+
+class QemuEventParser:
+    """Turns QEMU's -d int,guest_errors lines into fault events.
+
+    A fault shows as "Taking exception N [kind]" then detail lines ("...with CFSR.X and BFAR
+    addr", "...taking pending ... exception 3"); the event is emitted on the line that names
+    the handler the core vectors to, carrying what the earlier lines said.
+    """
+
+    def __init__(self) -> None:
+        self._kind: str | None = None
+        self._detail = ""
+
+    def __call__(self, line: str) -> RunnerEvent | None:
+        if _LOCKUP.search(line):
+            return RunnerEvent("lockup", f"CPU lockup: {line.strip()}")
+        if m := _TAKING.match(line):
+            self._kind = m["name"] if m["name"] in _FAULT_EXCEPTIONS else None
+            self._detail = ""
+            return None
+        if self._kind is None:
+            return None
+        if m := _ADDRESS.match(line):
+            self._detail = f"fault address {m['addr']}"
+            return None
+        if m := _CFSR.match(line):
+            self._detail = f"CFSR.{m['bit']}" + (f", {m['reg']} {m['addr']}" if m["addr"] else "")
+            return None
+        if m := _PENDING.match(line):
+            handler = _M_EXCEPTIONS.get(int(m["num"]), f"exception {m['num']}")
+            event = RunnerEvent("fault", f"{handler} ({self._kind}" +
+                                (f": {self._detail})" if self._detail else ")"))
+            self._kind = None
+            return event
+        return None
+
+
+class QemuRunner(Runner):
+    name = "qemu"
+
+    def check_available(self) -> None:
+        if shutil.which(QEMU) is None:
+            raise ToolMissing(f"{QEMU} not found; install the Debian package qemu-system-arm "
+                              "(ci/setup does)")
+
+    def command(self, binary: str, event_log: str) -> list[str]:
+        """The full qemu command line (also used inside containers, with their paths)."""
+        argv = [QEMU, "-M", str(self.emulator.machine)]
+        if self.emulator.cpu:
+            argv += ["-cpu", self.emulator.cpu]
+        return argv + ["-nographic", "-monitor", "none", "-serial", "null",
+                       "-semihosting-config", "enable=on,target=native",
+                       "-d", "int,guest_errors", "-D", event_log,
+                       *self.emulator.args, "-kernel", binary]
+
+    def run(self, request: RunRequest) -> RunOutcome:
+        event_log = request.work_dir / f"{request.binary.stem}.qemu.log"
+        event_log.unlink(missing_ok=True)
+        argv = self.command(str(request.binary.resolve()), str(event_log))
+        return run_process(argv, request, tail=FileTail(event_log, QemuEventParser()))
+
+    def version(self) -> str | None:
+        try:
+            out = subprocess.run([QEMU, "--version"], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.splitlines()[0].strip() if out.stdout else None
