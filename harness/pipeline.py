@@ -69,8 +69,11 @@ class Events:
     result: Callable[[BinaryResult], None] = lambda result: None
 
 
-def _plans(config: RunConfig, events: Events) -> list[TargetPlan]:
-    targets = [get_target(name, config.root / "platforms") for name in config.targets]
+def _targets(config: RunConfig) -> list[Target]:
+    return [get_target(name, config.root / "platforms") for name in config.targets]
+
+
+def _plans(targets: list[Target], config: RunConfig, events: Events) -> list[TargetPlan]:
     plans = [plan_target(t, config.runner_config(), config.emulator) for t in targets]
     for plan in plans:
         if plan.notice:
@@ -98,7 +101,7 @@ def _write_reports(results: list[BinaryResult], config: RunConfig) -> None:
 
 def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
     """Build every test binary for each target, run them all, write the reports."""
-    plans = _plans(config, events)
+    plans = _plans(_targets(config), config, events)
     jobs = [Job(plan, binary) for plan in plans
             for binary in build.build_tests(config.root, plan.target, config.jobs)]
     return _run_and_report(jobs, config, events)
@@ -108,10 +111,11 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
         events: Events = Events()) -> list[BinaryResult]:
     """Run prebuilt binaries (no build) on each target; each is checked to be an ELF the
     target runs before anything starts."""
-    plans = _plans(config, events)
-    for plan in plans:
+    targets = _targets(config)
+    for target in targets:
         for binary in binaries:
-            check_elf(binary, plan.target.elf_machine, plan.target.name)
+            check_elf(binary, target.elf_machine, target.name)
+    plans = _plans(targets, config, events)
     jobs = [Job(plan, binary.resolve()) for plan in plans for binary in binaries]
     return _run_and_report(jobs, config, events)
 

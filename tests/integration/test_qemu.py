@@ -1,0 +1,143 @@
+"""Real firmware on real QEMU through the CLI: each kind of run gets its verdict."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import TFLM_TEST, FixtureBuilder, tflm_test
+
+# fixture -> (verdict, words the reason must contain), per target family.
+EXPECTED_CORTEX_M = {
+    "pass": ("PASS", ""),
+    "fail": ("FAIL", "42 == answer at ../tests/firmware/fail.c:10"),
+    "hardfault": ("CRASH", "UNDEFINSTR undefined instruction in case ExecutesUndefinedInstruction"),
+    "hardfault_spin": ("CRASH", "HardFault (Undefined Instruction) in case ExecutesUndefinedInstruction"),
+    "hang": ("TIMEOUT", "in case LoopsForever"),
+}
+EXITING = {
+    "sentinel_then_exit1": ("FAIL", "but exited with status 1"),
+    "never_exits": ("FAIL", "but did not exit within 2s"),
+}
+BOARD = {  # bluepill cannot exit: its programs are stopped at the final line
+    "sentinel_then_exit1": ("PASS", ""),
+    "never_exits": ("PASS", ""),
+}
+
+
+def run_fixtures(elfs: dict[str, Path], names: list[str], target: str, tmp_path: Path,
+                 *extra: str) -> tuple[subprocess.CompletedProcess[str], dict[str, dict]]:
+    report = tmp_path / "r.json"
+    proc = tflm_test("run", *(str(elfs[n]) for n in names), "--target", target,
+                     "--timeout", "3", "-j", "2", "--json", str(report),
+                     "--out", str(tmp_path / "out"), *extra)
+    records = {Path(r["binary"]).stem: r for r in json.loads(report.read_text())["results"]}
+    return proc, records
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("qemu_cortexm3", {**EXPECTED_CORTEX_M, **EXITING,
+                       "bus_fault": ("CRASH", "PRECISERR precise data bus error, address 0xe0100000")}),
+    ("bluepill", {**EXPECTED_CORTEX_M, **BOARD}),
+])
+def test_fixture_verdicts_on_qemu(target: str, expected: dict[str, tuple[str, str]],
+                                  fixture_elfs: FixtureBuilder, tmp_path: Path) -> None:
+    elfs = fixture_elfs(target)
+    start = time.monotonic()
+    proc, records = run_fixtures(elfs, sorted(expected), target, tmp_path, "--emulator", "qemu")
+    assert proc.returncode == 1, proc.stderr
+    for name, (verdict, words) in expected.items():
+        assert (name, records[name]["verdict"]) == (name, verdict), records[name]
+        assert words in records[name]["reason"], records[name]
+        assert Path(records[name]["log"]).is_file()
+    # Crashes are reported at once, not after the 3 s timeout.
+    for name in ("hardfault", "hardfault_spin"):
+        assert records[name]["duration_s"] < 2.0, records[name]
+    assert time.monotonic() - start < 30
+
+
+def test_host_fixtures(fixture_elfs: FixtureBuilder, tmp_path: Path) -> None:
+    elfs = fixture_elfs("host")
+    expected = {"pass": "PASS", "fail": "FAIL", "segfault": "CRASH", "hang": "TIMEOUT", **{
+        k: v[0] for k, v in EXITING.items()}}
+    proc, records = run_fixtures(elfs, sorted(expected), "host", tmp_path)
+    assert {n: r["verdict"] for n, r in records.items()} == expected
+    assert "SIGSEGV" in records["segfault"]["reason"]
+
+
+def test_cases_and_failures_in_reports(fixture_elfs: FixtureBuilder, tmp_path: Path) -> None:
+    elfs = fixture_elfs("qemu_cortexm3")
+    junit = tmp_path / "r.xml"
+    proc, records = run_fixtures(elfs, ["fail", "pass"], "qemu_cortexm3", tmp_path,
+                                 "--junit", str(junit))
+    assert records["fail"]["cases"] == [
+        {"name": "Passes", "status": "PASS", "failures": []},
+        {"name": "FailsOnPurpose", "status": "FAIL", "failures": [
+            {"expr": "42 == answer", "file": "../tests/firmware/fail.c", "line": 10,
+             "detail": "(42 vs 41)"},
+            {"expr": "answer > 50", "file": "../tests/firmware/fail.c", "line": 11,
+             "detail": ""}]}]
+    assert records["pass"]["exit_code"] == 0
+    assert 'failure type="FAIL" message="42 == answer failed at ../tests/firmware/fail.c:10' \
+        in junit.read_text()
+    # The failing binary's log tail is shown on the terminal.
+    assert "| 42 == answer failed at ../tests/firmware/fail.c:10 (42 vs 41)" in proc.stdout
+
+
+def test_non_elf_and_wrong_architecture_are_one_line_exit_2(
+        fixture_elfs: FixtureBuilder, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.elf"
+    junk.write_text("not firmware\n")
+    proc = tflm_test("run", str(junk), "--target", "qemu_cortexm3")
+    assert (proc.returncode, proc.stderr) == (2, f"tflm-test: error: {junk}: not an ELF file\n")
+    host_elf = fixture_elfs("host")["pass"]
+    proc = tflm_test("run", str(host_elf), "--target", "bluepill")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("tflm-test: error:") and "runs ARM binaries" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_unknown_target_is_one_line_exit_2() -> None:
+    proc = tflm_test("--target", "bluepil")
+    assert proc.returncode == 2
+    assert proc.stderr == ("tflm-test: error: unknown target 'bluepil'; known targets: "
+                           "bluepill, host, qemu_cortexm3\n")
+
+
+def test_missing_emulator_names_the_package(fixture_elfs: FixtureBuilder, tmp_path: Path) -> None:
+    elf = fixture_elfs("qemu_cortexm3")["pass"]
+    proc = tflm_test("run", str(elf), "--target", "qemu_cortexm3",
+                     env={**os.environ, "PATH": "/nonexistent"})
+    assert proc.returncode == 2
+    assert proc.stderr == ("tflm-test: error: qemu-system-arm not found; install the Debian "
+                           "package qemu-system-arm (ci/setup does)\n")
+
+
+def test_ctrl_c_stops_everything_and_keeps_results(fixture_elfs: FixtureBuilder,
+                                                   tmp_path: Path) -> None:
+    elfs = fixture_elfs("qemu_cortexm3")
+    report = tmp_path / "r.json"
+    proc = subprocess.Popen([TFLM_TEST, "run", str(elfs["pass"]), str(elfs["hang"]), "-j", "1",
+                             "--target", "qemu_cortexm3", "--timeout", "60", "--json", str(report),
+                             "--out", str(tmp_path / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while not (tmp_path / "out" / "qemu_cortexm3" / "hang.log").exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, (out, err)
+    assert err.strip().splitlines()[-1].startswith("tflm-test: error: interrupted")
+    records = json.loads(report.read_text())["results"]
+    assert [(Path(r["binary"]).stem, r["verdict"]) for r in records] == [
+        ("pass", "PASS"), ("hang", "ERROR")]
+    left = subprocess.run(["pgrep", "-f", str(elfs["hang"])], capture_output=True, text=True)
+    assert left.stdout == "", "QEMU left running after Ctrl-C"

@@ -1,0 +1,96 @@
+"""cli: thin layer; errors become one line and the right exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tflm_test import cli, pipeline
+from tflm_test.errors import ToolMissing
+from tflm_test.results import BinaryResult, Verdict
+from tflm_test.session import Interrupted
+
+
+def result(verdict: Verdict) -> BinaryResult:
+    return BinaryResult(Path("x.elf"), "host", "host", verdict, "", 0.1, 0, None)
+
+
+@dataclass
+class FakeLibrary:
+    """Stands in for pipeline.test: records configs, returns or raises what a test sets."""
+
+    configs: list[pipeline.RunConfig] = field(default_factory=list)
+    results: list[BinaryResult] = field(default_factory=lambda: [result(Verdict.PASS)])
+    error: BaseException | None = None
+
+    def __call__(self, config: pipeline.RunConfig, events: pipeline.Events) -> list[BinaryResult]:
+        self.configs.append(config)
+        if self.error is not None:
+            raise self.error
+        return self.results
+
+
+@pytest.fixture()
+def calls(monkeypatch: pytest.MonkeyPatch) -> FakeLibrary:
+    fake = FakeLibrary()
+    monkeypatch.setattr(pipeline, "test", fake)
+    return fake
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli.cli, list(args))
+
+
+def test_main_job_options_reach_the_library(calls: FakeLibrary) -> None:
+    res = invoke("--target", "bluepill", "--target", "host", "-j", "3", "--timeout", "9",
+                 "--junit", "j.xml", "--json", "r.json", "--docker")
+    assert res.exit_code == 0, res.output
+    config = calls.configs[0]
+    assert config.targets == ("bluepill", "host")
+    assert (config.jobs, config.timeout_s) == (3, 9.0)
+    assert (config.junit, config.json) == (Path("j.xml"), Path("r.json"))
+    assert config.docker_image == cli.DEFAULT_IMAGE
+    assert "1 passed, 0 failed" in res.output
+
+
+def test_docker_takes_an_image_name(calls: FakeLibrary) -> None:
+    assert invoke("--docker", "mine:1", "--target", "host").exit_code == 0
+    assert calls.configs[0].docker_image == "mine:1"
+
+
+def test_any_non_pass_exits_1(calls: FakeLibrary) -> None:
+    calls.results = [result(Verdict.PASS), result(Verdict.TIMEOUT)]
+    assert invoke().exit_code == 1
+
+
+def test_no_results_is_not_a_pass(calls: FakeLibrary) -> None:
+    calls.results = []
+    assert invoke().exit_code == 1
+
+
+def test_user_error_is_one_line_exit_2(calls: FakeLibrary) -> None:
+    calls.error = ToolMissing("qemu-system-arm not found; install qemu-system-arm")
+    res = invoke("--target", "qemu_cortexm3")
+    assert res.exit_code == 2
+    assert res.output == "tflm-test: error: qemu-system-arm not found; install qemu-system-arm\n"
+
+
+def test_ctrl_c_exits_130_with_one_line(calls: FakeLibrary) -> None:
+    calls.error = Interrupted([result(Verdict.PASS)])
+    res = invoke()
+    assert res.exit_code == 130
+    assert res.output.strip().count("\n") == 0 and "interrupted" in res.output
+
+
+def test_version_and_help() -> None:
+    assert invoke("--version").output.startswith("tflm-test, version ")
+    for args in (["--help"], ["run", "--help"], ["targets", "--help"]):
+        res = invoke(*args)
+        assert res.exit_code == 0 and "Usage:" in res.output
+
+
+def test_unknown_emulator_is_a_usage_error() -> None:
+    assert invoke("--emulator", "bochs").exit_code == 2
