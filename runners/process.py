@@ -95,10 +95,14 @@ def _next_deadline(current: float | None, candidate: float) -> float:
     return candidate if current is None else min(current, candidate)
 
 
+EventHook = Callable[[RunnerEvent], RunnerEvent]
+
+
 def follow(lines: queue.Queue[str | None], request: RunRequest, log_file: IO[str],
-           tail: FileTail | None = None) -> Followed:
+           tail: FileTail | None = None, on_fault: EventHook | None = None) -> Followed:
     """Copy lines to log_file until the source ends, the final line or a fault asks for a
-    stop (after its grace period), or the timeout passes."""
+    stop (after its grace period), or the timeout passes. on_fault may enrich a fault event
+    while the program is still stopped in its handler (e.g. read the faulting PC)."""
     result = Followed()
     events: list[RunnerEvent] = []
     start = time.monotonic()
@@ -119,6 +123,8 @@ def follow(lines: queue.Queue[str | None], request: RunRequest, log_file: IO[str
                 stop_at = _next_deadline(stop_at, time.monotonic() + request.exit_grace_s)
         if tail is not None:
             new = tail.poll()
+            if on_fault is not None:
+                new = [on_fault(e) if e.kind == "fault" else e for e in new]
             events += new
             if any(e.kind in ("fault", "lockup") for e in new):
                 stop_at = _next_deadline(stop_at, time.monotonic() + request.fault_grace_s)
@@ -170,7 +176,8 @@ def stop_process(proc: subprocess.Popen[bytes], grace_s: float = 2.0) -> None:
 
 def run_process(argv: list[str], request: RunRequest, tail: FileTail | None = None,
                 env: dict[str, str] | None = None,
-                cleanup: Callable[[], None] | None = None) -> RunOutcome:
+                cleanup: Callable[[], None] | None = None,
+                on_fault: EventHook | None = None) -> RunOutcome:
     """Run argv as its own process group with stdout+stderr merged into request.log_path.
 
     Ctrl-C (KeyboardInterrupt) stops the child before it propagates.
@@ -184,7 +191,7 @@ def run_process(argv: list[str], request: RunRequest, tail: FileTail | None = No
         assert proc.stdout is not None
         lines = start_pump(iter(lambda: proc.stdout.read1(65536), b""))
         with request.log_path.open("w", encoding="utf-8") as log_file:
-            followed = follow(lines, request, log_file, tail)
+            followed = follow(lines, request, log_file, tail, on_fault)
             exited = followed.ended
             if not exited:
                 stop_process(proc)

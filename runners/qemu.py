@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
 
 from ..errors import ToolMissing
 from .base import Runner, RunnerEvent, RunOutcome, RunRequest
 from .process import FileTail, run_process
+from .qemu_monitor import read_stacked_frame
 
 QEMU = "qemu-system-arm"
 
@@ -76,7 +80,7 @@ class QemuRunner(Runner):
             raise ToolMissing(f"{QEMU} not found; install the Debian package qemu-system-arm "
                               "(ci/setup does)")
 
-    def command(self, binary: str, event_log: str) -> list[str]:
+    def command(self, binary: str, event_log: str, qmp_socket: str | None = None) -> list[str]:
         """The full qemu command line (also used inside containers, with their paths)."""
         argv = [QEMU, "-M", str(self.emulator.machine)]
         if self.emulator.cpu:
@@ -84,13 +88,27 @@ class QemuRunner(Runner):
         return argv + ["-nographic", "-monitor", "none", "-serial", "null",
                        "-semihosting-config", "enable=on,target=native",
                        "-d", "int,guest_errors", "-D", event_log,
+                       *(["-qmp", f"unix:{qmp_socket},server=on,wait=off"] if qmp_socket else []),
                        *self.emulator.args, "-kernel", binary]
 
     def run(self, request: RunRequest) -> RunOutcome:
         event_log = request.work_dir / f"{request.binary.stem}.qemu.log"
         event_log.unlink(missing_ok=True)
-        argv = self.command(str(request.binary.resolve()), str(event_log))
-        return run_process(argv, request, tail=FileTail(event_log, QemuEventParser()))
+        # A short private path: unix socket paths are limited to ~100 bytes.
+        with tempfile.TemporaryDirectory(prefix="tflm-qmp-") as sock_dir:
+            qmp = Path(sock_dir) / "qmp.sock"
+            argv = self.command(str(request.binary.resolve()), str(event_log), str(qmp))
+            return run_process(argv, request, tail=FileTail(event_log, QemuEventParser()),
+                               on_fault=lambda event: self._locate(event, qmp))
+
+    def _locate(self, event: RunnerEvent, qmp: Path) -> RunnerEvent:
+        """Add the faulting PC from the stacked exception frame to a fault event."""
+        code = [(m.origin, m.length) for m in self.target.memory if m.name == "FLASH"]
+        frame = read_stacked_frame(qmp, code or [(0, 1 << 32)])
+        if frame is None:
+            return event
+        return replace(event, message=f"{event.message} at pc 0x{frame.pc:08x} "
+                                      f"(lr 0x{frame.lr:08x}, from the stacked frame)")
 
     def version(self) -> str | None:
         try:

@@ -18,7 +18,7 @@ EXPECTED_CORTEX_M = {
     "pass": ("PASS", ""),
     "fail": ("FAIL", "42 == answer at ../tests/firmware/fail.c:10"),
     "hardfault": ("CRASH", "UNDEFINSTR undefined instruction in case ExecutesUndefinedInstruction"),
-    "hardfault_spin": ("CRASH", "HardFault (Undefined Instruction) in case ExecutesUndefinedInstruction"),
+    "hardfault_spin": ("CRASH", "HardFault (Undefined Instruction) at pc 0x"),
     "hang": ("TIMEOUT", "in case LoopsForever"),
 }
 EXITING = {
@@ -29,6 +29,14 @@ BOARD = {  # bluepill cannot exit: its programs are stopped at the final line
     "sentinel_then_exit1": ("PASS", ""),
     "never_exits": ("PASS", ""),
 }
+
+
+def udf_address(elf: Path) -> int:
+    """Where the fixture's undefined instruction is, from the disassembly."""
+    dump = subprocess.run(["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True,
+                          text=True, check=True).stdout
+    (line,) = [ln for ln in dump.splitlines() if "\tudf\t" in ln]
+    return int(line.split(":")[0], 16)
 
 
 def run_fixtures(elfs: dict[str, Path], names: list[str], target: str, tmp_path: Path,
@@ -56,6 +64,8 @@ def test_fixture_verdicts_on_qemu(target: str, expected: dict[str, tuple[str, st
         assert (name, records[name]["verdict"]) == (name, verdict), records[name]
         assert words in records[name]["reason"], records[name]
         assert Path(records[name]["log"]).is_file()
+    # A handler that only spins prints nothing: the PC comes from the stacked frame.
+    assert f"at pc 0x{udf_address(elfs['hardfault_spin']):08x} " in records["hardfault_spin"]["reason"]
     # Crashes are reported at once, not after the 3 s timeout.
     for name in ("hardfault", "hardfault_spin"):
         assert records[name]["duration_s"] < 2.0, records[name]
