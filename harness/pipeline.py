@@ -73,8 +73,17 @@ def _targets(config: RunConfig) -> list[Target]:
     return [get_target(name, config.root / "platforms") for name in config.targets]
 
 
+def _forced(target: Target, targets: list[Target], emulator: str | None) -> str | None:
+    """--emulator applies to the targets that offer it; in a matrix (host beside boards) the
+    others keep their own. It is an error only when no target offers it."""
+    if emulator is None or not any(e.runner == emulator for t in targets for e in t.emulators):
+        return emulator  # None, or let plan_target name the mismatch
+    return emulator if any(e.runner == emulator for e in target.emulators) else None
+
+
 def _plans(targets: list[Target], config: RunConfig, events: Events) -> list[TargetPlan]:
-    plans = [plan_target(t, config.runner_config(), config.emulator) for t in targets]
+    plans = [plan_target(t, config.runner_config(), _forced(t, targets, config.emulator))
+             for t in targets]
     for plan in plans:
         if plan.notice:
             events.notice(plan.notice)

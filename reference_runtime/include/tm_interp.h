@@ -44,28 +44,49 @@ tm_status tm_resolver_add(tm_resolver *resolver, int32_t builtin_code, const tm_
 /* The kernel for builtin_code, or NULL. */
 const tm_kernel *tm_resolver_find(const tm_resolver *resolver, int32_t builtin_code);
 
-typedef struct tm_interp tm_interp; /* opaque; lives at the start of the arena */
+typedef struct tm_interp tm_interp; /* opaque; lives inside the arena (persistent end) */
 
-/* Verifies the model and lays out the interpreter in the arena. On TM_ERR_ARENA,
- * tm_arena_needed_for() style figures are logged ("arena too small: need N bytes, have M"). */
+/* Verifies the model and lays out the interpreter in the arena.
+ * *out is set whenever the arena could hold the interpreter struct, even on failure, so
+ * tm_interp_arena_needed() can be asked; it is NULL only on TM_ERR_ARG or a tiny arena.
+ * The model must be 4-byte aligned (16 recommended: constant data is aligned relative to
+ * the start of the file), else TM_ERR_ARG. */
 tm_status tm_interp_init(tm_interp **out, const uint8_t *model, size_t model_len,
                          const tm_resolver *resolver, uint8_t *arena, size_t arena_len);
-/* Runs every kernel's prepare, then plans activations. Unsupported ops fail here with
- * "unsupported op <NAME> (builtin <code>) at operator <i>". */
+/* Runs every kernel's prepare (op_data zeroed), then plans activations and scratch.
+ * Unsupported ops fail here with "unsupported op <NAME> (builtin <code>) at operator <i>".
+ * Call once, after a successful init. */
 tm_status tm_interp_prepare(tm_interp *interp);
+/* Runs every kernel's invoke; repeatable. A kernel failure also ends the interpreter. */
 tm_status tm_interp_invoke(tm_interp *interp);
 
 size_t tm_interp_inputs_size(const tm_interp *interp);
 size_t tm_interp_outputs_size(const tm_interp *interp);
-/* Tensors whose data pointers are valid after a successful prepare. */
+/* Model input/output tensors; their data pointers are valid after a successful prepare.
+ * TM_ERR_ARG on NULL or index out of range, TM_ERR_STATE after a failed phase. */
 tm_status tm_interp_input(const tm_interp *interp, size_t index, tm_tensor **out);
 tm_status tm_interp_output(const tm_interp *interp, size_t index, tm_tensor **out);
 
-/* Arena bytes in use after prepare (persistent + planned activations + scratch). */
+/* Arena bytes in use now (after prepare: persistent + planned activations + scratch). */
 size_t tm_interp_arena_used(const tm_interp *interp);
-/* After TM_ERR_ARENA: the arena size that would have been enough for the failed phase
- * (0 when unknown). Valid on the interp pointer returned even on failure, or via the
- * log line. */
+/* Arena length that is enough, for an arena at the same address (pass a 16-byte aligned
+ * arena and the figure does not depend on the address):
+ *  - after a successful prepare: the smallest arena this model runs in. It can exceed
+ *    arena_used by the planner's temporary working area.
+ *  - after TM_ERR_ARENA in init: exactly what init needs; prepare may then ask for more.
+ *  - after TM_ERR_ARENA in planning (the usual case: activations do not fit): the whole
+ *    requirement, from a dry run of the planner, so one resize is enough. (When even the
+ *    planner's working area does not fit, an upper bound: all buffers side by side.)
+ *  - after TM_ERR_ARENA in a kernel's prepare: a lower bound (that kernel's allocation
+ *    plus everything before it); a second attempt reports the rest.
+ * The same figure is logged as "arena too small: need N bytes, have M". 0 for NULL. */
 size_t tm_interp_arena_needed(const tm_interp *interp);
+
+#ifdef TM_DEBUG_ARENA
+/* Fault injection (debug-arena builds only): after n more successful arena allocations
+ * every allocation fails, until called again; n < 0 switches it off. Tests sweep n and
+ * expect TM_ERR_ARENA, never a crash. */
+void tm_arena_fail_after(long n);
+#endif
 
 #endif

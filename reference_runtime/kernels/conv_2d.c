@@ -1,0 +1,85 @@
+/* CONV_2D, bit-exact with TFLM's reference_integer_ops::ConvPerChannel (int8, per-channel or
+ * per-tensor filter scales) and reference_ops::Conv (float32), including grouped convolution
+ * (filter input depth dividing the input depth). */
+#include "tm_conv_common.h"
+#include "tm_ops.h"
+
+/* Conv2DOptions field positions (schema.fbs) */
+enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3,
+       OPT_DILATION_W = 4, OPT_DILATION_H = 5 };
+
+static void conv_pixel_int8(const void *arg, const tm_window *g, const tm_taps *t) {
+  const tm_conv_args *a = arg;
+  const tm_conv_params *p = a->p;
+  const int8_t *in = a->in, *filter = a->filter;
+  const int32_t *bias = a->bias;
+  int8_t *out = (int8_t *)a->out + t->out_pixel * g->out_c;
+  const int32_t depth = p->filter_depth;
+  const int32_t per_group = g->out_c / (g->in_c / depth);
+  for (int32_t oc = 0; oc < g->out_c; oc++) {
+    const int32_t group_base = (oc / per_group) * depth;
+    int32_t acc = 0;
+    for (int32_t fy = t->fy0; fy < t->fy1; fy++) {
+      for (int32_t fx = t->fx0; fx < t->fx1; fx++) {
+        const int8_t *ip = in + tm_window_input_index(g, t, fy, fx) + group_base;
+        const int8_t *fp = filter + ((oc * g->f_h + fy) * g->f_w + fx) * depth;
+        for (int32_t ic = 0; ic < depth; ic++) acc += fp[ic] * (ip[ic] + p->in_offset);
+      }
+    }
+    if (bias != NULL) acc += bias[oc];
+    acc = tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]) + p->out_offset;
+    out[oc] = (int8_t)tm_clamp_i32(acc, p->act.act_min, p->act.act_max);
+  }
+}
+
+static void conv_pixel_float32(const void *arg, const tm_window *g, const tm_taps *t) {
+  const tm_conv_args *a = arg;
+  const tm_conv_params *p = a->p;
+  const float *in = a->in, *filter = a->filter, *bias = a->bias;
+  float *out = (float *)a->out + t->out_pixel * g->out_c;
+  const int32_t depth = p->filter_depth;
+  const int32_t per_group = g->out_c / (g->in_c / depth);
+  for (int32_t oc = 0; oc < g->out_c; oc++) {
+    const int32_t group_base = (oc / per_group) * depth;
+    float total = 0.f;
+    for (int32_t fy = t->fy0; fy < t->fy1; fy++) {
+      for (int32_t fx = t->fx0; fx < t->fx1; fx++) {
+        const float *ip = in + tm_window_input_index(g, t, fy, fx) + group_base;
+        const float *fp = filter + ((oc * g->f_h + fy) * g->f_w + fx) * depth;
+        for (int32_t ic = 0; ic < depth; ic++) total += ip[ic] * fp[ic];
+      }
+    }
+    const float bias_value = bias != NULL ? bias[oc] : 0.0f;
+    out[oc] = tm_clamp_f32(total + bias_value, p->act.f_min, p->act.f_max);
+  }
+}
+
+static tm_status conv_prepare(tm_ctx *ctx, tm_node *node) {
+  const tm_tensor *in = tm_node_input(ctx, node, 0);
+  const tm_tensor *filter = tm_node_input(ctx, node, 1);
+  tm_conv_spec spec = {
+      .padding = tm_node_opt_u8(node, OPT_PADDING, TM_PADDING_SAME),
+      .activation = tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE),
+      .stride_h = tm_node_opt_i32(node, OPT_STRIDE_H, 0),
+      .stride_w = tm_node_opt_i32(node, OPT_STRIDE_W, 0),
+      .dil_h = tm_node_opt_i32(node, OPT_DILATION_H, 1),
+      .dil_w = tm_node_opt_i32(node, OPT_DILATION_W, 1),
+  };
+  if (in != NULL && filter != NULL && in->ndims == 4 && filter->ndims == 4) {
+    spec.out_channels = filter->dims[0];
+    spec.filter_depth = filter->dims[3];
+    if (spec.filter_depth <= 0 || in->dims[3] % spec.filter_depth != 0 ||
+        spec.out_channels % (in->dims[3] / spec.filter_depth) != 0) {
+      TM_KLOG(node, "input depth %ld does not match filter depth %ld", (long)in->dims[3],
+              (long)spec.filter_depth);
+      return TM_ERR_MODEL;
+    }
+  }
+  return tm_conv_prepare(ctx, node, &spec, node->op_data);
+}
+
+static tm_status conv_invoke(tm_ctx *ctx, const tm_node *node) {
+  return tm_conv_invoke(ctx, node, conv_pixel_int8, conv_pixel_float32);
+}
+
+const tm_kernel tm_kernel_conv_2d = {sizeof(tm_conv_params), conv_prepare, conv_invoke};

@@ -1,0 +1,84 @@
+/* DEPTHWISE_CONV_2D, bit-exact with TFLM's reference_integer_ops::DepthwiseConvPerChannel
+ * (int8) and reference_ops::DepthwiseConv (float32). Filter [1, FH, FW, in_c * multiplier]. */
+#include "tm_conv_common.h"
+#include "tm_ops.h"
+
+/* DepthwiseConv2DOptions field positions (schema.fbs) */
+enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_DEPTH_MULTIPLIER = 3,
+       OPT_ACTIVATION = 4, OPT_DILATION_W = 5, OPT_DILATION_H = 6 };
+
+static void depthwise_pixel_int8(const void *arg, const tm_window *g, const tm_taps *t) {
+  const tm_conv_args *a = arg;
+  const tm_conv_params *p = a->p;
+  const int8_t *in = a->in, *filter = a->filter;
+  const int32_t *bias = a->bias;
+  int8_t *out = (int8_t *)a->out + t->out_pixel * g->out_c;
+  for (int32_t ic = 0; ic < g->in_c; ic++) {
+    for (int32_t m = 0; m < p->filter_depth; m++) {
+      const int32_t oc = m + ic * p->filter_depth;
+      int32_t acc = 0;
+      for (int32_t fy = t->fy0; fy < t->fy1; fy++) {
+        for (int32_t fx = t->fx0; fx < t->fx1; fx++) {
+          const int32_t iv = in[tm_window_input_index(g, t, fy, fx) + ic];
+          acc += filter[(fy * g->f_w + fx) * g->out_c + oc] * (iv + p->in_offset);
+        }
+      }
+      if (bias != NULL) acc += bias[oc];
+      acc = tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]) +
+            p->out_offset;
+      out[oc] = (int8_t)tm_clamp_i32(acc, p->act.act_min, p->act.act_max);
+    }
+  }
+}
+
+static void depthwise_pixel_float32(const void *arg, const tm_window *g, const tm_taps *t) {
+  const tm_conv_args *a = arg;
+  const tm_conv_params *p = a->p;
+  const float *in = a->in, *filter = a->filter, *bias = a->bias;
+  float *out = (float *)a->out + t->out_pixel * g->out_c;
+  for (int32_t ic = 0; ic < g->in_c; ic++) {
+    for (int32_t m = 0; m < p->filter_depth; m++) {
+      const int32_t oc = m + ic * p->filter_depth;
+      float total = 0.f;
+      for (int32_t fy = t->fy0; fy < t->fy1; fy++) {
+        for (int32_t fx = t->fx0; fx < t->fx1; fx++) {
+          total += in[tm_window_input_index(g, t, fy, fx) + ic] *
+                   filter[(fy * g->f_w + fx) * g->out_c + oc];
+        }
+      }
+      const float bias_value = bias != NULL ? bias[oc] : 0.0f;
+      out[oc] = tm_clamp_f32(total + bias_value, p->act.f_min, p->act.f_max);
+    }
+  }
+}
+
+static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {
+  const tm_tensor *in = tm_node_input(ctx, node, 0);
+  const tm_tensor *filter = tm_node_input(ctx, node, 1);
+  tm_conv_spec spec = {
+      .padding = tm_node_opt_u8(node, OPT_PADDING, TM_PADDING_SAME),
+      .activation = tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE),
+      .stride_h = tm_node_opt_i32(node, OPT_STRIDE_H, 0),
+      .stride_w = tm_node_opt_i32(node, OPT_STRIDE_W, 0),
+      .dil_h = tm_node_opt_i32(node, OPT_DILATION_H, 1),
+      .dil_w = tm_node_opt_i32(node, OPT_DILATION_W, 1),
+      .filter_depth = tm_node_opt_i32(node, OPT_DEPTH_MULTIPLIER, 0),
+  };
+  if (in != NULL && filter != NULL && in->ndims == 4 && filter->ndims == 4) {
+    spec.out_channels = filter->dims[3];
+    if (filter->dims[0] != 1 || spec.filter_depth <= 0 ||
+        in->dims[3] * spec.filter_depth != spec.out_channels) {
+      TM_KLOG(node, "input depth %ld x multiplier %ld does not give filter depth %ld",
+              (long)in->dims[3], (long)spec.filter_depth, (long)spec.out_channels);
+      return TM_ERR_MODEL;
+    }
+  }
+  return tm_conv_prepare(ctx, node, &spec, node->op_data);
+}
+
+static tm_status depthwise_invoke(tm_ctx *ctx, const tm_node *node) {
+  return tm_conv_invoke(ctx, node, depthwise_pixel_int8, depthwise_pixel_float32);
+}
+
+const tm_kernel tm_kernel_depthwise_conv_2d = {sizeof(tm_conv_params), depthwise_prepare,
+                                               depthwise_invoke};

@@ -1,0 +1,146 @@
+/* FULLY_CONNECTED, bit-exact with TFLM's reference_integer_ops::FullyConnected /
+ * FullyConnectedPerChannel (int8) and reference_ops::FullyConnected (float32).
+ * Filter [out_depth, accum_depth]; input holds batches * accum_depth values; output
+ * [..., out_depth]. */
+#include <math.h>
+
+#include "tm_kernel_util.h"
+#include "tm_ops.h"
+
+/* FullyConnectedOptions field positions (schema.fbs) */
+enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1 };
+
+typedef struct {
+  tm_act_range act;
+  int32_t batches, accum_depth, out_depth;
+  int32_t in_offset, filter_offset, out_offset;
+  int32_t multiplier, shift;          /* per-tensor filter scale */
+  int32_t *multipliers, *shifts;      /* per-channel filter scales, else NULL */
+} fc_params;
+
+static void fc_eval_int8(const fc_params *p, const int8_t *in, const int8_t *filter,
+                         const int32_t *bias, int8_t *out) {
+  for (int32_t b = 0; b < p->batches; b++) {
+    for (int32_t oc = 0; oc < p->out_depth; oc++) {
+      const int8_t *ip = in + b * p->accum_depth, *fp = filter + oc * p->accum_depth;
+      int32_t acc = 0;
+      for (int32_t d = 0; d < p->accum_depth; d++) {
+        acc += (fp[d] + p->filter_offset) * (ip[d] + p->in_offset);
+      }
+      if (bias != NULL) acc += bias[oc];
+      acc = p->multipliers != NULL
+                ? tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc])
+                : tm_mul_by_quantized_multiplier(acc, p->multiplier, p->shift);
+      acc += p->out_offset;
+      out[oc + p->out_depth * b] = (int8_t)tm_clamp_i32(acc, p->act.act_min, p->act.act_max);
+    }
+  }
+}
+
+static void fc_eval_float32(const fc_params *p, const float *in, const float *filter,
+                            const float *bias, float *out) {
+  for (int32_t b = 0; b < p->batches; b++) {
+    for (int32_t oc = 0; oc < p->out_depth; oc++) {
+      const float *ip = in + b * p->accum_depth, *fp = filter + oc * p->accum_depth;
+      float total = 0.f;
+      for (int32_t d = 0; d < p->accum_depth; d++) total += ip[d] * fp[d];
+      const float bias_value = bias != NULL ? bias[oc] : 0.0f;
+      out[oc + p->out_depth * b] = tm_clamp_f32(total + bias_value, p->act.f_min, p->act.f_max);
+    }
+  }
+}
+
+static tm_status fc_check_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
+  tm_status st = tm_ku_expect_f32_or_i8(node, in[0], "input");
+  if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
+  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
+  if (st == TM_OK && in[2] != NULL) {
+    st = tm_ku_expect_type(node, in[2], "bias",
+                           in[0]->type == TM_TYPE_INT8 ? TM_TYPE_INT32 : TM_TYPE_FLOAT32);
+  }
+  if (st == TM_OK && in[0]->type == TM_TYPE_INT8) {
+    st = tm_ku_expect_quantized(node, in[0], "input");
+    if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "filter");
+    if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
+  }
+  return st;
+}
+
+static tm_status fc_check_shapes(const tm_node *node, tm_tensor *const *in, const tm_tensor *out,
+                                 fc_params *p) {
+  if (in[1]->ndims != 2 || out->ndims < 1) {
+    TM_KLOG(node, "filter has %ld dims (expected 2), output %ld", (long)in[1]->ndims,
+            (long)out->ndims);
+    return TM_ERR_MODEL;
+  }
+  p->out_depth = in[1]->dims[0];
+  p->accum_depth = in[1]->dims[1];
+  const int32_t out_elements = tm_tensor_elements(out);
+  p->batches = p->out_depth > 0 ? out_elements / p->out_depth : 0;
+  if (out->dims[out->ndims - 1] != p->out_depth ||
+      tm_tensor_elements(in[0]) != p->batches * p->accum_depth ||
+      (in[2] != NULL && tm_tensor_elements(in[2]) != p->out_depth)) {
+    TM_KLOG(node, "input %ld, filter %ldx%ld, output %ld elements do not match",
+            (long)tm_tensor_elements(in[0]), (long)p->out_depth, (long)p->accum_depth,
+            (long)out_elements);
+    return TM_ERR_MODEL;
+  }
+  return TM_OK;
+}
+
+/* TFLM CalculateOpDataFullyConnected: a per-tensor multiplier comes from the float product
+ * of the scales (GetQuantizedConvolutionMultipler), per-channel ones from double products. */
+static tm_status fc_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
+                             const tm_tensor *out, fc_params *p) {
+  p->in_offset = -in[0]->zero_point;
+  p->filter_offset = -in[1]->zero_point;
+  p->out_offset = out->zero_point;
+  if (in[1]->channel_scales != NULL && in[1]->num_channels > 1) {
+    return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, p->out_depth,
+                                     &p->multipliers, &p->shifts);
+  }
+  const double product = (double)in[0]->scale * (double)in[1]->scale;
+  if (in[2] != NULL && in[2]->scale > 0.0f &&
+      fabs(product - (double)in[2]->scale) / (double)out->scale > 0.02) {
+    TM_KLOG(node, "bias scale %f does not match input scale x filter scale %f",
+            (double)in[2]->scale, product);
+    return TM_ERR_MODEL;
+  }
+  const double real = (double)(in[0]->scale * in[1]->scale) / (double)out->scale;
+  int shift;
+  tm_quantize_multiplier(real, &p->multiplier, &shift);
+  p->shift = shift;
+  return TM_OK;
+}
+
+static tm_status fc_prepare(tm_ctx *ctx, tm_node *node) {
+  fc_params *p = node->op_data;
+  tm_tensor *in[3], *out;
+  tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
+  if (st == TM_OK) st = fc_check_types(node, in, out);
+  if (st == TM_OK) st = fc_check_shapes(node, in, out, p);
+  if (st != TM_OK) return st;
+  if (tm_node_opt_u8(node, OPT_WEIGHTS_FORMAT, 0) != 0) {
+    TM_KLOG(node, "weights format %u not supported", tm_node_opt_u8(node, OPT_WEIGHTS_FORMAT, 0));
+    return TM_ERR_UNSUPPORTED;
+  }
+  st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+  if (st != TM_OK || in[0]->type != TM_TYPE_INT8) return st;
+  return fc_quantize(ctx, node, in, out, p);
+}
+
+static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
+  const fc_params *p = node->op_data;
+  const tm_tensor *in = tm_node_input(ctx, node, 0), *filter = tm_node_input(ctx, node, 1);
+  const tm_tensor *bias = node->num_inputs > 2 ? tm_node_input(ctx, node, 2) : NULL;
+  void *out = tm_node_output(ctx, node, 0)->data;
+  const void *bias_data = bias != NULL ? bias->data : NULL;
+  switch (in->type) {
+    case TM_TYPE_INT8: fc_eval_int8(p, in->data, filter->data, bias_data, out); return TM_OK;
+    case TM_TYPE_FLOAT32: fc_eval_float32(p, in->data, filter->data, bias_data, out); return TM_OK;
+    default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
+      return TM_ERR_UNSUPPORTED;
+  }
+}
+
+const tm_kernel tm_kernel_fully_connected = {sizeof(fc_params), fc_prepare, fc_invoke};

@@ -1,0 +1,72 @@
+/* MUL, bit-exact with TFLM micro mul_common.cc and reference_integer_ops::Mul /
+ * BroadcastMul6DSlow (int8) and reference_ops::Mul (float32). */
+#include "tm_binary.h"
+#include "tm_ops.h"
+
+/* MulOptions field positions (schema.fbs) */
+enum { OPT_ACTIVATION = 0 };
+
+typedef struct {
+  tm_broadcast bc;
+  tm_act_range act;
+  int32_t input1_offset, input2_offset, output_offset;
+  int32_t output_multiplier, output_shift;
+} mul_params;
+
+static void mul_run_int8(const void *params, const void *in1, int32_t step1, const void *in2,
+                         int32_t step2, void *out, int32_t n) {
+  const mul_params *p = params;
+  const int8_t *a = in1, *b = in2;
+  int8_t *o = out;
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t a_val = p->input1_offset + a[i * step1];
+    const int32_t b_val = p->input2_offset + b[i * step2];
+    const int32_t raw = p->output_offset + tm_mul_by_quantized_multiplier(
+                                               a_val * b_val, p->output_multiplier, p->output_shift);
+    o[i] = (int8_t)tm_clamp_i32(raw, p->act.act_min, p->act.act_max);
+  }
+}
+
+static void mul_run_float32(const void *params, const void *in1, int32_t step1, const void *in2,
+                            int32_t step2, void *out, int32_t n) {
+  const mul_params *p = params;
+  const float *a = in1, *b = in2;
+  float *o = out;
+  for (int32_t i = 0; i < n; i++) {
+    o[i] = tm_clamp_f32(a[i * step1] * b[i * step2], p->act.f_min, p->act.f_max);
+  }
+}
+
+static tm_status mul_prepare(tm_ctx *ctx, tm_node *node) {
+  mul_params *p = node->op_data;
+  tm_tensor *in1, *in2, *out;
+  tm_status st = tm_binary_prepare(ctx, node, &in1, &in2, &out, &p->bc);
+  if (st == TM_OK) {
+    st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+  }
+  if (st != TM_OK || out->type != TM_TYPE_INT8) return st;
+  int shift;
+  tm_quantize_multiplier((double)in1->scale * (double)in2->scale / (double)out->scale,
+                         &p->output_multiplier, &shift);
+  p->output_shift = shift;
+  p->input1_offset = -in1->zero_point;
+  p->input2_offset = -in2->zero_point;
+  p->output_offset = out->zero_point;
+  return TM_OK;
+}
+
+static tm_status mul_invoke(tm_ctx *ctx, const tm_node *node) {
+  const mul_params *p = node->op_data;
+  const tm_tensor *out = tm_node_output(ctx, node, 0);
+  const void *a = tm_node_input(ctx, node, 0)->data, *b = tm_node_input(ctx, node, 1)->data;
+  switch (out->type) {
+    case TM_TYPE_INT8: tm_binary_run(&p->bc, 1, mul_run_int8, p, a, b, out->data); return TM_OK;
+    case TM_TYPE_FLOAT32:
+      tm_binary_run(&p->bc, sizeof(float), mul_run_float32, p, a, b, out->data);
+      return TM_OK;
+    default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(out->type));
+      return TM_ERR_UNSUPPORTED;
+  }
+}
+
+const tm_kernel tm_kernel_mul = {sizeof(mul_params), mul_prepare, mul_invoke};

@@ -1,0 +1,122 @@
+/* SOFTMAX, bit-exact with TFLM micro: softmax_common.cc CalculateSoftmaxParams plus
+ * reference_ops::Softmax, the gemmlowp fixed-point version for int8 -> int8 (output zero point
+ * -128, scale 1/256) and the float one. Softmax runs over the last dimension. */
+#include <math.h>
+
+#include "tm_kernel_util.h"
+#include "tm_ops.h"
+
+/* SoftmaxOptions field positions (schema.fbs) */
+enum { OPT_BETA = 0 };
+
+enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
+
+typedef struct {
+  float beta;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t diff_min;
+  int32_t rows, depth;
+} softmax_params;
+
+/* exp(beta * scale * diff) in Q0, diff = input - row max, already known to be >= diff_min */
+static int32_t softmax_exp(const softmax_params *p, int32_t diff) {
+  /* MultiplyByQuantizedMultiplierGreaterThanOne (double rounding); the shift cannot overflow
+   * because diff >= diff_min bounds the result to Q5.26 */
+  const int32_t shifted = (int32_t)((uint32_t)diff << p->input_left_shift);
+  return tm_exp_on_negative_values(tm_srdhm(shifted, p->input_multiplier),
+                                   SCALED_DIFF_INTEGER_BITS);
+}
+
+static void softmax_row_int8(const softmax_params *p, const int8_t *in, int8_t *out) {
+  int32_t max_in_row = INT8_MIN;
+  for (int32_t c = 0; c < p->depth; c++) max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
+  int32_t sum_of_exps = 0; /* Q12 */
+  for (int32_t c = 0; c < p->depth; c++) {
+    const int32_t diff = in[c] - max_in_row;
+    if (diff >= p->diff_min) {
+      sum_of_exps += tm_rounding_divide_by_pot(softmax_exp(p, diff), ACCUMULATION_INTEGER_BITS);
+    }
+  }
+  int num_bits_over_unit;
+  const int32_t shifted_scale =
+      tm_get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS, &num_bits_over_unit);
+  const int exponent = num_bits_over_unit + 31 - 8;
+  for (int32_t c = 0; c < p->depth; c++) {
+    const int32_t diff = in[c] - max_in_row;
+    int32_t value = INT8_MIN;
+    if (diff >= p->diff_min) {
+      const int32_t unsat =
+          tm_rounding_divide_by_pot(tm_srdhm(shifted_scale, softmax_exp(p, diff)), exponent);
+      value = tm_clamp_i32(unsat + INT8_MIN, INT8_MIN, INT8_MAX);
+    }
+    out[c] = (int8_t)value;
+  }
+}
+
+static void softmax_row_float32(const softmax_params *p, const float *in, float *out) {
+  float max = -3.40282347e+38f;
+  for (int32_t c = 0; c < p->depth; c++) max = max < in[c] ? in[c] : max;
+  float sum = 0.f;
+  for (int32_t c = 0; c < p->depth; c++) {
+    const float exp_c = expf((in[c] - max) * p->beta);
+    out[c] = exp_c;
+    sum += exp_c;
+  }
+  for (int32_t c = 0; c < p->depth; c++) out[c] = out[c] / sum;
+}
+
+static tm_status softmax_quantize(const tm_node *node, const tm_tensor *in, const tm_tensor *out,
+                                  softmax_params *p) {
+  tm_status st = tm_ku_expect_quantized(node, in, "input");
+  if (st != TM_OK) return st;
+  if (out->zero_point != -128 || out->scale != 1.0f / 256) {
+    TM_KLOG(node, "int8 output needs zero point -128 and scale 1/256, got %ld and %f",
+            (long)out->zero_point, (double)out->scale);
+    return TM_ERR_UNSUPPORTED;
+  }
+  int shift;
+  tm_preprocess_softmax_scaling((double)p->beta, (double)in->scale, SCALED_DIFF_INTEGER_BITS,
+                                &p->input_multiplier, &shift);
+  p->input_left_shift = shift;
+  p->diff_min = -tm_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, shift, 31);
+  return TM_OK;
+}
+
+static tm_status softmax_prepare(tm_ctx *ctx, tm_node *node) {
+  softmax_params *p = node->op_data;
+  tm_tensor *in, *out;
+  tm_status st = tm_ku_unary_io(ctx, node, &in, &out);
+  if (st == TM_OK) st = tm_ku_expect_f32_or_i8(node, in, "input");
+  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in->type);
+  if (st != TM_OK) return st;
+  if (in->ndims < 1 || in->dims[in->ndims - 1] <= 0) {
+    TM_KLOG(node, "input needs at least one dimension with elements");
+    return TM_ERR_MODEL;
+  }
+  p->depth = in->dims[in->ndims - 1];
+  p->rows = tm_tensor_elements(in) / p->depth;
+  p->beta = tm_node_opt_f32(node, OPT_BETA, 0.0f);
+  return in->type == TM_TYPE_INT8 ? softmax_quantize(node, in, out, p) : TM_OK;
+}
+
+static tm_status softmax_invoke(tm_ctx *ctx, const tm_node *node) {
+  const softmax_params *p = node->op_data;
+  const tm_tensor *in = tm_node_input(ctx, node, 0);
+  void *out = tm_node_output(ctx, node, 0)->data;
+  for (int32_t r = 0; r < p->rows; r++) {
+    switch (in->type) {
+      case TM_TYPE_INT8:
+        softmax_row_int8(p, (const int8_t *)in->data + r * p->depth, (int8_t *)out + r * p->depth);
+        break;
+      case TM_TYPE_FLOAT32:
+        softmax_row_float32(p, (const float *)in->data + r * p->depth, (float *)out + r * p->depth);
+        break;
+      default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
+        return TM_ERR_UNSUPPORTED;
+    }
+  }
+  return TM_OK;
+}
+
+const tm_kernel tm_kernel_softmax = {sizeof(softmax_params), softmax_prepare, softmax_invoke};

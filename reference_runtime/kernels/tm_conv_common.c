@@ -1,0 +1,91 @@
+#include "tm_conv_common.h"
+
+static tm_status check_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
+  tm_status st = tm_ku_expect_f32_or_i8(node, in[0], "input");
+  if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
+  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
+  if (st == TM_OK && in[2] != NULL) {
+    st = tm_ku_expect_type(node, in[2], "bias",
+                           in[0]->type == TM_TYPE_INT8 ? TM_TYPE_INT32 : TM_TYPE_FLOAT32);
+  }
+  if (st == TM_OK && in[0]->type == TM_TYPE_INT8) {
+    st = tm_ku_expect_quantized(node, in[0], "input");
+    if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "filter");
+    if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
+  }
+  return st;
+}
+
+static tm_status check_shapes(const tm_node *node, tm_tensor *const *in, const tm_tensor *out,
+                              const tm_conv_spec *spec) {
+  tm_status st = tm_ku_expect_ndims(node, in[0], "input", 4);
+  if (st == TM_OK) st = tm_ku_expect_ndims(node, in[1], "filter", 4);
+  if (st == TM_OK) st = tm_ku_expect_ndims(node, out, "output", 4);
+  if (st != TM_OK) return st;
+  if (in[2] != NULL && tm_tensor_elements(in[2]) != spec->out_channels) {
+    TM_KLOG(node, "bias has %ld elements, expected %ld", (long)tm_tensor_elements(in[2]),
+            (long)spec->out_channels);
+    return TM_ERR_MODEL;
+  }
+  return TM_OK;
+}
+
+static tm_status plan_window(const tm_node *node, const tm_tensor *in, const tm_tensor *filter,
+                             const tm_tensor *out, const tm_conv_spec *spec, tm_window *g) {
+  g->batches = in->dims[0];
+  g->in_h = in->dims[1];
+  g->in_w = in->dims[2];
+  g->in_c = in->dims[3];
+  g->out_c = spec->out_channels;
+  g->f_h = filter->dims[1];
+  g->f_w = filter->dims[2];
+  g->stride_h = spec->stride_h;
+  g->stride_w = spec->stride_w;
+  g->dil_h = spec->dil_h;
+  g->dil_w = spec->dil_w;
+  if (tm_window_plan(g, spec->padding) != TM_OK) {
+    TM_KLOG(node, "padding %d, strides %ldx%ld, dilation %ldx%ld not supported", spec->padding,
+            (long)g->stride_h, (long)g->stride_w, (long)g->dil_h, (long)g->dil_w);
+    return TM_ERR_UNSUPPORTED;
+  }
+  if (out->dims[0] != g->batches || out->dims[1] != g->out_h || out->dims[2] != g->out_w ||
+      out->dims[3] != g->out_c) {
+    TM_KLOG(node, "output is [%ld,%ld,%ld,%ld], expected [%ld,%ld,%ld,%ld]", (long)out->dims[0],
+            (long)out->dims[1], (long)out->dims[2], (long)out->dims[3], (long)g->batches,
+            (long)g->out_h, (long)g->out_w, (long)g->out_c);
+    return TM_ERR_MODEL;
+  }
+  return TM_OK;
+}
+
+tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
+                          tm_conv_params *p) {
+  tm_tensor *in[3], *out;
+  tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
+  if (st == TM_OK) st = check_types(node, in, out);
+  if (st == TM_OK) st = check_shapes(node, in, out, spec);
+  if (st == TM_OK) st = plan_window(node, in[0], in[1], out, spec, &p->g);
+  if (st == TM_OK) st = tm_ku_activation(node, spec->activation, out, &p->act);
+  if (st != TM_OK) return st;
+  p->filter_depth = spec->filter_depth;
+  if (in[0]->type != TM_TYPE_INT8) return TM_OK;
+  p->in_offset = -in[0]->zero_point;
+  p->out_offset = out->zero_point;
+  return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, spec->out_channels,
+                                   &p->multipliers, &p->shifts);
+}
+
+tm_status tm_conv_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_int8,
+                         tm_window_fn pixel_float32) {
+  const tm_conv_params *p = node->op_data;
+  const tm_tensor *in = tm_node_input(ctx, node, 0);
+  const tm_tensor *bias = node->num_inputs > 2 ? tm_node_input(ctx, node, 2) : NULL;
+  tm_conv_args args = {p, in->data, tm_node_input(ctx, node, 1)->data,
+                       bias != NULL ? bias->data : NULL, tm_node_output(ctx, node, 0)->data};
+  switch (in->type) {
+    case TM_TYPE_INT8: tm_window_for_each(&p->g, pixel_int8, &args); return TM_OK;
+    case TM_TYPE_FLOAT32: tm_window_for_each(&p->g, pixel_float32, &args); return TM_OK;
+    default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
+      return TM_ERR_UNSUPPORTED;
+  }
+}

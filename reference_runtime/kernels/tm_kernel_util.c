@@ -1,0 +1,126 @@
+#include "tm_kernel_util.h"
+
+const char *tm_ku_type_name(tm_type type) {
+  switch (type) {
+    case TM_TYPE_FLOAT32: return "FLOAT32";
+    case TM_TYPE_FLOAT16: return "FLOAT16";
+    case TM_TYPE_INT32: return "INT32";
+    case TM_TYPE_UINT8: return "UINT8";
+    case TM_TYPE_INT64: return "INT64";
+    case TM_TYPE_STRING: return "STRING";
+    case TM_TYPE_BOOL: return "BOOL";
+    case TM_TYPE_INT16: return "INT16";
+    case TM_TYPE_INT8: return "INT8";
+    default: return "UNKNOWN";
+  }
+}
+
+tm_status tm_ku_io(tm_ctx *ctx, const tm_node *node, int32_t n_in_min, int32_t n_in_max,
+                   tm_tensor **in, tm_tensor **out) {
+  if (node->num_inputs < n_in_min || node->num_inputs > n_in_max || node->num_outputs != 1) {
+    TM_KLOG(node, "%ld inputs and %ld outputs, expected %ld..%ld and 1",
+            (long)node->num_inputs, (long)node->num_outputs, (long)n_in_min, (long)n_in_max);
+    return TM_ERR_MODEL;
+  }
+  for (int32_t i = 0; i < n_in_max; i++) {
+    in[i] = i < node->num_inputs ? tm_node_input(ctx, node, i) : NULL;
+    if (i < n_in_min && in[i] == NULL) {
+      TM_KLOG(node, "input %ld missing", (long)i);
+      return TM_ERR_MODEL;
+    }
+  }
+  *out = tm_node_output(ctx, node, 0);
+  if (*out == NULL) {
+    TM_KLOG(node, "output missing");
+    return TM_ERR_MODEL;
+  }
+  return TM_OK;
+}
+
+tm_status tm_ku_expect_type(const tm_node *node, const tm_tensor *t, const char *what,
+                            tm_type type) {
+  if (t->type == type) return TM_OK;
+  TM_KLOG(node, "%s type %s, expected %s", what, tm_ku_type_name(t->type),
+          tm_ku_type_name(type));
+  return TM_ERR_UNSUPPORTED;
+}
+
+tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const char *what) {
+  if (t->type == TM_TYPE_FLOAT32 || t->type == TM_TYPE_INT8) return TM_OK;
+  TM_KLOG(node, "%s type %s not supported (FLOAT32, INT8)", what, tm_ku_type_name(t->type));
+  return TM_ERR_UNSUPPORTED;
+}
+
+tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const tm_tensor *b) {
+  int same = a->ndims == b->ndims;
+  for (int32_t i = 0; same && i < a->ndims; i++) same = a->dims[i] == b->dims[i];
+  if (same) return TM_OK;
+  TM_KLOG(node, "shape mismatch: %ld dims (%ld elements) vs %ld dims (%ld elements)",
+          (long)a->ndims, (long)tm_tensor_elements(a), (long)b->ndims,
+          (long)tm_tensor_elements(b));
+  return TM_ERR_MODEL;
+}
+
+tm_status tm_ku_expect_ndims(const tm_node *node, const tm_tensor *t, const char *what,
+                             int32_t ndims) {
+  if (t->ndims == ndims) return TM_OK;
+  TM_KLOG(node, "%s has %ld dims, expected %ld", what, (long)t->ndims, (long)ndims);
+  return TM_ERR_MODEL;
+}
+
+tm_status tm_ku_expect_quantized(const tm_node *node, const tm_tensor *t, const char *what) {
+  if (t->scale > 0.0f) return TM_OK;
+  TM_KLOG(node, "%s is %s without a quantisation scale", what, tm_ku_type_name(t->type));
+  return TM_ERR_MODEL;
+}
+
+static tm_status check_channel_scales(const tm_node *node, const tm_tensor *filter,
+                                      int32_t channels) {
+  if (filter->channel_scales == NULL || filter->num_channels <= 1) return TM_OK;
+  if (filter->num_channels == channels && filter->quantized_dim >= 0 &&
+      filter->quantized_dim < filter->ndims &&
+      filter->dims[filter->quantized_dim] == channels) {
+    return TM_OK;
+  }
+  TM_KLOG(node, "filter has %ld channel scales on axis %ld, expected %ld", (long)filter->num_channels,
+          (long)filter->quantized_dim, (long)channels);
+  return TM_ERR_MODEL;
+}
+
+tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_tensor *in,
+                                    const tm_tensor *filter, const tm_tensor *out,
+                                    int32_t channels, int32_t **multipliers, int32_t **shifts) {
+  tm_status st = check_channel_scales(node, filter, channels);
+  if (st != TM_OK) return st;
+  *multipliers = tm_ctx_alloc_persistent(ctx, sizeof(int32_t) * (size_t)channels);
+  *shifts = tm_ctx_alloc_persistent(ctx, sizeof(int32_t) * (size_t)channels);
+  if (*multipliers == NULL || *shifts == NULL) {
+    TM_KLOG(node, "no arena for %ld channel multipliers", (long)channels);
+    return TM_ERR_ARENA;
+  }
+  const int per_channel = filter->channel_scales != NULL && filter->num_channels > 1;
+  for (int32_t c = 0; c < channels; c++) {
+    const float scale = per_channel ? filter->channel_scales[c] : filter->scale;
+    const double effective = (double)in->scale * (double)scale / (double)out->scale;
+    int shift;
+    tm_quantize_multiplier(effective, &(*multipliers)[c], &shift);
+    (*shifts)[c] = shift;
+  }
+  return TM_OK;
+}
+
+tm_status tm_ku_activation(const tm_node *node, int activation, const tm_tensor *out,
+                           tm_act_range *range) {
+  tm_status st = out->type == TM_TYPE_FLOAT32
+                     ? tm_activation_range_float(activation, &range->f_min, &range->f_max)
+                     : tm_activation_range_quantized(activation, out, &range->act_min,
+                                                     &range->act_max);
+  if (st != TM_OK) TM_KLOG(node, "fused activation %d not supported", activation);
+  return st;
+}
+
+tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_tensor **out) {
+  tm_status st = tm_ku_io(ctx, node, 1, 1, in, out);
+  if (st == TM_OK) st = tm_ku_expect_same_shape(node, *in, *out);
+  return st;
+}

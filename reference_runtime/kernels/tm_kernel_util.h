@@ -1,0 +1,60 @@
+/* Helpers shared by the kernels in this directory (not part of the public API).
+ * Prepare-time checks log one line naming the op and operator index, then return a status. */
+#ifndef TM_KERNEL_UTIL_H
+#define TM_KERNEL_UTIL_H
+
+#include <stdint.h>
+
+#include "tm_kernel.h"
+#include "tm_quant.h"
+
+/* "CONV_2D (operator 3): <message>" */
+#define TM_KLOG(node, fmt, ...)                                                        \
+  tm_log("%s (operator %lu): " fmt, tm_op_name((node)->builtin_code),                  \
+         (unsigned long)(node)->index, ##__VA_ARGS__)
+
+/* tflite Padding enum (schema.fbs). */
+enum { TM_PADDING_SAME = 0, TM_PADDING_VALID = 1 };
+
+/* Checks the node has n_in_min..n_in_max inputs and exactly one output, fetches them into
+ * in[0..n_in_max) (absent optional inputs are NULL) and *out. Required inputs (index below
+ * n_in_min) and the output must exist. TM_ERR_MODEL otherwise. */
+tm_status tm_ku_io(tm_ctx *ctx, const tm_node *node, int32_t n_in_min, int32_t n_in_max,
+                   tm_tensor **in, tm_tensor **out);
+
+/* TM_OK when t->type is `type`, else logs "<what> type X, expected Y" -> TM_ERR_UNSUPPORTED. */
+tm_status tm_ku_expect_type(const tm_node *node, const tm_tensor *t, const char *what,
+                            tm_type type);
+/* TM_OK when float32 or int8 (the types every arithmetic kernel here supports). */
+tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const char *what);
+/* TM_OK when a and b have the same dims, else logs and returns TM_ERR_MODEL. */
+tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const tm_tensor *b);
+/* TM_OK when t has `ndims` dims, else logs and returns TM_ERR_MODEL. */
+tm_status tm_ku_expect_ndims(const tm_node *node, const tm_tensor *t, const char *what,
+                             int32_t ndims);
+/* int8 tensors must carry a quantisation scale; TM_ERR_MODEL when scale is 0. */
+tm_status tm_ku_expect_quantized(const tm_node *node, const tm_tensor *t, const char *what);
+
+const char *tm_ku_type_name(tm_type type);
+
+/* Per-output-channel multipliers for conv-like int8 kernels (TFLM
+ * PopulateConvolutionQuantizationParams): real = in_scale * filter_scale[c] / out_scale,
+ * a per-tensor filter scale broadcast to all `channels`. Arrays come from the persistent
+ * arena. */
+tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_tensor *in,
+                                    const tm_tensor *filter, const tm_tensor *out,
+                                    int32_t channels, int32_t **multipliers, int32_t **shifts);
+
+/* Activation range for a float or int8 output (one of the two pairs is filled). */
+typedef struct {
+  int32_t act_min, act_max; /* int8 */
+  float f_min, f_max;       /* float32 */
+} tm_act_range;
+tm_status tm_ku_activation(const tm_node *node, int activation, const tm_tensor *out,
+                           tm_act_range *range);
+
+
+
+/* One input, one output with the same shape (the unary elementwise kernels). */
+tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_tensor **out);
+#endif

@@ -1,0 +1,30 @@
+/* Prepare and int8 evaluation shared by LOGISTIC and TANH: both rescale the input to Q4.27
+ * (TFLM logistic_common.cc / tanh.cc CalculateArithmeticOpData), saturate outside the input
+ * radius and evaluate a gemmlowp Q0 function; they differ in that function and in how the
+ * Q0 result maps to int8. */
+#ifndef TM_SIGMOID_COMMON_H
+#define TM_SIGMOID_COMMON_H
+
+#include "tm_kernel_util.h"
+
+enum { TM_SIGMOID_INPUT_INTEGER_BITS = 4 };
+
+typedef struct {
+  int32_t input_zero_point;
+  int32_t input_range_radius;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t count;
+} tm_sigmoid_params;
+
+/* Same-shape float32 or int8 in/out; int8 output must have zero point `out_zero_point`
+ * (LOGISTIC: -128; TANH: any, as in TFLM). */
+tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_point,
+                             int32_t out_zero_point);
+
+/* Q0 result of the function for an in-range Q4 input, then its int8 output. */
+typedef int32_t (*tm_sigmoid_q0_fn)(int32_t q4);
+void tm_sigmoid_eval_int8(const tm_sigmoid_params *p, tm_sigmoid_q0_fn q0, int out_shift,
+                          int32_t out_offset, const int8_t *in, int8_t *out);
+
+#endif

@@ -1,0 +1,32 @@
+/* What kernels see of the interpreter (tm_ctx), shared by the full interpreter
+ * (tm_interp.c) and the single-kernel runner (tm_kernel_runner.c). Internal. */
+#ifndef TM_CTX_H
+#define TM_CTX_H
+
+#include "tm_arena.h"
+#include "tm_kernel.h"
+
+typedef enum { TM_PHASE_NONE = 0, TM_PHASE_PREPARE, TM_PHASE_INVOKE } tm_phase;
+
+/* One tm_ctx_request_scratch() call, kept in the arena's temporary low end until the
+ * planner has placed it; 8 bytes so the records form an array (see tm_arena_temp). */
+typedef struct {
+  uint32_t bytes;
+  int32_t node;
+} tm_scratch_req;
+
+struct tm_ctx {
+  tm_tensor *tensors;    /* owned by the interpreter (arena) or the runner's caller */
+  size_t num_tensors;
+  tm_arena *arena;       /* borrowed from the interpreter / runner */
+  tm_scratch_req *reqs;  /* prepare: records at the arena's low end */
+  void **scratch;        /* invoke: one data pointer per request (persistent) */
+  int32_t num_scratch;
+  int32_t node;          /* node being prepared: owner of new scratch requests */
+  tm_phase phase;        /* kernel calls are checked against it */
+};
+
+/* Start the prepare phase: scratch records go to the (empty) low end of the arena. */
+void tm_ctx_begin_prepare(tm_ctx *ctx);
+
+#endif

@@ -1,0 +1,259 @@
+/* The interpreter: init (verify, lay out structs), prepare (kernels' prepare, then the
+ * memory plan), invoke (kernels' invoke only). See tm_interp.h for the contract and
+ * tm_arena.h for where everything lives. */
+#include "tm_interp_impl.h"
+
+#include <string.h>
+
+#include "tm_log.h"
+
+/* need: the figure a phase computed, or 0 for "what was refused so far" (a refused request
+ * counts in full; later smaller ones may still have fitted, so recompute at the end). */
+static tm_status arena_short(tm_interp *it, const tm_arena *a, size_t need) {
+  size_t so_far = tm_arena_need(a, a->head);
+  if (need == 0) need = a->need > so_far ? a->need : so_far;
+  tm_log("arena too small: need %lu bytes, have %lu", (unsigned long)need, (unsigned long)a->len);
+  if (it != NULL) it->needed = need;
+  return TM_ERR_ARENA;
+}
+
+/* Tensors (constants point into the model; variables get zeroed persistent memory) and
+ * nodes. Goes on after a refused allocation so the log can give the whole requirement. */
+static void lay_out(tm_arena *a, const tm_model *m, tm_tensor *tensors, tm_node *nodes) {
+  for (uint32_t i = 0; i < m->num_tensors; i++) {
+    tm_tensor t;
+    uint8_t var = 0;
+    (void)tm_model_tensor(m, i, &t, &var); /* verified */
+    if (var && !t.is_const) t.data = tm_arena_persistent(a, t.bytes);
+    if (tensors != NULL) tensors[i] = t;
+  }
+  for (uint32_t i = 0; nodes != NULL && i < m->num_ops; i++) tm_model_node(m, i, &nodes[i]);
+}
+
+static void adopt(tm_interp *it, const tm_arena *a, const tm_model *m, const tm_resolver *r) {
+  it->arena = *a;
+  it->model = *m;
+  it->resolver = r;
+  it->num_nodes = m->num_ops;
+  it->ctx.arena = &it->arena;
+  it->ctx.num_tensors = m->num_tensors;
+  it->needed = tm_arena_need(a, 0);
+  it->state = TM_STATE_INITED;
+}
+
+tm_status tm_interp_init(tm_interp **out, const uint8_t *model, size_t model_len,
+                         const tm_resolver *resolver, uint8_t *arena, size_t arena_len) {
+  if (out == NULL) return TM_ERR_ARG;
+  *out = NULL;
+  if (model == NULL || resolver == NULL || (arena == NULL && arena_len > 0)) return TM_ERR_ARG;
+  tm_arena a;
+  tm_model m;
+  tm_arena_init(&a, arena, arena_len);
+  tm_status st = tm_model_verify(&m, model, model_len);
+  tm_interp *it = tm_arena_persistent(&a, sizeof *it); /* zeroed: state FAILED */
+  *out = it;
+  if (st != TM_OK) return st;
+  tm_tensor *tensors = tm_arena_persistent(&a, m.num_tensors * sizeof *tensors);
+  tm_node *nodes = tm_arena_persistent(&a, m.num_ops * sizeof *nodes);
+  const tm_kernel **kernels = tm_arena_persistent(&a, m.num_ops * sizeof *kernels);
+  lay_out(&a, &m, tensors, nodes);
+  if (a.missing > 0) return arena_short(it, &a, 0);
+  it->ctx.tensors = tensors;
+  it->nodes = nodes;
+  it->kernels = kernels;
+  adopt(it, &a, &m, resolver);
+  return TM_OK;
+}
+
+/* ---- prepare ---- */
+
+static tm_status resolve_all(tm_interp *it) {
+  for (uint32_t i = 0; i < it->num_nodes; i++) {
+    int32_t code = it->nodes[i].builtin_code;
+    const tm_kernel *k = tm_resolver_find(it->resolver, code);
+    if (k == NULL || k->invoke == NULL) {
+      tm_log("unsupported op %s (builtin %ld) at operator %lu", tm_op_name(code), (long)code,
+             (unsigned long)i);
+      return TM_ERR_UNSUPPORTED;
+    }
+    it->kernels[i] = k;
+  }
+  return TM_OK;
+}
+
+static tm_status prepare_node(tm_interp *it, uint32_t i) {
+  const tm_kernel *k = it->kernels[i];
+  tm_node *node = &it->nodes[i];
+  tm_status st = TM_OK;
+  it->ctx.node = (int32_t)i;
+  if (k->op_data_size > 0) {
+    node->op_data = tm_arena_persistent(&it->arena, k->op_data_size);
+    if (node->op_data == NULL) st = TM_ERR_ARENA;
+  }
+  if (st == TM_OK && k->prepare != NULL) st = k->prepare(&it->ctx, node);
+  if (st != TM_OK) {
+    tm_log("operator %lu (%s): prepare failed: %s", (unsigned long)i,
+           tm_op_name(node->builtin_code), tm_status_str(st));
+  }
+  return st;
+}
+
+/* First and last operator using each tensor. Model inputs are live from the start and
+ * outputs to the end, so the caller can fill and read them around invoke. Constants and
+ * variables already have memory: size 0 keeps them out of the plan. */
+static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
+  const tm_model *m = &it->model;
+  uint16_t last_op = (uint16_t)(it->num_nodes > 0 ? it->num_nodes - 1 : 0);
+  for (uint32_t t = 0; t < m->num_tensors; t++) {
+    b[t].first = 0xFFFF;
+    b[t].last = 0;
+  }
+  for (uint32_t k = 0; k < m->num_inputs; k++) b[tm_model_input(m, k)].first = 0;
+  for (uint32_t i = 0; i < it->num_nodes; i++) {
+    const tm_node *n = &it->nodes[i];
+    for (int32_t k = 0; k < n->num_inputs + n->num_outputs; k++) {
+      int32_t t = k < n->num_inputs ? n->inputs[k] : n->outputs[k - n->num_inputs];
+      if (t < 0) continue;
+      if (b[t].first > i) b[t].first = (uint16_t)i;
+      if (b[t].last < i) b[t].last = (uint16_t)i;
+    }
+  }
+  for (uint32_t k = 0; k < m->num_outputs; k++) {
+    tm_plan_buffer *o = &b[tm_model_output(m, k)];
+    if (o->first == 0xFFFF) o->first = 0; /* an output nothing writes: live throughout */
+    o->last = last_op;
+  }
+  for (uint32_t t = 0; t < m->num_tensors; t++) {
+    const tm_tensor *x = &it->ctx.tensors[t];
+    int used = b[t].first != 0xFFFF;
+    if (!used) b[t].first = 0;
+    b[t].size = used && x->data == NULL && x->bytes > 0
+                    ? (uint32_t)tm_arena_round(x->bytes) + TM_DBG_EXTRA : 0;
+  }
+}
+
+/* Scratch buffers live only during their operator. */
+static void scratch_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
+  for (int32_t j = 0; j < it->ctx.num_scratch; j++) {
+    const tm_scratch_req *r = &it->ctx.reqs[j];
+    b[j].size = (uint32_t)tm_arena_round(r->bytes) + TM_DBG_EXTRA;
+    b[j].first = b[j].last = (uint16_t)r->node;
+    b[j].offset = 0;
+  }
+}
+
+/* No room to plan: every activation and scratch buffer side by side is always enough. */
+static size_t unplanned_bound(const tm_interp *it) {
+  size_t sum = 0;
+  for (uint32_t t = 0; t < it->model.num_tensors; t++) {
+    const tm_tensor *x = &it->ctx.tensors[t];
+    if (x->data == NULL) sum += tm_arena_round(x->bytes) + TM_DBG_EXTRA;
+  }
+  for (int32_t j = 0; j < it->ctx.num_scratch; j++) {
+    sum += tm_arena_round(it->ctx.reqs[j].bytes) + TM_DBG_EXTRA;
+  }
+  return sum;
+}
+
+static void assign(tm_interp *it, const tm_plan_buffer *b) {
+  uint32_t nt = it->model.num_tensors;
+  for (uint32_t t = 0; t < nt; t++) {
+    if (b[t].size > 0) it->ctx.tensors[t].data = it->arena.base + b[t].offset;
+  }
+  for (int32_t j = 0; j < it->ctx.num_scratch; j++) {
+    it->ctx.scratch[j] = it->arena.base + b[nt + (uint32_t)j].offset;
+  }
+}
+
+/* Runs after every prepare: persistent needs are final, so one dry run of the planner
+ * gives the whole requirement, even when the arena turns out too small. */
+static tm_status plan(tm_interp *it) {
+  tm_arena *a = &it->arena;
+  uint32_t nt = it->model.num_tensors, n = nt + (uint32_t)it->ctx.num_scratch;
+  if (it->ctx.num_scratch > 0) {
+    it->ctx.scratch = tm_arena_persistent(a, (size_t)it->ctx.num_scratch * sizeof(void *));
+  }
+  (void)tm_dbg_reserve(it, n);
+  tm_plan_buffer *b = tm_arena_temp(a, n * sizeof *b);
+  uint16_t *work = b != NULL ? tm_arena_temp(a, 2u * n * sizeof *work) : NULL;
+  if (work == NULL) {
+    size_t bound = tm_arena_need(a, unplanned_bound(it));
+    return arena_short(it, a, bound > a->need ? bound : a->need);
+  }
+  uint32_t total;
+  tensor_lifetimes(it, b);
+  scratch_lifetimes(it, b + nt);
+  if (tm_plan_greedy(b, n, work, &total) != TM_OK) return TM_ERR_UNSUPPORTED;
+  size_t need = tm_arena_need(a, total > a->head ? total : a->head);
+  if (a->missing > 0 || total > a->cap - a->persist) return arena_short(it, a, need);
+  assign(it, b);
+  tm_dbg_keep_plan(it, b, n);
+  a->head = total;
+  it->needed = need;
+  return TM_OK;
+}
+
+tm_status tm_interp_prepare(tm_interp *it) {
+  if (it == NULL) return TM_ERR_ARG;
+  if (it->state != TM_STATE_INITED) return TM_ERR_STATE;
+  it->state = TM_STATE_FAILED; /* until this phase completes */
+  tm_status st = resolve_all(it);
+  tm_ctx_begin_prepare(&it->ctx);
+  for (uint32_t i = 0; i < it->num_nodes && st == TM_OK; i++) st = prepare_node(it, i);
+  if (st == TM_ERR_ARENA) return arena_short(it, &it->arena, 0);
+  if (st == TM_OK) st = plan(it);
+  it->ctx.phase = TM_PHASE_NONE;
+  if (st == TM_OK) it->state = TM_STATE_PREPARED;
+  return st;
+}
+
+/* ---- invoke and accessors ---- */
+
+tm_status tm_interp_invoke(tm_interp *it) {
+  if (it == NULL) return TM_ERR_ARG;
+  if (it->state != TM_STATE_PREPARED) return TM_ERR_STATE;
+  tm_status st = TM_OK;
+  it->ctx.phase = TM_PHASE_INVOKE;
+  for (uint32_t i = 0; i < it->num_nodes && st == TM_OK; i++) {
+    tm_dbg_arm(it, i);
+    st = it->kernels[i]->invoke(&it->ctx, &it->nodes[i]);
+    if (st != TM_OK) {
+      tm_log("operator %lu (%s): invoke failed: %s", (unsigned long)i,
+             tm_op_name(it->nodes[i].builtin_code), tm_status_str(st));
+    } else {
+      st = tm_dbg_check(it, i);
+    }
+  }
+  it->ctx.phase = TM_PHASE_NONE;
+  if (st != TM_OK) it->state = TM_STATE_FAILED;
+  return st;
+}
+
+size_t tm_interp_inputs_size(const tm_interp *it) { return it != NULL ? it->model.num_inputs : 0; }
+
+size_t tm_interp_outputs_size(const tm_interp *it) { return it != NULL ? it->model.num_outputs : 0; }
+
+static tm_status io_tensor(const tm_interp *it, size_t index, int output, tm_tensor **out) {
+  if (out != NULL) *out = NULL;
+  if (it == NULL || out == NULL) return TM_ERR_ARG;
+  if (it->state == TM_STATE_FAILED) return TM_ERR_STATE;
+  if (index >= (output ? it->model.num_outputs : it->model.num_inputs)) return TM_ERR_ARG;
+  int32_t t = output ? tm_model_output(&it->model, (uint32_t)index)
+                     : tm_model_input(&it->model, (uint32_t)index);
+  *out = &it->ctx.tensors[t];
+  return TM_OK;
+}
+
+tm_status tm_interp_input(const tm_interp *it, size_t index, tm_tensor **out) {
+  return io_tensor(it, index, 0, out);
+}
+
+tm_status tm_interp_output(const tm_interp *it, size_t index, tm_tensor **out) {
+  return io_tensor(it, index, 1, out);
+}
+
+size_t tm_interp_arena_used(const tm_interp *it) {
+  return it != NULL ? it->arena.pad + it->arena.head + it->arena.persist : 0;
+}
+
+size_t tm_interp_arena_needed(const tm_interp *it) { return it != NULL ? it->needed : 0; }

@@ -1,0 +1,394 @@
+/* .tflite verifier and reader, written for this runtime instead of using flatcc: we read
+ * about 25 fields of 7 tables, and a generic verifier plus generated accessors would cost
+ * several KB of flash for features we never use. See tm_model.h for the fields.
+ *
+ * Every check reports "model invalid: <object> <index> at offset <n>: <problem>" and
+ * returns TM_ERR_MODEL; positions are byte offsets from the start of the model. Positions
+ * are uint32_t: a flatbuffer is < 2 GB by construction, and the sums below are ordered so
+ * they cannot wrap. */
+#include "tm_model.h"
+
+#include <string.h>
+
+#include "tm_fb.h"
+#include "tm_log.h"
+
+typedef struct {
+  const uint8_t *buf;
+  uint32_t len;
+  const char *what; /* object being checked, for the log line */
+  int32_t idx;
+} vctx;
+
+static tm_status bad(const vctx *v, uint32_t pos, const char *problem) {
+  tm_log("model invalid: %s %ld at offset %lu: %s", v->what, (long)v->idx,
+         (unsigned long)pos, problem);
+  return TM_ERR_MODEL;
+}
+
+static tm_status unsupported(const vctx *v, const char *problem, long value) {
+  tm_log("model unsupported: %s %ld: %s %ld", v->what, (long)v->idx, problem, value);
+  return TM_ERR_UNSUPPORTED;
+}
+
+/* [pos, pos + size) inside the model and pos aligned. */
+static tm_status span(const vctx *v, uint32_t pos, uint32_t size, uint32_t align) {
+  if (pos > v->len || size > v->len - pos) return bad(v, pos, "runs past the end of the model");
+  if (pos % align != 0) return bad(v, pos, "misaligned");
+  return TM_OK;
+}
+
+/* A table: its soffset, its vtable and its inline part lie inside the model. */
+static tm_status v_table(const vctx *v, uint32_t pos) {
+  tm_status st = span(v, pos, 4, 4);
+  if (st != TM_OK) return st;
+  int64_t vt = (int64_t)pos - tm_fb_i32(v->buf + pos);
+  if (vt < 0 || vt > (int64_t)v->len - 4 || vt % 2 != 0) {
+    return bad(v, pos, "vtable outside the model");
+  }
+  uint32_t vt_size = tm_fb_u16(v->buf + vt), tbl_size = tm_fb_u16(v->buf + vt + 2);
+  if (vt_size < 4 || vt_size % 2 != 0 || vt_size > v->len - (uint32_t)vt) {
+    return bad(v, (uint32_t)vt, "bad vtable size");
+  }
+  if (tbl_size < 4 || tbl_size > v->len - pos) return bad(v, pos, "bad table size");
+  return TM_OK;
+}
+
+/* Position of a scalar field of a verified table, 0 when absent. */
+static tm_status v_field(const vctx *v, uint32_t table, unsigned field, uint32_t size,
+                         uint32_t *pos) {
+  uint32_t off = tm_fb_field(v->buf + table, field);
+  uint32_t tbl_size = tm_fb_u16(tm_fb_vtable(v->buf + table) + 2);
+  *pos = 0;
+  if (off == 0) return TM_OK;
+  if (off + size > tbl_size) return bad(v, table, "field outside its table");
+  if ((table + off) % size != 0) return bad(v, table + off, "field misaligned");
+  *pos = table + off;
+  return TM_OK;
+}
+
+static tm_status v_u32(const vctx *v, uint32_t table, unsigned field, uint32_t dflt,
+                       uint32_t *out) {
+  uint32_t pos;
+  tm_status st = v_field(v, table, field, 4, &pos);
+  *out = pos != 0 ? tm_fb_u32(v->buf + pos) : dflt;
+  return st;
+}
+
+static tm_status v_u8(const vctx *v, uint32_t table, unsigned field, uint8_t *out) {
+  uint32_t pos;
+  tm_status st = v_field(v, table, field, 1, &pos);
+  *out = pos != 0 ? v->buf[pos] : 0;
+  return st;
+}
+
+static tm_status v_u64(const vctx *v, uint32_t table, unsigned field, uint64_t *out) {
+  uint32_t pos;
+  tm_status st = v_field(v, table, field, 8, &pos);
+  *out = 0;
+  if (pos != 0) memcpy(out, v->buf + pos, sizeof *out);
+  return st;
+}
+
+/* Follows an offset field; *target = 0 when the field is absent. */
+static tm_status v_offset(const vctx *v, uint32_t table, unsigned field, uint32_t *target) {
+  uint32_t pos;
+  tm_status st = v_field(v, table, field, 4, &pos);
+  *target = 0;
+  if (st != TM_OK || pos == 0) return st;
+  uint32_t rel = tm_fb_u32(v->buf + pos);
+  if (rel == 0 || rel > v->len - pos) return bad(v, pos, "offset outside the model");
+  *target = pos + rel;
+  return TM_OK;
+}
+
+/* A vector field: header and elements inside the model, elements aligned. */
+static tm_status v_vector(const vctx *v, uint32_t table, unsigned field, uint32_t elem,
+                          uint32_t *vec, uint32_t *count) {
+  tm_status st = v_offset(v, table, field, vec);
+  *count = 0;
+  if (st != TM_OK || *vec == 0) return st;
+  st = span(v, *vec, 4, 4);
+  if (st != TM_OK) return st;
+  uint32_t n = tm_fb_u32(v->buf + *vec);
+  if (n > (v->len - *vec - 4) / elem) return bad(v, *vec, "vector runs past the end of the model");
+  if ((*vec + 4) % (elem < 8 ? elem : 8) != 0) return bad(v, *vec, "vector misaligned");
+  *count = n;
+  return TM_OK;
+}
+
+/* Element i of a vector of tables, verified. */
+static tm_status v_table_at(const vctx *v, uint32_t vec, uint32_t i, uint32_t *table) {
+  uint32_t e = vec + 4 + 4 * i;
+  uint32_t rel = tm_fb_u32(v->buf + e);
+  *table = 0;
+  if (rel == 0 || rel > v->len - e) return bad(v, e, "table offset outside the model");
+  *table = e + rel;
+  return v_table(v, *table);
+}
+
+static tm_status v_indices(const vctx *v, uint32_t vec, uint32_t n, uint32_t limit,
+                           int allow_absent) {
+  for (uint32_t i = 0; i < n; i++) {
+    int32_t x = tm_fb_i32(v->buf + vec + 4 + 4 * i);
+    if (x == -1 && allow_absent) continue;
+    if (x < 0 || (uint32_t)x >= limit) return bad(v, vec + 4 + 4 * i, "index out of range");
+  }
+  return TM_OK;
+}
+
+static vctx vctx_of(const tm_model *m, const char *what, uint32_t idx) {
+  vctx v = {m->buf, m->len, what, (int32_t)idx};
+  return v;
+}
+
+/* ---- buffers and operator codes ---- */
+
+/* Data of buffer `index`: the data vector, or (models > 2 GB style) offset/size. */
+static tm_status buffer_data(const tm_model *m, uint32_t index, uint32_t *pos, uint32_t *size) {
+  vctx v = vctx_of(m, "buffer", index);
+  uint32_t table, vec;
+  uint64_t off, len;
+  tm_status st = v_table_at(&v, m->buffers, index, &table);
+  if (st == TM_OK) st = v_vector(&v, table, 0, 1, &vec, size);
+  if (st == TM_OK) st = v_u64(&v, table, 1, &off);
+  if (st == TM_OK) st = v_u64(&v, table, 2, &len);
+  if (st != TM_OK) return st;
+  *pos = vec + 4;
+  if (off > 1) { /* 0 and 1 both mean "no external data" in the schema */
+    if (off > m->len || len > m->len - off) return bad(&v, table, "external data outside the model");
+    *pos = (uint32_t)off;
+    *size = (uint32_t)len;
+  }
+  return TM_OK;
+}
+
+static tm_status opcode_at(const tm_model *m, uint32_t index, int32_t *code) {
+  vctx v = vctx_of(m, "operator code", index);
+  uint32_t table, builtin;
+  uint8_t deprecated;
+  tm_status st = v_table_at(&v, m->opcodes, index, &table);
+  if (st == TM_OK) st = v_u8(&v, table, 0, &deprecated);
+  if (st == TM_OK) st = v_u32(&v, table, 3, 0, &builtin);
+  if (st != TM_OK) return st;
+  if ((int8_t)deprecated < 0 || (int32_t)builtin < 0) return bad(&v, table, "negative builtin code");
+  /* schema v3a: codes >= 127 live only in builtin_code; older files only fill the byte */
+  *code = (int32_t)builtin > (int8_t)deprecated ? (int32_t)builtin : (int8_t)deprecated;
+  return TM_OK;
+}
+
+/* ---- tensors ---- */
+
+static tm_status tensor_shape(const vctx *v, uint32_t table, tm_tensor *t) {
+  uint32_t vec, n;
+  tm_status st = v_vector(v, table, 0, 4, &vec, &n);
+  if (st != TM_OK) return st;
+  if (n > TM_MAX_DIMS) return unsupported(v, "dimensions:", (long)n);
+  t->ndims = (int32_t)n;
+  for (uint32_t i = 0; i < n; i++) {
+    t->dims[i] = tm_fb_i32(v->buf + vec + 4 + 4 * i);
+    if (t->dims[i] < 0) return bad(v, vec + 4 + 4 * i, "negative dimension");
+  }
+  return TM_OK;
+}
+
+/* Type and byte size; the size must fit comfortably in 31 bits. */
+static tm_status tensor_type(const vctx *v, uint32_t table, tm_tensor *t) {
+  uint8_t type;
+  tm_status st = v_u8(v, table, 1, &type);
+  if (st != TM_OK) return st;
+  if ((int8_t)type < 0 || type > 18) return bad(v, table, "unknown tensor type");
+  t->type = (tm_type)type;
+  size_t bytes = tm_type_size(t->type);
+  if (bytes == 0) return unsupported(v, "tensor type", (long)type);
+  for (int32_t i = 0; i < t->ndims; i++) {
+    uint32_t d = (uint32_t)t->dims[i];
+    if (d != 0 && bytes > 0x7FFFFFFFu / d) return bad(v, table, "tensor too large");
+    bytes *= d;
+  }
+  t->bytes = bytes;
+  return TM_OK;
+}
+
+static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
+  uint32_t scales, ns, zps, nz;
+  int32_t qdim;
+  tm_status st = v_vector(v, q, 2, 4, &scales, &ns);
+  if (st == TM_OK) st = v_vector(v, q, 3, 8, &zps, &nz);
+  if (st == TM_OK) st = v_u32(v, q, 6, 0, (uint32_t *)&qdim);
+  if (st != TM_OK || ns == 0) return st;
+  if (nz != 0 && nz != ns) return bad(v, q, "zero_point count differs from scale count");
+  if (ns > 1 && (qdim < 0 || qdim >= t->ndims || (uint32_t)t->dims[qdim] != ns)) {
+    return bad(v, q, "quantized_dimension does not match the channel count");
+  }
+  int64_t zp = 0;
+  if (nz != 0) memcpy(&zp, v->buf + zps + 4, sizeof zp);
+  if (zp < INT32_MIN || zp > INT32_MAX) return bad(v, zps + 4, "zero point out of range");
+  memcpy(&t->scale, v->buf + scales + 4, sizeof t->scale);
+  t->zero_point = (int32_t)zp;
+  t->channel_scales = ns > 1 ? (const float *)(const void *)(v->buf + scales + 4) : NULL;
+  t->num_channels = (int32_t)ns;
+  t->quantized_dim = qdim;
+  return TM_OK;
+}
+
+static tm_status tensor_quant(const vctx *v, uint32_t table, tm_tensor *t) {
+  uint32_t q;
+  tm_status st = v_offset(v, table, 4, &q);
+  if (st == TM_OK && q != 0) st = v_table(v, q);
+  if (st == TM_OK && q != 0) st = quant_scales(v, q, t);
+  return st;
+}
+
+/* Constant data: the buffer's bytes, exactly the tensor's size, aligned for its type. */
+static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, tm_tensor *t) {
+  uint32_t index, pos, size;
+  tm_status st = v_u32(v, table, 2, 0, &index);
+  if (st != TM_OK) return st;
+  if (index >= m->num_buffers) return bad(v, table, "buffer index out of range");
+  st = buffer_data(m, index, &pos, &size);
+  if (st != TM_OK || size == 0) return st; /* no data: an activation */
+  if (size != t->bytes) return bad(v, pos, "constant data size does not match the shape");
+  if (((uintptr_t)m->buf + pos) % tm_type_size(t->type) != 0) {
+    return bad(v, pos, "constant data misaligned");
+  }
+  t->data = (void *)(uintptr_t)(m->buf + pos); /* is_const: kernels never write it */
+  t->is_const = 1;
+  return TM_OK;
+}
+
+tm_status tm_model_tensor(const tm_model *m, uint32_t index, tm_tensor *t, uint8_t *is_variable) {
+  vctx v = vctx_of(m, "tensor", index);
+  uint32_t table, sparsity;
+  memset(t, 0, sizeof *t);
+  tm_status st = v_table_at(&v, m->tensors, index, &table);
+  if (st == TM_OK) st = tensor_shape(&v, table, t);
+  if (st == TM_OK) st = tensor_type(&v, table, t);
+  if (st == TM_OK) st = tensor_quant(&v, table, t);
+  if (st == TM_OK) st = tensor_data(m, &v, table, t);
+  if (st == TM_OK) st = v_u8(&v, table, 5, is_variable);
+  if (st == TM_OK) st = v_offset(&v, table, 6, &sparsity);
+  if (st == TM_OK && sparsity != 0) st = unsupported(&v, "sparse tensor, sparsity at", (long)sparsity);
+  return st;
+}
+
+/* ---- operators ---- */
+
+typedef struct {
+  uint32_t opcode;
+  uint32_t vec[2], count[2]; /* inputs, outputs */
+  uint32_t options;          /* table position, 0 when absent */
+  uint8_t options_type;
+} op_info;
+
+static tm_status op_fields(const tm_model *m, uint32_t index, op_info *op) {
+  vctx v = vctx_of(m, "operator", index);
+  uint32_t table;
+  memset(op, 0, sizeof *op);
+  tm_status st = v_table_at(&v, m->operators, index, &table);
+  if (st == TM_OK) st = v_u32(&v, table, 0, 0, &op->opcode);
+  if (st == TM_OK && op->opcode >= m->num_opcodes) st = bad(&v, table, "opcode index out of range");
+  for (unsigned k = 0; k < 2 && st == TM_OK; k++) { /* inputs may be -1 (optional), outputs not */
+    st = v_vector(&v, table, 1 + k, 4, &op->vec[k], &op->count[k]);
+    if (st == TM_OK) st = v_indices(&v, op->vec[k], op->count[k], m->num_tensors, k == 0);
+  }
+  if (st == TM_OK) st = v_u8(&v, table, 3, &op->options_type);
+  if (st == TM_OK) st = v_offset(&v, table, 4, &op->options);
+  /* kernels read the options through tm_node_opt_*: table and vtable must be inside */
+  if (st == TM_OK && op->options != 0) st = v_table(&v, op->options);
+  return st;
+}
+
+static const int32_t *index_vector(const tm_model *m, uint32_t vec) {
+  return vec != 0 ? (const int32_t *)(const void *)(m->buf + vec + 4) : NULL;
+}
+
+void tm_model_node(const tm_model *m, uint32_t index, tm_node *node) {
+  op_info op;
+  int32_t code = -1;
+  (void)op_fields(m, index, &op); /* verified: cannot fail */
+  (void)opcode_at(m, op.opcode, &code);
+  memset(node, 0, sizeof *node);
+  node->index = index;
+  node->builtin_code = code;
+  node->inputs = index_vector(m, op.vec[0]);
+  node->num_inputs = (int32_t)op.count[0];
+  node->outputs = index_vector(m, op.vec[1]);
+  node->num_outputs = (int32_t)op.count[1];
+  node->options_type = op.options_type;
+  node->options = op.options_type != 0 && op.options != 0 ? m->buf + op.options : NULL;
+}
+
+int32_t tm_model_input(const tm_model *m, uint32_t i) {
+  return tm_fb_i32(m->buf + m->inputs + 4 + 4 * i);
+}
+
+int32_t tm_model_output(const tm_model *m, uint32_t i) {
+  return tm_fb_i32(m->buf + m->outputs + 4 + 4 * i);
+}
+
+/* ---- model and subgraph 0 ---- */
+
+static tm_status v_table_vector(const vctx *v, uint32_t table, unsigned field, uint32_t *vec,
+                                uint32_t *count) {
+  tm_status st = v_vector(v, table, field, 4, vec, count);
+  if (st == TM_OK && *count > TM_MODEL_MAX_ITEMS) st = unsupported(v, "vector length", (long)*count);
+  return st;
+}
+
+static tm_status v_subgraph(tm_model *m, const vctx *v, uint32_t table) {
+  tm_status st = v_table_vector(v, table, 0, &m->tensors, &m->num_tensors);
+  if (st == TM_OK) st = v_vector(v, table, 1, 4, &m->inputs, &m->num_inputs);
+  if (st == TM_OK) st = v_indices(v, m->inputs, m->num_inputs, m->num_tensors, 0);
+  if (st == TM_OK) st = v_vector(v, table, 2, 4, &m->outputs, &m->num_outputs);
+  if (st == TM_OK) st = v_indices(v, m->outputs, m->num_outputs, m->num_tensors, 0);
+  if (st == TM_OK) st = v_table_vector(v, table, 3, &m->operators, &m->num_ops);
+  return st;
+}
+
+static tm_status v_root(tm_model *m, const vctx *v) {
+  uint32_t root = tm_fb_u32(v->buf), version, subgraphs, num_subgraphs, sg;
+  if (memcmp(v->buf + 4, "TFL3", 4) != 0) return bad(v, 4, "file identifier is not TFL3");
+  tm_status st = span(v, root, 4, 4);
+  if (st == TM_OK) st = v_table(v, root);
+  if (st == TM_OK) st = v_u32(v, root, 0, 0, &version);
+  if (st == TM_OK && version != TM_SCHEMA_VERSION) st = bad(v, root, "schema version is not 3");
+  if (st == TM_OK) st = v_table_vector(v, root, 1, &m->opcodes, &m->num_opcodes);
+  if (st == TM_OK) st = v_vector(v, root, 4, 4, &m->buffers, &m->num_buffers);
+  if (st == TM_OK) st = v_vector(v, root, 2, 4, &subgraphs, &num_subgraphs);
+  if (st == TM_OK && num_subgraphs == 0) st = bad(v, root, "no subgraph");
+  if (st == TM_OK) st = v_table_at(v, subgraphs, 0, &sg);
+  if (st == TM_OK) st = v_subgraph(m, v, sg);
+  return st;
+}
+
+/* Each object once; decoding repeats the same checks, so the reader cannot go wrong
+ * on anything that passed here. */
+static tm_status v_objects(const tm_model *m) {
+  tm_status st = TM_OK;
+  int32_t code;
+  tm_tensor t;
+  uint8_t var;
+  uint32_t pos, size;
+  op_info op;
+  for (uint32_t i = 0; i < m->num_opcodes && st == TM_OK; i++) st = opcode_at(m, i, &code);
+  for (uint32_t i = 0; i < m->num_buffers && st == TM_OK; i++) st = buffer_data(m, i, &pos, &size);
+  for (uint32_t i = 0; i < m->num_tensors && st == TM_OK; i++) st = tm_model_tensor(m, i, &t, &var);
+  for (uint32_t i = 0; i < m->num_ops && st == TM_OK; i++) st = op_fields(m, i, &op);
+  return st;
+}
+
+tm_status tm_model_verify(tm_model *m, const uint8_t *buf, size_t len) {
+  memset(m, 0, sizeof *m);
+  vctx v = {buf, (uint32_t)len, "model", 0};
+  if (buf == NULL || (uintptr_t)buf % 4 != 0) {
+    tm_log("model must be 4-byte aligned (16 recommended), is at %p", (const void *)buf);
+    return TM_ERR_ARG;
+  }
+  if (len < 8 || len > 0x7FFFFFFFu) return bad(&v, 0, "length is not that of a flatbuffer");
+  m->buf = buf;
+  m->len = (uint32_t)len;
+  tm_status st = v_root(m, &v);
+  if (st == TM_OK) st = v_objects(m);
+  return st;
+}

@@ -1,0 +1,23 @@
+/* Element sizes and counts: the only arithmetic every kernel and the planner share. */
+#include "tm_tensor.h"
+
+size_t tm_type_size(tm_type type) {
+  switch (type) {
+    case TM_TYPE_UINT8:
+    case TM_TYPE_INT8:
+    case TM_TYPE_BOOL: return 1;
+    case TM_TYPE_FLOAT16:
+    case TM_TYPE_INT16: return 2;
+    case TM_TYPE_FLOAT32:
+    case TM_TYPE_INT32: return 4;
+    case TM_TYPE_INT64: return 8;
+    case TM_TYPE_STRING: return 0; /* variable length: never stored by this runtime */
+  }
+  return 0;
+}
+
+int32_t tm_tensor_elements(const tm_tensor *tensor) {
+  int32_t n = 1;
+  for (int32_t i = 0; i < tensor->ndims; i++) n *= tensor->dims[i];
+  return n;
+}

@@ -1,0 +1,138 @@
+/* End-to-end bit-exactness of the kernels: every model in tests/support/golden_cases.c runs
+ * operator by operator (tm_model reader + tm_kernel_run, activations in a static pool) and
+ * each output must equal the official TFLM interpreter's golden output bit for bit.
+ * This needs no interpreter core, so it checks the kernels alone. */
+#include <string.h>
+
+#include "micro_test.h"
+#include "support/golden_cases.h"
+#include "tm_model.h"
+#include "tm_ops.h"
+
+#ifdef TM_TARGET_BLUEPILL /* 64 KB flash, 20 KB RAM: golden_cases.c leaves out the big models */
+#define MAX_TENSORS 32
+#define POOL_BYTES (9 * 1024)
+#define ARENA_BYTES 2048
+#else
+#define MAX_TENSORS 64
+#define POOL_BYTES (64 * 1024)
+#define ARENA_BYTES 4096
+#endif
+
+static tm_tensor tensors[MAX_TENSORS];
+static uint8_t pool[POOL_BYTES] __attribute__((aligned(16)));
+static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
+
+static const tm_kernel *kernel_for(int32_t code) {
+  static const tm_op_registration table[] = {
+      {TM_OP_ADD, &tm_kernel_add}, {TM_OP_AVERAGE_POOL_2D, &tm_kernel_average_pool_2d},
+      {TM_OP_CONV_2D, &tm_kernel_conv_2d}, {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d},
+      {TM_OP_DEQUANTIZE, &tm_kernel_dequantize}, {TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected},
+      {TM_OP_LOGISTIC, &tm_kernel_logistic}, {TM_OP_MAX_POOL_2D, &tm_kernel_max_pool_2d},
+      {TM_OP_MUL, &tm_kernel_mul}, {TM_OP_RELU, &tm_kernel_relu}, {TM_OP_RELU6, &tm_kernel_relu6},
+      {TM_OP_RESHAPE, &tm_kernel_reshape}, {TM_OP_SOFTMAX, &tm_kernel_softmax},
+      {TM_OP_TANH, &tm_kernel_tanh}, {TM_OP_QUANTIZE, &tm_kernel_quantize}};
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+    if (table[i].builtin_code == code) return table[i].kernel;
+  }
+  return NULL;
+}
+
+/* Decodes every tensor; activations get their own 16-byte aligned block of the pool. */
+static tm_status load_tensors(const tm_model *m) {
+  size_t used = 0;
+  if (m->num_tensors > MAX_TENSORS) return TM_ERR_ARENA;
+  for (uint32_t i = 0; i < m->num_tensors; i++) {
+    uint8_t is_variable = 0;
+    tm_status st = tm_model_tensor(m, i, &tensors[i], &is_variable);
+    if (st != TM_OK) return st;
+    if (tensors[i].is_const) continue;
+    if (used + tensors[i].bytes > POOL_BYTES) return TM_ERR_ARENA;
+    tensors[i].data = pool + used;
+    used += (tensors[i].bytes + 15u) & ~(size_t)15u;
+  }
+  return TM_OK;
+}
+
+static tm_status run_ops(const tm_model *m) {
+  for (uint32_t i = 0; i < m->num_ops; i++) {
+    tm_node node;
+    tm_model_node(m, i, &node);
+    tm_kernel_run_spec spec = {kernel_for(node.builtin_code), node.builtin_code, tensors,
+                               m->num_tensors, node.inputs, node.num_inputs, node.outputs,
+                               node.num_outputs, node.options, node.options_type, arena,
+                               sizeof arena};
+    if (spec.kernel == NULL) return TM_ERR_UNSUPPORTED;
+    tm_status st = tm_kernel_run(&spec);
+    if (st != TM_OK) {
+      tm_log("operator %lu (%s) failed: %s", (unsigned long)i, tm_op_name(node.builtin_code),
+             tm_status_str(st));
+      return st;
+    }
+  }
+  return TM_OK;
+}
+
+static size_t elem_size(tm_type type) { return type == TM_TYPE_INT8 ? 1 : 4; }
+
+/* Number of elements of `got` that differ bitwise from the golden tensor. */
+static int32_t mismatches(const golden_tensor *want, const tm_tensor *got) {
+  const size_t size = elem_size(want->type);
+  int32_t bad = 0;
+  if (got->type != want->type || tm_tensor_elements(got) != want->count) return want->count + 1;
+  for (int32_t i = 0; i < want->count; i++) {
+    const uint8_t *w = (const uint8_t *)want->data + (size_t)i * size;
+    const uint8_t *g = (const uint8_t *)got->data + (size_t)i * size;
+    if (memcmp(w, g, size) != 0) {
+      if (bad < 3) tm_log("  element %ld differs", (long)i);
+      bad++;
+    }
+  }
+  return bad;
+}
+
+static int32_t run_case(const golden_model *gm, const golden_case *gc) {
+  tm_model m;
+  if (tm_model_verify(&m, gm->model, *gm->model_len) != TM_OK || load_tensors(&m) != TM_OK) {
+    return -1;
+  }
+  for (int32_t i = 0; i < gc->num_inputs; i++) {
+    tm_tensor *t = &tensors[tm_model_input(&m, (uint32_t)i)];
+    memcpy(t->data, gc->inputs[i].data, (size_t)gc->inputs[i].count * elem_size(gc->inputs[i].type));
+  }
+  if (run_ops(&m) != TM_OK) return -1;
+  int32_t bad = 0;
+  for (int32_t i = 0; i < gc->num_outputs; i++) {
+    bad += mismatches(&gc->outputs[i], &tensors[tm_model_output(&m, (uint32_t)i)]);
+  }
+  return bad;
+}
+
+static void check_model(const char *name) {
+  for (int i = 0; i < golden_models_count; i++) {
+    const golden_model *gm = &golden_models[i];
+    if (strcmp(gm->name, name) != 0) continue;
+    for (int32_t c = 0; c < gm->num_cases; c++) {
+      const int32_t bad = run_case(gm, &gm->cases[c]);
+      if (bad != 0) tm_log("%s/%s: %ld mismatching outputs", name, gm->cases[c].name, (long)bad);
+      TF_LITE_MICRO_EXPECT_EQ(0, bad);
+    }
+    return;
+  }
+#ifdef TM_TARGET_BLUEPILL
+  tm_log("%s: not built for this target (too big)", name);
+#else
+  TF_LITE_MICRO_FAIL("model not in golden_cases.c");
+#endif
+}
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+TF_LITE_MICRO_TEST(HelloWorldFloat) { check_model("hello_world_float"); }
+TF_LITE_MICRO_TEST(HelloWorldInt8) { check_model("hello_world_int8"); }
+TF_LITE_MICRO_TEST(MicroSpeech) { check_model("micro_speech_quantized"); }
+TF_LITE_MICRO_TEST(NetworkModel) { check_model("network_model"); }
+TF_LITE_MICRO_TEST(SimpleAdd) { check_model("simple_add_model"); }
+TF_LITE_MICRO_TEST(TestConvModel) { check_model("test_conv_model"); }
+
+TF_LITE_MICRO_TESTS_END

@@ -1,0 +1,102 @@
+/* Greedy planner: placement order, lifetime sharing, gap filling, bad input. Offsets are
+ * checked exactly, since they are what the arena figures depend on. */
+#include "micro_test.h"
+#include "tm_planner.h"
+
+static uint16_t work[64];
+
+static int plans_overlap(const tm_plan_buffer *b, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    for (size_t j = i + 1; j < n; j++) {
+      int live = b[i].first <= b[j].last && b[j].first <= b[i].last;
+      int mem = b[i].offset < b[j].offset + b[j].size && b[j].offset < b[i].offset + b[i].size;
+      if (live && mem && b[i].size > 0 && b[j].size > 0) return 1;
+    }
+  }
+  return 0;
+}
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+TF_LITE_MICRO_TEST(EmptyPlanIsZero) {
+  uint32_t total = 99;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(NULL, 0, NULL, &total));
+  TF_LITE_MICRO_EXPECT_EQ(0, total);
+}
+
+TF_LITE_MICRO_TEST(ChainReusesMemory) {
+  /* a -> op0 -> b -> op1 -> c: a and c never live together */
+  tm_plan_buffer b[3] = {{32, 0, 0, 0}, {32, 0, 1, 0}, {32, 1, 1, 0}};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
+  TF_LITE_MICRO_EXPECT_EQ(32, b[1].offset);
+  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);
+  TF_LITE_MICRO_EXPECT_EQ(64, total);
+}
+
+TF_LITE_MICRO_TEST(BiggestFirstThenLowestFit) {
+  tm_plan_buffer b[3] = {{16, 0, 2, 0}, {48, 1, 1, 0}, {32, 2, 3, 0}};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(0, b[1].offset);  /* biggest */
+  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);  /* lifetime disjoint from the biggest */
+  TF_LITE_MICRO_EXPECT_EQ(48, b[0].offset); /* lives with both */
+  TF_LITE_MICRO_EXPECT_EQ(64, total);
+}
+
+TF_LITE_MICRO_TEST(SmallBufferFillsGap) {
+  /* 64 @0 (ops 0-1), 64 @64... no: x lives 0-0 and y 1-1 share [0,64); z (2-2) too */
+  tm_plan_buffer b[4] = {{64, 0, 3, 0}, {32, 0, 0, 0}, {48, 1, 3, 0}, {16, 1, 1, 0}};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 4, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
+  TF_LITE_MICRO_EXPECT_EQ(64, b[2].offset);
+  TF_LITE_MICRO_EXPECT_EQ(64, b[1].offset);  /* dead before b[2] is born */
+  TF_LITE_MICRO_EXPECT_EQ(112, b[3].offset); /* gap [64,112) taken at op 1 */
+  TF_LITE_MICRO_EXPECT_EQ(128, total);
+  TF_LITE_MICRO_EXPECT(!plans_overlap(b, 4));
+}
+
+TF_LITE_MICRO_TEST(TiesKeepIndexOrder) {
+  tm_plan_buffer b[3] = {{16, 0, 0, 0}, {16, 0, 0, 0}, {16, 0, 0, 0}};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
+  TF_LITE_MICRO_EXPECT_EQ(16, b[1].offset);
+  TF_LITE_MICRO_EXPECT_EQ(32, b[2].offset);
+  TF_LITE_MICRO_EXPECT_EQ(48, total);
+}
+
+TF_LITE_MICRO_TEST(ZeroSizeTakesNoRoom) {
+  tm_plan_buffer b[2] = {{0, 0, 0, 7}, {16, 0, 0, 0}};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 2, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(16, total);
+}
+
+TF_LITE_MICRO_TEST(ManyBuffersNeverOverlap) {
+  tm_plan_buffer b[24];
+  for (uint16_t i = 0; i < 24; i++) {
+    b[i].size = 16u * (1u + (i * 7u) % 5u);
+    b[i].first = (uint16_t)(i / 2);
+    b[i].last = (uint16_t)(i / 2 + (i % 3));
+  }
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 24, work, &total));
+  TF_LITE_MICRO_EXPECT(!plans_overlap(b, 24));
+  for (int i = 0; i < 24; i++) TF_LITE_MICRO_EXPECT_LE(b[i].offset + b[i].size, total);
+}
+
+TF_LITE_MICRO_TEST(RejectsBadInput) {
+  tm_plan_buffer b[1] = {{16, 2, 1, 0}};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 1, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 1, work, NULL));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(NULL, 1, work, &total));
+  b[0].first = 0;
+  b[0].size = 0x80000000u;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 1, work, &total));
+}
+
+TF_LITE_MICRO_TESTS_END

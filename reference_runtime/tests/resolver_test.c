@@ -1,0 +1,82 @@
+/* Op resolver: lookup, duplicates, overflow, bad arguments; and the name/size helpers. */
+#include <string.h>
+
+#include "micro_test.h"
+#include "tm_kernel.h"
+
+static tm_status nop_invoke(tm_ctx *ctx, const tm_node *node) {
+  (void)ctx;
+  (void)node;
+  return TM_OK;
+}
+static const tm_kernel k1 = {0, NULL, nop_invoke};
+static const tm_kernel k2 = {0, NULL, nop_invoke};
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+TF_LITE_MICRO_TEST(AddsAndFinds) {
+  tm_op_registration storage[2];
+  tm_resolver r;
+  tm_resolver_init(&r, storage, 2);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_resolver_add(&r, 9, &k1));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_resolver_add(&r, 25, &k2));
+  TF_LITE_MICRO_EXPECT(tm_resolver_find(&r, 9) == &k1);
+  TF_LITE_MICRO_EXPECT(tm_resolver_find(&r, 25) == &k2);
+  TF_LITE_MICRO_EXPECT(tm_resolver_find(&r, 3) == NULL);
+  TF_LITE_MICRO_EXPECT(tm_resolver_find(NULL, 9) == NULL);
+}
+
+TF_LITE_MICRO_TEST(RejectsDuplicate) {
+  tm_op_registration storage[4];
+  tm_resolver r;
+  tm_resolver_init(&r, storage, 4);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_resolver_add(&r, 9, &k1));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_RESOLVER, tm_resolver_add(&r, 9, &k2));
+  TF_LITE_MICRO_EXPECT(tm_resolver_find(&r, 9) == &k1);
+  TF_LITE_MICRO_EXPECT_EQ(1, r.count);
+}
+
+TF_LITE_MICRO_TEST(RejectsOverflow) {
+  tm_op_registration storage[1];
+  tm_resolver r;
+  tm_resolver_init(&r, storage, 1);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_resolver_add(&r, 1, &k1));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_RESOLVER, tm_resolver_add(&r, 2, &k2));
+  tm_resolver_init(&r, NULL, 5); /* no storage: capacity 0 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_RESOLVER, tm_resolver_add(&r, 2, &k2));
+}
+
+TF_LITE_MICRO_TEST(RejectsBadArguments) {
+  tm_op_registration storage[1];
+  tm_resolver r;
+  tm_resolver_init(&r, storage, 1);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_resolver_add(NULL, 1, &k1));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_resolver_add(&r, 1, NULL));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_resolver_add(&r, -1, &k1));
+}
+
+TF_LITE_MICRO_TEST(NamesOpsStatusesAndTypes) {
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("ADD", tm_op_name(0)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("FULLY_CONNECTED", tm_op_name(9)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("QUANTIZE", tm_op_name(114)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("RIGHT_SHIFT", tm_op_name(161)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(162)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(-1)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_ERR_RESOLVER", tm_status_str(TM_ERR_RESOLVER)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_OK", tm_status_str(TM_OK)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_ERR_UNKNOWN", tm_status_str((tm_status)7)));
+  TF_LITE_MICRO_EXPECT_EQ(1, tm_type_size(TM_TYPE_INT8));
+  TF_LITE_MICRO_EXPECT_EQ(2, tm_type_size(TM_TYPE_INT16));
+  TF_LITE_MICRO_EXPECT_EQ(4, tm_type_size(TM_TYPE_FLOAT32));
+  TF_LITE_MICRO_EXPECT_EQ(8, tm_type_size(TM_TYPE_INT64));
+  TF_LITE_MICRO_EXPECT_EQ(0, tm_type_size(TM_TYPE_STRING));
+  tm_tensor t = {0};
+  TF_LITE_MICRO_EXPECT_EQ(1, tm_tensor_elements(&t));
+  t.ndims = 3;
+  t.dims[0] = 2;
+  t.dims[1] = 3;
+  t.dims[2] = 4;
+  TF_LITE_MICRO_EXPECT_EQ(24, tm_tensor_elements(&t));
+}
+
+TF_LITE_MICRO_TESTS_END

@@ -1,0 +1,103 @@
+/* See tm_kernel_test.h. The quantisers mirror TFLM's test code line by line (float
+ * division, then round/roundf as TFLM calls them) so the int8 data matches TFLM's tests. */
+#define TM_KT_NO_EXPECT
+#include "tm_kernel_test.h"
+
+#include <math.h>
+#include <string.h>
+
+#define KT_ARENA_BYTES 4096
+
+static uint8_t kt_arena[KT_ARENA_BYTES] __attribute__((aligned(16)));
+static uint8_t kt_options[128] __attribute__((aligned(16)));
+static const int32_t kt_index[] = {0, 1, 2, 3, 4, 5, 6, 7};
+
+void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data) {
+  memset(t, 0, sizeof *t);
+  t->type = type;
+  t->ndims = shape[0];
+  for (int i = 0; i < shape[0] && i < TM_MAX_DIMS; i++) t->dims[i] = shape[i + 1];
+  t->data = data;
+  const int32_t n = tm_tensor_elements(t);
+  t->bytes = n > 0 ? (size_t)n * tm_type_size(type) : 0;
+  t->num_channels = 1;
+}
+
+void tm_kt_quant(tm_tensor *t, float scale, int32_t zero_point) {
+  t->scale = scale;
+  t->zero_point = zero_point;
+}
+
+void tm_kt_channels(tm_tensor *t, const float *scales, int32_t n, int32_t dim) {
+  t->scale = scales[0];
+  t->zero_point = 0;
+  t->channel_scales = scales;
+  t->num_channels = n;
+  t->quantized_dim = dim;
+}
+
+void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t zero_point) {
+  for (int i = 0; i < n; i++) {
+    int32_t q = (int32_t)(round(in[i] / scale) + zero_point);
+    q = q < INT8_MIN ? INT8_MIN : (q > INT8_MAX ? INT8_MAX : q);
+    out[i] = (int8_t)q;
+  }
+}
+
+void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale) {
+  for (int i = 0; i < n; i++) {
+    int64_t q = (int64_t)round(in[i] / scale);
+    q = q < INT32_MIN + 1 ? INT32_MIN + 1 : (q > INT32_MAX ? INT32_MAX : q);
+    out[i] = (int32_t)q;
+  }
+}
+
+void tm_kt_per_channel_i8(const float *in, int8_t *out, const int *shape, int dim, float *scales) {
+  int size = 1;
+  for (int i = 0; i < shape[0]; i++) size *= shape[i + 1];
+  const int channels = shape[dim + 1];
+  const int per_channel = size / channels;
+  const int stride = dim == 0 ? 1 : channels;
+  const int channel_stride = dim == 0 ? per_channel : 1;
+  for (int c = 0; c < channels; c++) {
+    float min = 0, max = 0;
+    for (int i = 0; i < per_channel; i++) {
+      min = fminf(min, in[c * channel_stride + i * stride]);
+      max = fmaxf(max, in[c * channel_stride + i * stride]);
+    }
+    scales[c] = fmaxf(fabsf(min), fabsf(max)) / 127;
+    for (int i = 0; i < per_channel; i++) {
+      const int idx = c * channel_stride + i * stride;
+      const int32_t q = (int32_t)roundf(in[idx] / scales[c]);
+      out[idx] = (int8_t)fminf(127, fmaxf(-127, (float)q));
+    }
+  }
+}
+
+void tm_kt_per_channel_bias(const float *in, int32_t *out, int n, float input_scale,
+                            const float *weight_scales, float *scales) {
+  for (int c = 0; c < n; c++) {
+    scales[c] = input_scale * weight_scales[c];
+    tm_kt_quantize_i32(&in[c], &out[c], 1, scales[c]);
+  }
+}
+
+tm_status tm_kt_run_io(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts,
+                       size_t n_opts, tm_tensor *tensors, size_t n_tensors, const int32_t *ins,
+                       int32_t n_in, const int32_t *outs, int32_t n_out, size_t arena_len) {
+  const uint8_t *table = n_opts > 0 ? tm_test_options(kt_options, sizeof kt_options, opts, n_opts)
+                                    : NULL;
+  if (n_opts > 0 && table == NULL) return TM_ERR_ARG;
+  tm_kernel_run_spec spec = {kernel, op, tensors, n_tensors, ins, n_in, outs, n_out, table, 0,
+                             kt_arena, arena_len < KT_ARENA_BYTES ? arena_len : KT_ARENA_BYTES};
+  return tm_kernel_run(&spec);
+}
+
+tm_status tm_kt_run(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts, size_t n_opts,
+                    tm_tensor *tensors, int32_t n_in, int32_t n_out) {
+  if (n_in < 0 || n_out < 0 || n_in + n_out > (int32_t)(sizeof kt_index / sizeof kt_index[0])) {
+    return TM_ERR_ARG;
+  }
+  return tm_kt_run_io(kernel, op, opts, n_opts, tensors, (size_t)(n_in + n_out), kt_index, n_in,
+                      kt_index + n_in, n_out, KT_ARENA_BYTES);
+}

@@ -1,0 +1,84 @@
+/* Helpers for the kernel unit tests (tests/<op>_test.c): tensors built the way TFLM's
+ * test_helpers.h builds them, TFLM's own test-data quantisers (so int8 inputs and goldens are
+ * derived from TFLM's float arrays exactly as TFLM's tests derive them), and one call that
+ * runs a kernel through tm_kernel_run with an options table from tm_test_options.
+ *
+ *   static const int shape[] = {2, 1, 5};             TFLM IntArrayFromInts: {ndims, dims...}
+ *   tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, shape, in);
+ *   tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, shape, out);
+ *   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kt_run(&tm_kernel_relu, TM_OP_RELU, NULL, 0, t, 1, 1));
+ *
+ * The quantisers and runners live in tm_kernel_test.c; the expectation helpers below are
+ * static inline because micro_test.h keeps its pass/fail state per test program. */
+#ifndef TM_KERNEL_TEST_H
+#define TM_KERNEL_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tm_test_options.h"
+#include "tm_kernel.h"
+#include "tm_ops.h"
+
+/* Zeroes *t, then sets type, shape ({ndims, d0, d1, ...}), data and bytes. */
+void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data);
+/* Per-tensor quantisation (TFLM CreateQuantizedTensor). */
+void tm_kt_quant(tm_tensor *t, float scale, int32_t zero_point);
+/* Per-channel quantisation along `dim` (borrowed scales; scale = scales[0]). */
+void tm_kt_channels(tm_tensor *t, const float *scales, int32_t n, int32_t dim);
+
+/* tflite::Quantize<int8_t> (micro_utils.h FloatToQuantizedType): round(x / scale) + zp,
+ * clamped to int8. */
+void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t zero_point);
+/* tflite::SymmetricQuantize<int32_t> (FloatToSymmetricQuantizedType): round(x / scale),
+ * clamped to [INT32_MIN + 1, INT32_MAX] (bias tensors). */
+void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale);
+/* micro_utils.cc SignedSymmetricPerChannelQuantize for int8 filters, channel axis 0 or 3:
+ * scale[c] = max|x| / 127, q = roundf(x / scale[c]) clamped to [-127, 127]. */
+void tm_kt_per_channel_i8(const float *in, int8_t *out, const int *shape, int dim, float *scales);
+/* test_helpers CreatePerChannelQuantizedBiasTensor: scales[c] = input_scale * weight_scales[c],
+ * one bias element per channel. */
+void tm_kt_per_channel_bias(const float *in, int32_t *out, int n, float input_scale,
+                            const float *weight_scales, float *scales);
+
+/* Runs `kernel` on tensors[0..n_in) as inputs and the next n_out as outputs, with an options
+ * table built from opts (none when n_opts is 0) in a static 4 KB arena. */
+tm_status tm_kt_run(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts, size_t n_opts,
+                    tm_tensor *tensors, int32_t n_in, int32_t n_out);
+/* The general form: explicit input/output index lists (-1 = absent optional input) and an
+ * arena of arena_len bytes (at most 4096). */
+tm_status tm_kt_run_io(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts,
+                       size_t n_opts, tm_tensor *tensors, size_t n_tensors, const int32_t *ins,
+                       int32_t n_in, const int32_t *outs, int32_t n_out, size_t arena_len);
+
+/* Element-wise expectations that name the failing index (test programs only: micro_test.h
+ * keeps one pass/fail state per program). */
+#ifndef TM_KT_NO_EXPECT
+#include "micro_test.h"
+
+static inline void tm_kt_expect_near(const float *golden, const float *out, int n, float tol) {
+  for (int i = 0; i < n; i++) {
+    const float d = golden[i] > out[i] ? golden[i] - out[i] : out[i] - golden[i];
+    if (!(d <= tol)) {
+      tm_log("element %d: expected %f, got %f (tolerance %f)", i, (double)golden[i],
+             (double)out[i], (double)tol);
+      tm_test_suite_state.case_failed = 1;
+    }
+  }
+}
+
+static inline void tm_kt_expect_i8(const int8_t *golden, const int8_t *out, int n, int tol) {
+  for (int i = 0; i < n; i++) {
+    const int d = golden[i] > out[i] ? golden[i] - out[i] : out[i] - golden[i];
+    if (d > tol) {
+      tm_log("element %d: expected %d, got %d (tolerance %d)", i, golden[i], out[i], tol);
+      tm_test_suite_state.case_failed = 1;
+    }
+  }
+}
+
+#endif
+
+#define TM_KT_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+#endif
