@@ -1,0 +1,222 @@
+/* RELU, RELU6, LOGISTIC and TANH (kernels/activations.c, logistic.c, tanh.c,
+ * tm_sigmoid_common.c) against the data of TFLM's activations_test.cc, logistic_test.cc and
+ * tanh_test.cc (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/). As in TFLM, int8
+ * inputs and goldens are quantised from TFLM's float arrays with tflite::Quantize
+ * (tm_kt_quantize_i8); tolerances are TFLM's and are stated at each test. Then every
+ * prepare error path of the four kernels. */
+#include "support/tm_kernel_test.h"
+
+static tm_tensor t[2];
+static float out_f[90];
+static int8_t in_q[90], out_q[90], golden_q[90];
+
+/* One input and one output of `shape`, float32 or int8 (data set by the caller). */
+static void unary(tm_type type, const int *shape, const void *in, void *out) {
+  tm_kt_tensor(&t[0], type, shape, (void *)in);
+  tm_kt_tensor(&t[1], type, shape, out);
+}
+
+/* int8 run as TFLM's Test*Quantized: quantise input and golden, run, compare within tol. */
+static void check_int8(const tm_kernel *k, int32_t op, const int *shape, const float *in,
+                       const float *golden, int n, float in_scale, int32_t in_zp,
+                       float out_scale, int32_t out_zp, int tol) {
+  tm_kt_quantize_i8(in, in_q, n, in_scale, in_zp);
+  tm_kt_quantize_i8(golden, golden_q, n, out_scale, out_zp);
+  unary(TM_TYPE_INT8, shape, in_q, out_q);
+  tm_kt_quant(&t[0], in_scale, in_zp);
+  tm_kt_quant(&t[1], out_scale, out_zp);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kt_run(k, op, NULL, 0, t, 1, 1));
+  tm_kt_expect_i8(golden_q, out_q, n, tol);
+}
+
+static void check_float(const tm_kernel *k, int32_t op, const int *shape, const float *in,
+                        const float *golden, int n, float tol) {
+  unary(TM_TYPE_FLOAT32, shape, in, out_f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kt_run(k, op, NULL, 0, t, 1, 1));
+  tm_kt_expect_near(golden, out_f, n, tol);
+}
+
+/* activations_test.cc. TFLM declares these tensors {1, 5}, so its runner compares only the
+ * first five entries of each 10-entry golden array; we run them as {2, 5} and check all ten
+ * (same TFLM numbers, negative half included). */
+static const int kShape2x5[] = {2, 2, 5};
+static const float kReluIn[] = {1.0, 2.0, 3.0, 4.0, 5.0, -1.0, -2.0, -3.0, -4.0, -5.0};
+static const float kReluGolden[] = {1.0, 2.0, 3.0, 4.0, 5.0, 0, 0, 0, 0, 0};
+static const float kRelu6In[] = {4.0, 5.0, 6.0, 7.0, 8.0, -4.0, -5.0, -6.0, -7.0, -8.0};
+static const float kRelu6Golden[] = {4.0, 5.0, 6.0, 6.0, 6.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+static const float kRelu6InInt8[] = {4, 5, 6, 7, 8, -1, -2, -3, -4, -5};
+static const float kRelu6GoldenInt8[] = {4, 5, 6, 6, 6, 0, 0, 0, 0, 0};
+
+/* logistic_test.cc: golden_basic / golden_wide_range */
+static const float kLogisticIn[] = {1, 2, 3, 4, 5, -1, -2, -3, -4, -5};
+static const float kLogisticGolden[] = {0.73105858, 0.88079708, 0.95257413, 0.98201379,
+                                        0.99330715, 0.26894142, 0.11920292, 0.04742587,
+                                        0.01798621, 0.00669285};
+static const float kLogisticWideIn[] = {1.0, 2.0, 3.0, 4.0, 93.0, -1.0, -2.0, -3.0, -4.0, -93.0};
+static const float kLogisticWideGolden[] = {0.73105858, 0.88079708, 0.95257413, 0.98201379, 1.0,
+                                            0.26894142, 0.11920292, 0.04742587, 0.01798621, 0.0};
+
+/* tanh_test.cc: tanh_input_vec_fp / tanh_output_vec_fp */
+static const int kTanhShape[] = {2, 1, 90};
+static const float kTanhIn[90] = {
+    -8.0000000000, -7.8181818182, -7.6363636364, -7.4545454545, -7.2727272727,
+    -7.0909090909, -6.9090909091, -6.7272727273, -6.5454545455, -6.3636363636,
+    -6.1818181818, -6.0000000000, -5.8181818182, -5.6363636364, -5.4545454545,
+    -5.2727272727, -5.0909090909, -4.9090909091, -4.7272727273, -4.5454545455,
+    -4.3636363636, -4.1818181818, -4.0000000000, -3.8181818182, -3.6363636364,
+    -3.4545454545, -3.2727272727, -3.0909090909, -2.9090909091, -2.7272727273,
+    -2.5454545455, -2.3636363636, -2.1818181818, -2.0000000000, -1.8181818182,
+    -1.6363636364, -1.4545454545, -1.2727272727, -1.0909090909, -0.9090909091,
+    -0.7272727273, -0.5454545455, -0.3636363636, -0.1818181818, 0.0000000000,
+    0.1818181818,  0.3636363636,  0.5454545455,  0.7272727273,  0.9090909091,
+    1.0909090909,  1.2727272727,  1.4545454545,  1.6363636364,  1.8181818182,
+    2.0000000000,  2.1818181818,  2.3636363636,  2.5454545455,  2.7272727273,
+    2.9090909091,  3.0909090909,  3.2727272727,  3.4545454545,  3.6363636364,
+    3.8181818182,  4.0000000000,  4.1818181818,  4.3636363636,  4.5454545455,
+    4.7272727273,  4.9090909091,  5.0909090909,  5.2727272727,  5.4545454545,
+    5.6363636364,  5.8181818182,  6.0000000000,  6.1818181818,  6.3636363636,
+    6.5454545455,  6.7272727273,  6.9090909091,  7.0909090909,  7.2727272727,
+    7.4545454545,  7.6363636364,  7.8181818182,  8.0000000000};
+static const float kTanhGolden[90] = {
+    -0.9999997749, -0.9999996762, -0.9999995342, -0.9999993300, -0.9999990361,
+    -0.9999986134, -0.9999980053, -0.9999971306, -0.9999958722, -0.9999940619,
+    -0.9999914578, -0.9999877117, -0.9999823226, -0.9999745703, -0.9999634183,
+    -0.9999473758, -0.9999242982, -0.9998911009, -0.9998433469, -0.9997746542,
+    -0.9996758446, -0.9995337191, -0.9993292997, -0.9990353053, -0.9986125310,
+    -0.9980046622, -0.9971308601, -0.9958751909, -0.9940716137, -0.9914827859,
+    -0.9877703933, -0.9824541388, -0.9748561217, -0.9640275801, -0.9486568273,
+    -0.9269625051, -0.8965880154, -0.8545351057, -0.7972097087, -0.7206956332,
+    -0.6213939966, -0.4971057414, -0.3484130125, -0.1798408185, 0.0000000000,
+    0.1798408185,  0.3484130125,  0.4971057414,  0.6213939966,  0.7206956332,
+    0.7972097087,  0.8545351057,  0.8965880154,  0.9269625051,  0.9486568273,
+    0.9640275801,  0.9748561217,  0.9824541388,  0.9877703933,  0.9914827859,
+    0.9940716137,  0.9958751909,  0.9971308601,  0.9980046622,  0.9986125310,
+    0.9990353053,  0.9993292997,  0.9995337191,  0.9996758446,  0.9997746542,
+    0.9998433469,  0.9998911009,  0.9999242982,  0.9999473758,  0.9999634183,
+    0.9999745703,  0.9999823226,  0.9999877117,  0.9999914578,  0.9999940619,
+    0.9999958722,  0.9999971306,  0.9999980053,  0.9999986134,  0.9999990361,
+    0.9999993300,  0.9999995342,  0.9999996762,  0.9999997749};
+
+/* Error paths: a valid int8 pair of kShape2x5, then one field broken per case. */
+static tm_status run_broken(const tm_kernel *k, int32_t op) {
+  return tm_kt_run(k, op, NULL, 0, t, 1, 1);
+}
+
+static void valid_int8(int32_t out_zp) {
+  unary(TM_TYPE_INT8, kShape2x5, in_q, out_q);
+  tm_kt_quant(&t[0], 0.5f, 0);
+  tm_kt_quant(&t[1], 1.0f / 256, out_zp);
+}
+
+/* Paths every unary kernel here shares: node arity, missing input, shapes and types. */
+static void expect_common_errors(const tm_kernel *k, int32_t op, int32_t out_zp) {
+  static const int32_t ins_absent[] = {-1}, outs[] = {1}, two[] = {0, 0};
+  valid_int8(out_zp);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_broken(k, op));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(k, op, NULL, 0, t, 0, 1)); /* no input */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL,
+                          tm_kt_run_io(k, op, NULL, 0, t, 2, two, 2, outs, 1, 4096));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(k, op, NULL, 0, t, 1, 0)); /* no output */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL,
+                          tm_kt_run_io(k, op, NULL, 0, t, 2, ins_absent, 1, outs, 1, 4096));
+  t[1].dims[1] = 4; /* output shape differs */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(k, op));
+  valid_int8(out_zp);
+  t[0].type = t[1].type = TM_TYPE_INT16; /* neither float32 nor int8 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_broken(k, op));
+  valid_int8(out_zp);
+  t[1].type = TM_TYPE_FLOAT32; /* output type differs from input */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_broken(k, op));
+  valid_int8(out_zp);
+  t[0].scale = 0.0f; /* int8 input without quantisation */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(k, op));
+}
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+/* activations_test.cc SimpleReluTestFloat: tolerance 1e-5 (TFLM's). */
+TF_LITE_MICRO_TEST(SimpleReluTestFloat) {
+  check_float(&tm_kernel_relu, TM_OP_RELU, kShape2x5, kReluIn, kReluGolden, 10, 1e-5f);
+}
+
+/* activations_test.cc SimpleRelu6TestFloat: tolerance 1e-5. */
+TF_LITE_MICRO_TEST(SimpleRelu6TestFloat) {
+  check_float(&tm_kernel_relu6, TM_OP_RELU6, kShape2x5, kRelu6In, kRelu6Golden, 10, 1e-5f);
+}
+
+/* activations_test.cc SimpleReluTestInt8: scales 0.5/0.5, zero points 0/0, exact. */
+TF_LITE_MICRO_TEST(SimpleReluTestInt8) {
+  check_int8(&tm_kernel_relu, TM_OP_RELU, kShape2x5, kReluIn, kReluGolden, 10, 0.5f, 0, 0.5f, 0,
+             0);
+}
+
+/* activations_test.cc SimpleRelu6TestInt8: scales 0.5/0.5, zero points 127/127, exact. */
+TF_LITE_MICRO_TEST(SimpleRelu6TestInt8) {
+  check_int8(&tm_kernel_relu6, TM_OP_RELU6, kShape2x5, kRelu6InInt8, kRelu6GoldenInt8, 10, 0.5f,
+             127, 0.5f, 127, 0);
+}
+
+/* logistic_test.cc LogisticFloatBasicShouldMatchGolden: tolerance 1e-5. */
+TF_LITE_MICRO_TEST(LogisticFloatBasicShouldMatchGolden) {
+  check_float(&tm_kernel_logistic, TM_OP_LOGISTIC, kShape2x5, kLogisticIn, kLogisticGolden, 10,
+              1e-5f);
+}
+
+/* logistic_test.cc LogisticFloatWideRangeShouldMatchGolden: tolerance 1e-5. TFLM's shape is
+ * {1, 5} (first five entries only); all ten, including -93 -> 0.0, are checked here. */
+TF_LITE_MICRO_TEST(LogisticFloatWideRangeShouldMatchGolden) {
+  check_float(&tm_kernel_logistic, TM_OP_LOGISTIC, kShape2x5, kLogisticWideIn,
+              kLogisticWideGolden, 10, 1e-5f);
+}
+
+/* logistic_test.cc LogisticQuantizedInt8BasicShouldMatchGolden: input scale 0.1 zp 0, output
+ * scale 1/255 zp -128; TFLM allows +-1. */
+TF_LITE_MICRO_TEST(LogisticQuantizedInt8BasicShouldMatchGolden) {
+  check_int8(&tm_kernel_logistic, TM_OP_LOGISTIC, kShape2x5, kLogisticIn, kLogisticGolden, 10,
+             0.1f, 0, 1.0f / 255.0f, -128, 1);
+}
+
+/* logistic_test.cc LogisticQuantizedInt8WideRangeShouldMatchGolden: input scale 1.0; +-1;
+ * all ten entries as above. */
+TF_LITE_MICRO_TEST(LogisticQuantizedInt8WideRangeShouldMatchGolden) {
+  check_int8(&tm_kernel_logistic, TM_OP_LOGISTIC, kShape2x5, kLogisticWideIn,
+             kLogisticWideGolden, 10, 1.0f, 0, 1.0f / 255.0f, -128, 1);
+}
+
+/* tanh_test.cc SimpleTestTanhFloat: tolerance 1e-7 (TFLM's). */
+TF_LITE_MICRO_TEST(SimpleTestTanhFloat) {
+  check_float(&tm_kernel_tanh, TM_OP_TANH, kTanhShape, kTanhIn, kTanhGolden, 90, 1e-7f);
+}
+
+/* tanh_test.cc SimpleTestTanhUInt8 (int8 data despite the name): input scale 16/256 zp 0,
+ * output scale 1.99999955/256 zp 0; TFLM allows +-2. */
+TF_LITE_MICRO_TEST(SimpleTestTanhInt8) {
+  check_int8(&tm_kernel_tanh, TM_OP_TANH, kTanhShape, kTanhIn, kTanhGolden, 90, 16 / 256.f, 0,
+             1.99999955f / 256.f, 0, 2);
+}
+
+TF_LITE_MICRO_TEST(ReluPrepareErrors) {
+  expect_common_errors(&tm_kernel_relu, TM_OP_RELU, 0);
+  valid_int8(0);
+  t[1].scale = 0.0f; /* int8 output without quantisation */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(&tm_kernel_relu, TM_OP_RELU));
+}
+
+TF_LITE_MICRO_TEST(Relu6PrepareErrors) {
+  expect_common_errors(&tm_kernel_relu6, TM_OP_RELU6, 0);
+  valid_int8(0);
+  t[1].scale = 0.0f;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(&tm_kernel_relu6, TM_OP_RELU6));
+}
+
+TF_LITE_MICRO_TEST(LogisticPrepareErrors) {
+  expect_common_errors(&tm_kernel_logistic, TM_OP_LOGISTIC, -128);
+  valid_int8(0); /* TFLM logistic_common.cc: int8 output zero point must be -128 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_broken(&tm_kernel_logistic, TM_OP_LOGISTIC));
+}
+
+TF_LITE_MICRO_TEST(TanhPrepareErrors) {
+  expect_common_errors(&tm_kernel_tanh, TM_OP_TANH, 0);
+}
+
+TF_LITE_MICRO_TESTS_END

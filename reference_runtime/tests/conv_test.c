@@ -1,0 +1,311 @@
+/* CONV_2D (kernels/conv_2d.c, tm_conv_common.c, tm_window.c) against TFLM's conv_test.cc and
+ * conv_test_common.cc (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/). Int8 data is
+ * derived from TFLM's floats the way its helpers do: inputs with tflite::Quantize, filters
+ * with SignedSymmetricPerChannelQuantize (axis 0), biases with
+ * CreatePerChannelQuantizedBiasTensor. Tolerances are TFLM's: float 1e-5; per-channel int8
+ * +-1 (TestConvQuantizedPerChannel passes 1.0); per-tensor broadcast case exact (1e-5); the
+ * 32x32 case +-1 (kQuantizationTolerance). Then every prepare error path. */
+#include "support/tm_kernel_test.h"
+
+/* Conv2DOptions field positions (schema.fbs) */
+enum { OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_ACTIVATION, OPT_DIL_W, OPT_DIL_H };
+enum { SAME = 0, VALID = 1, NONE = 0, RELU6 = 3 };
+
+typedef struct {
+  int padding, stride_w, stride_h, activation, dil_w, dil_h;
+} conv_opts;
+
+static const conv_opts kCommon = {VALID, 2, 2, NONE, 1, 1}; /* common_conv_params */
+
+/* conv_test.cc common data */
+static const int kInputShape[] = {4, 2, 2, 4, 1};
+static const float kInputData[16] = {1, 1, 1, 1, 2, 2, 2, 2, 1, 2, 3, 4, 1, 2, 3, 4};
+static const int kFilterShape[] = {4, 3, 2, 2, 1};
+static const float kFilterData[12] = {1, 2, 3, 4, -1, 1, -1, 1, -1, -1, 1, 1};
+static const int kBiasShape[] = {1, 3};
+static const float kBiasData[3] = {1, 2, 3};
+static const int kOutputShape[] = {4, 2, 1, 2, 3};
+static const float kGoldenData[12] = {18, 2, 5, 18, 2, 5, 17, 4, 3, 37, 4, 3};
+
+static tm_tensor t[4];
+static float out_f[32];
+static int8_t in_q[48], filter_q[1024], out_q[32], golden_q[32];
+static int32_t bias_q[32];
+static float filter_scales[32], bias_scales[32];
+
+static tm_status run_conv(const conv_opts *o, int32_t n_in) {
+  const tm_test_opt opts[] = {TM_OPT_U8(OPT_PADDING, o->padding), TM_OPT_I32(OPT_STRIDE_W, o->stride_w),
+                              TM_OPT_I32(OPT_STRIDE_H, o->stride_h),
+                              TM_OPT_U8(OPT_ACTIVATION, o->activation),
+                              TM_OPT_I32(OPT_DIL_W, o->dil_w), TM_OPT_I32(OPT_DIL_H, o->dil_h)};
+  return tm_kt_run(&tm_kernel_conv_2d, TM_OP_CONV_2D, opts, 6, t, n_in, 1);
+}
+
+static int elements(const int *shape) {
+  int n = 1;
+  for (int i = 0; i < shape[0]; i++) n *= shape[i + 1];
+  return n;
+}
+
+typedef struct {
+  const int *in_shape, *filter_shape, *bias_shape, *out_shape;
+  const float *in, *filter, *bias, *golden;
+} conv_case;
+
+static void check_float(const conv_case *c, const conv_opts *o) {
+  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_shape, (void *)c->in);
+  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->filter_shape, (void *)c->filter);
+  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->bias_shape, (void *)c->bias);
+  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, c->out_shape, out_f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
+  tm_kt_expect_near(c->golden, out_f, elements(c->out_shape), 1e-5f);
+}
+
+/* TFLM TestConvQuantizedPerChannel: tensors only (run and compare by the caller). */
+static void setup_per_channel(const conv_case *c, float in_scale, int32_t in_zp,
+                              float out_scale, int32_t out_zp) {
+  const int channels = c->filter_shape[1];
+  tm_kt_quantize_i8(c->in, in_q, elements(c->in_shape), in_scale, in_zp);
+  tm_kt_per_channel_i8(c->filter, filter_q, c->filter_shape, 0, filter_scales);
+  tm_kt_per_channel_bias(c->bias, bias_q, channels, in_scale, filter_scales, bias_scales);
+  tm_kt_quantize_i8(c->golden, golden_q, elements(c->out_shape), out_scale, out_zp);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_shape, in_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, c->filter_shape, filter_q);
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, c->bias_shape, bias_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, c->out_shape, out_q);
+  tm_kt_quant(&t[0], in_scale, in_zp);
+  tm_kt_channels(&t[1], filter_scales, channels, 0);
+  tm_kt_channels(&t[2], bias_scales, channels, 0);
+  tm_kt_quant(&t[3], out_scale, out_zp);
+}
+
+static void check_per_channel(const conv_case *c, const conv_opts *o, float in_scale,
+                              int32_t in_zp, float out_scale, int32_t out_zp) {
+  setup_per_channel(c, in_scale, in_zp, out_scale, out_zp);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
+  tm_kt_expect_i8(golden_q, out_q, elements(c->out_shape), 1);
+}
+
+static const conv_case kSimple = {kInputShape, kFilterShape, kBiasShape, kOutputShape,
+                                  kInputData, kFilterData, kBiasData, kGoldenData};
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+TF_LITE_MICRO_TEST(SimpleTestFloat) { check_float(&kSimple, &kCommon); }
+
+/* InputAndFilterSameWidthHeight */
+TF_LITE_MICRO_TEST(InputAndFilterSameWidthHeight) {
+  static const int filter_shape[] = {4, 1, 2, 4, 1}, bias_shape[] = {1, 1};
+  static const int out_shape[] = {4, 2, 1, 1, 1};
+  static const float filter[] = {1, 2, 3, 4, -1, -1, 1, 1}, bias[] = {0}, golden[] = {10, 34};
+  const conv_case c = {kInputShape, filter_shape, bias_shape, out_shape,
+                       kInputData, filter, bias, golden};
+  check_float(&c, &kCommon);
+}
+
+/* SimpleTestQuantizedPerChannel: input scale 0.5 zp 0, output scale 1 zp 0. */
+TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannel) {
+  check_per_channel(&kSimple, &kCommon, 0.5f, 0, 1.0f, 0);
+}
+
+/* SimpleTestDilatedQuantizedPerChannel: dilation w 3, h 2, common_conv_params (VALID,
+ * stride 2). TFLM declares the output 2x2x2x3, but VALID with these strides and dilations
+ * gives 2x1x2x3: TFLM never checks the output shape and just loops over the declared rows.
+ * Our prepare rejects the inconsistent shape (TM_ERR_MODEL, checked here); the consistent
+ * 2x1x2x3 output is compared with TFLM's golden rows for out_y = 0 (entries 0-5, 12-17). */
+TF_LITE_MICRO_TEST(SimpleTestDilatedQuantizedPerChannel) {
+  static const int in_shape[] = {4, 2, 4, 6, 1}, out_tflm[] = {4, 2, 2, 2, 3};
+  static const float in[] = {1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4,
+                             1, 2, 3, 4, 5, 6, 2, 6, 2, 4, 4, 2, 3, 2, 6, 5, 1, 4, 1, 2, 1, 4, 6, 3};
+  static const float golden[] = {25, 2, 7, 25, 2, 7, 10, 2, -3, 10, 2, -3,
+                                 39, 7, 6, 50, 3, 4, 14, 4, -5, 15, 0, -7};
+  static const float golden_row0[] = {25, 2, 7, 25, 2, 7, 39, 7, 6, 50, 3, 4};
+  const conv_case tflm = {in_shape, kFilterShape, kBiasShape, out_tflm, in, kFilterData,
+                          kBiasData, golden};
+  const conv_case c = {in_shape, kFilterShape, kBiasShape, kOutputShape, in, kFilterData,
+                       kBiasData, golden_row0};
+  const conv_opts o = {VALID, 2, 2, NONE, 3, 2};
+  setup_per_channel(&tflm, 0.5f, 0, 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&o, 3));
+  check_per_channel(&c, &o, 0.5f, 0, 1.0f, 0);
+}
+
+/* SimpleTestQuantizedPerChannelRelu6 (TFLM runs it with common_conv_params, activation
+ * NONE: the int8 range of scale 0.023529 / zp -128 does the clamping). */
+TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannelRelu6) {
+  static const float bias[] = {1, 2, -3};
+  static const float golden[] = {6, 2, 0, 6, 2, 0, 6, 4, 0, 6, 4, 0};
+  const conv_case c = {kInputShape, kFilterShape, kBiasShape, kOutputShape, kInputData,
+                       kFilterData, bias, golden};
+  check_per_channel(&c, &kCommon, 0.023529f, -128, 0.023529f, -128);
+}
+
+/* Kernel1x1QuantizedPerChannel and Kernel1x1QuantizedPerChannelRelu6. */
+TF_LITE_MICRO_TEST(Kernel1x1QuantizedPerChannel) {
+  static const int in_shape[] = {4, 1, 2, 2, 4}, filter_shape[] = {4, 3, 1, 1, 4};
+  static const int out_shape[] = {4, 1, 2, 2, 3};
+  static const float bias6[] = {1, 2, -3};
+  static const float golden[] = {11, 2, 3, 21, 2, 3, 31, 4, 7, 31, 4, 7};
+  static const float golden6[] = {6, 2, 0, 6, 2, 0, 6, 4, 1, 6, 4, 1};
+  const conv_case c = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
+                       kFilterData, kBiasData, golden};
+  const conv_case c6 = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
+                        kFilterData, bias6, golden6};
+  const conv_opts o = {VALID, 1, 1, NONE, 1, 1}, o6 = {VALID, 1, 1, RELU6, 1, 1};
+  check_per_channel(&c, &o, 0.5f, 0, 1.0f, 0);
+  check_per_channel(&c6, &o6, 0.023529f, -128, 0.023529f, -128);
+}
+
+/* BroadcastPerLayerQuantizationToPerChannelShouldMatchGolden: per-tensor scales 1.0, bias
+ * SymmetricQuantize'd with input_scale * output_scale; exact (ValidateConvGoldens 1e-5). */
+TF_LITE_MICRO_TEST(BroadcastPerLayerQuantizationToPerChannelShouldMatchGolden) {
+  tm_kt_quantize_i8(kInputData, in_q, 16, 1.0f, 0);
+  tm_kt_quantize_i8(kFilterData, filter_q, 12, 1.0f, 0);
+  tm_kt_quantize_i32(kBiasData, bias_q, 3, 1.0f * 1.0f);
+  tm_kt_quantize_i8(kGoldenData, golden_q, 12, 1.0f, 0);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, kInputShape, in_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kFilterShape, filter_q);
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, kBiasShape, bias_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, kOutputShape, out_q);
+  for (int i = 0; i < 4; i++) tm_kt_quant(&t[i], 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(&kCommon, 3));
+  tm_kt_expect_i8(golden_q, out_q, 12, 0);
+}
+
+/* Int8Input32x1Filter32x32ShouldMatchGolden: TFLM generates the data with these loops
+ * (bias i, input i - 16, filter (i * 25) % 256 - 128); output scale 50; +-1. */
+TF_LITE_MICRO_TEST(Int8Input32x1Filter32x32ShouldMatchGolden) {
+  static const int in_shape[] = {4, 1, 1, 1, 32}, filter_shape[] = {4, 32, 1, 1, 32};
+  static const int bias_shape[] = {1, 32};
+  static const float expected[32] = {
+      5168.000000,  3377.000000,  306.000000,   -4045.000000, -4556.000000,
+      -1227.000000, 822.000000,   1591.000000,  5176.000000,  3385.000000,
+      314.000000,   -4037.000000, -4548.000000, -1219.000000, 830.000000,
+      1599.000000,  5184.000000,  3393.000000,  322.000000,   -4029.000000,
+      -4540.000000, -1211.000000, 838.000000,   1607.000000,  5192.000000,
+      3401.000000,  330.000000,   -4021.000000, -4532.000000, -1203.000000,
+      846.000000,   1615.000000};
+  static float bias_f[32];
+  for (int i = 0; i < 32; i++) {
+    const float in_f = (float)(i - 16);
+    bias_f[i] = (float)i;
+    tm_kt_quantize_i8(&in_f, &in_q[i], 1, 1.0f, 0);
+  }
+  for (int i = 0; i < 32 * 32; i++) {
+    const float f = (float)((i * 25) % 256 - 128);
+    tm_kt_quantize_i8(&f, &filter_q[i], 1, 1.0f, 0);
+  }
+  tm_kt_quantize_i32(bias_f, bias_q, 32, 1.0f * 50.0f); /* TFLM: input_scale * output_scale */
+  tm_kt_quantize_i8(expected, golden_q, 32, 50.0f, 0);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, in_shape, in_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, filter_shape, filter_q);
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, bias_shape, bias_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, in_shape, out_q);
+  for (int i = 0; i < 3; i++) tm_kt_quant(&t[i], 1.0f, 0);
+  tm_kt_quant(&t[3], 50.0f, 0);
+  const conv_opts o = {VALID, 1, 1, NONE, 1, 1};
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(&o, 3));
+  tm_kt_expect_i8(golden_q, out_q, 32, 1);
+}
+
+/* TFLM's own error tests: InputOutputDifferentTypeIsError, HybridModeIsError and
+ * FilterDimsNotMatchingAffineQuantization (2 scales for 3 output channels). */
+TF_LITE_MICRO_TEST(TflmErrorCases) {
+  check_float(&kSimple, &kCommon);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, kOutputShape, out_q); /* float in, int8 out */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&kCommon, 3));
+  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, kOutputShape, out_f);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kFilterShape, filter_q); /* hybrid: int8 filter */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&kCommon, 3));
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
+  t[1].num_channels = 2;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+}
+
+/* Every other prepare error, each from the valid per-channel SimpleTest setup. */
+TF_LITE_MICRO_TEST(ConvPrepareTensorErrors) {
+  static const int32_t absent[] = {0, -1, 2}, no_bias[] = {0, 1}, outs[] = {3};
+  const tm_test_opt opts[] = {TM_OPT_U8(OPT_PADDING, VALID), TM_OPT_I32(OPT_STRIDE_W, 2),
+                              TM_OPT_I32(OPT_STRIDE_H, 2)};
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(&kCommon, 3));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kt_run_io(&tm_kernel_conv_2d, TM_OP_CONV_2D, opts, 3, t, 4,
+                                              no_bias, 2, outs, 1, 4096)); /* bias optional */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 1));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run_io(&tm_kernel_conv_2d, TM_OP_CONV_2D, NULL, 0,
+                                                     t, 4, absent, 3, outs, 1, 4096));
+  t[0].type = TM_TYPE_INT16;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&kCommon, 3));
+  t[0].type = TM_TYPE_INT8;
+  t[2].type = TM_TYPE_INT8; /* int8 conv needs an int32 bias */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&kCommon, 3));
+  t[2].type = TM_TYPE_INT32;
+  for (int i = 0; i < 4; i += (i == 1 ? 2 : 1)) { /* input, filter, output need a scale */
+    const float s = t[i].scale;
+    t[i].scale = 0.0f;
+    TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+    t[i].scale = s;
+  }
+  for (int i = 0; i < 4; i += (i == 1 ? 2 : 1)) { /* input, filter, output must be 4D */
+    const tm_tensor saved = t[i];
+    t[i].ndims = 3;
+    TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+    t[i] = saved;
+  }
+  t[2].dims[0] = 2; /* 2 biases for 3 output channels */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+  t[2].dims[0] = 3;
+  t[3].dims[2] = 3; /* output 2x1x3x3, VALID stride 2 gives 2x1x2x3 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+}
+
+TF_LITE_MICRO_TEST(ConvPrepareFilterDepthErrors) {
+  static const int kIn4[] = {4, 1, 2, 2, 4}, kDepth2[] = {4, 3, 2, 2, 2};
+  static const int kDepth3[] = {4, 3, 2, 2, 3}, kDepth0[] = {4, 3, 2, 2, 0};
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
+  t[1].dims[3] = 2; /* filter depth 2 does not divide input depth 1 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, kIn4, in_q);
+  tm_kt_quant(&t[0], 0.5f, 0);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kDepth3, filter_q); /* 3 does not divide 4 */
+  tm_kt_quant(&t[1], 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kDepth2, filter_q); /* 2 groups, 3 output channels */
+  tm_kt_quant(&t[1], 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kDepth0, filter_q);
+  tm_kt_quant(&t[1], 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+}
+
+TF_LITE_MICRO_TEST(ConvPrepareOptionErrors) {
+  static const conv_opts bad[] = {{2, 2, 2, NONE, 1, 1},     /* padding neither SAME nor VALID */
+                                  {VALID, 0, 2, NONE, 1, 1}, /* stride 0 */
+                                  {VALID, 2, 2, NONE, 1, 0}, /* dilation 0 */
+                                  {VALID, 2, 2, 4, 1, 1}};   /* fused TANH */
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, /* no options: strides default to 0 */
+                          tm_kt_run(&tm_kernel_conv_2d, TM_OP_CONV_2D, NULL, 0, t, 3, 1));
+  for (int i = 0; i < TM_KT_COUNT(bad); i++) {
+    TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&bad[i], 3));
+  }
+}
+
+/* The per-channel multipliers come from the arena: every arena size either fits or gives a
+ * clean TM_ERR_ARENA. */
+TF_LITE_MICRO_TEST(ConvSmallArenaFailsCleanly) {
+  static const int32_t ins[] = {0, 1, 2}, outs[] = {3};
+  const tm_test_opt opts[] = {TM_OPT_U8(OPT_PADDING, VALID), TM_OPT_I32(OPT_STRIDE_W, 2),
+                              TM_OPT_I32(OPT_STRIDE_H, 2)};
+  int ok_seen = 0;
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
+  for (size_t len = 0; len <= 1024 && !ok_seen; len += 8) {
+    const tm_status st = tm_kt_run_io(&tm_kernel_conv_2d, TM_OP_CONV_2D, opts, 3, t, 4, ins, 3,
+                                      outs, 1, len);
+    TF_LITE_MICRO_EXPECT(st == TM_OK || st == TM_ERR_ARENA);
+    ok_seen = st == TM_OK;
+  }
+  TF_LITE_MICRO_EXPECT(ok_seen);
+}
+
+TF_LITE_MICRO_TESTS_END

@@ -1,0 +1,212 @@
+/* DEPTHWISE_CONV_2D (kernels/depthwise_conv_2d.c, tm_conv_common.c) against TFLM's
+ * depthwise_conv_test.cc (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/). As in
+ * TFLM's ValidateDepthwiseConvGoldens, padding is VALID and the depth multiplier is filter
+ * depth / input depth. Int8 data is derived from TFLM's floats like its helpers do (filters
+ * SignedSymmetricPerChannelQuantize on axis 3, biases CreatePerChannelQuantizedBiasTensor).
+ * Tolerances are TFLM's: float 1e-5, per-channel int8 +-1, per-tensor broadcast case exact
+ * (1e-5). Then the prepare error paths specific to depthwise (the shared ones are in
+ * conv_test.c, which runs the same tm_conv_prepare). */
+#include "support/tm_kernel_test.h"
+
+/* DepthwiseConv2DOptions field positions (schema.fbs) */
+enum { OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_MULTIPLIER, OPT_ACTIVATION, OPT_DIL_W,
+       OPT_DIL_H };
+enum { VALID = 1, NONE = 0, RELU = 1, RELU6 = 3 };
+
+typedef struct {
+  int multiplier, activation, dil_w, dil_h;
+} dw_opts;
+
+static tm_tensor t[4];
+static float out_f[24];
+static int8_t in_q[48], filter_q[16], out_q[24], golden_q[24];
+static int32_t bias_q[4];
+static float filter_scales[4], bias_scales[4];
+
+static tm_status run_dw(const dw_opts *o) {
+  const tm_test_opt opts[] = {TM_OPT_U8(OPT_PADDING, VALID), TM_OPT_I32(OPT_STRIDE_W, 1),
+                              TM_OPT_I32(OPT_STRIDE_H, 1), TM_OPT_I32(OPT_MULTIPLIER, o->multiplier),
+                              TM_OPT_U8(OPT_ACTIVATION, o->activation),
+                              TM_OPT_I32(OPT_DIL_W, o->dil_w), TM_OPT_I32(OPT_DIL_H, o->dil_h)};
+  return tm_kt_run(&tm_kernel_depthwise_conv_2d, TM_OP_DEPTHWISE_CONV_2D, opts, 7, t, 3, 1);
+}
+
+static int elements(const int *shape) {
+  int n = 1;
+  for (int i = 0; i < shape[0]; i++) n *= shape[i + 1];
+  return n;
+}
+
+typedef struct {
+  const int *in_shape, *filter_shape, *bias_shape, *out_shape;
+  const float *in, *filter, *bias, *golden;
+} dw_case;
+
+static dw_opts opts_for(const dw_case *c, int activation, int dil_w, int dil_h) {
+  const dw_opts o = {c->filter_shape[4] / c->in_shape[4], activation, dil_w, dil_h};
+  return o;
+}
+
+static void check_float(const dw_case *c, int activation) {
+  const dw_opts o = opts_for(c, activation, 1, 1);
+  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_shape, (void *)c->in);
+  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->filter_shape, (void *)c->filter);
+  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->bias_shape, (void *)c->bias);
+  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, c->out_shape, out_f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(&o));
+  tm_kt_expect_near(c->golden, out_f, elements(c->out_shape), 1e-5f);
+}
+
+/* TFLM TestDepthwiseConvQuantizedPerChannel (input and output share the zero point there). */
+static void setup_per_channel(const dw_case *c, float in_scale, int32_t zp, float out_scale) {
+  const int channels = c->filter_shape[4];
+  tm_kt_quantize_i8(c->in, in_q, elements(c->in_shape), in_scale, zp);
+  tm_kt_per_channel_i8(c->filter, filter_q, c->filter_shape, 3, filter_scales);
+  tm_kt_per_channel_bias(c->bias, bias_q, channels, in_scale, filter_scales, bias_scales);
+  tm_kt_quantize_i8(c->golden, golden_q, elements(c->out_shape), out_scale, zp);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_shape, in_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, c->filter_shape, filter_q);
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, c->bias_shape, bias_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, c->out_shape, out_q);
+  tm_kt_quant(&t[0], in_scale, zp);
+  tm_kt_channels(&t[1], filter_scales, channels, 3);
+  tm_kt_channels(&t[2], bias_scales, channels, 3);
+  tm_kt_quant(&t[3], out_scale, zp);
+}
+
+static void check_per_channel(const dw_case *c, const dw_opts *o, float in_scale, int32_t zp,
+                              float out_scale) {
+  setup_per_channel(c, in_scale, zp, out_scale);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(o));
+  tm_kt_expect_i8(golden_q, out_q, elements(c->out_shape), 1);
+}
+
+/* depthwise_conv_test.cc SimpleTest data */
+static const int kInShape[] = {4, 1, 3, 2, 2}, kFilterShape[] = {4, 1, 2, 2, 4};
+static const int kBiasShape[] = {4, 1, 1, 1, 4}, kOutShape[] = {4, 1, 2, 1, 4};
+static const float kIn[] = {1, 2, 7, 8, 3, 4, 9, 10, 5, 6, 11, 12};
+static const float kFilter[] = {1, 2, 3, 4, -9, 10, -11, 12, 5, 6, 7, 8, 13, -14, 15, -16};
+static const float kBias[] = {1, 2, 3, 4};
+static const float kGolden[] = {71, -34, 99, -20, 91, -26, 127, -4};
+static const dw_case kSimple = {kInShape, kFilterShape, kBiasShape, kOutShape,
+                                kIn, kFilter, kBias, kGolden};
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+/* SimpleTest and SimpleTestRelu */
+TF_LITE_MICRO_TEST(SimpleTestFloatAndRelu) {
+  static const float golden_relu[] = {71, 0, 99, 0, 91, 0, 127, 0};
+  const dw_case relu = {kInShape, kFilterShape, kBiasShape, kOutShape,
+                        kIn, kFilter, kBias, golden_relu};
+  check_float(&kSimple, NONE);
+  check_float(&relu, RELU);
+}
+
+/* SimpleTestQuantizedPerChannel: input scale 0.5, output scale 1, zero points 0. */
+TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannel) {
+  const dw_opts o = opts_for(&kSimple, NONE, 1, 1);
+  check_per_channel(&kSimple, &o, 0.5f, 0, 1.0f);
+}
+
+/* SimpleTestQuantizedPerChannelDepthMultiplier1: scales 1, zero points 0. */
+TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannelDepthMultiplier1) {
+  static const int filter_shape[] = {4, 1, 2, 2, 2}, bias_shape[] = {4, 1, 1, 1, 2};
+  static const int out_shape[] = {4, 1, 2, 1, 2};
+  static const float filter[] = {1, 2, 3, 4, -9, 10, -11, 12}, bias[] = {1, 2};
+  static const float golden[] = {-103, 127, -128, 127};
+  const dw_case c = {kInShape, filter_shape, bias_shape, out_shape, kIn, filter, bias, golden};
+  const dw_opts o = opts_for(&c, NONE, 1, 1);
+  check_per_channel(&c, &o, 1.0f, 0, 1.0f);
+}
+
+/* TestQuantizedPerChannelDepthMultiplier1Relu6: scales 0.023529, zero points -128. */
+TF_LITE_MICRO_TEST(TestQuantizedPerChannelDepthMultiplier1Relu6) {
+  static const int in_shape[] = {4, 1, 3, 2, 4};
+  static const float in[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  static const float filter[] = {0, 1, 8, -2, -1, 2, -10, 0, -1, 3, -18, 0, 0, 4, 20, -3};
+  static const float golden[] = {0, 6, 3, 0, 0, 6, 3, 0};
+  const dw_case c = {in_shape, kFilterShape, kBiasShape, kOutShape, in, filter, kBias, golden};
+  const dw_opts o = opts_for(&c, RELU6, 1, 1);
+  check_per_channel(&c, &o, 0.023529f, -128, 0.023529f);
+}
+
+/* SimpleTestDilatedQuantizedPerChannel: dilation w 3, h 2. */
+TF_LITE_MICRO_TEST(SimpleTestDilatedQuantizedPerChannel) {
+  static const int in_shape[] = {4, 1, 4, 6, 2}, out_shape[] = {4, 1, 2, 3, 4};
+  static const float in[] = {1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4,
+                             1, 2, 3, 4, 5, 6, 2, 6, 2, 4, 4, 2, 3, 2, 6, 5, 1, 4, 1, 2, 1, 4, 6, 3};
+  static const float golden[] = {15, 2,  88, -48, 25, 14, 72, 0,  61, -2,  56, 48,
+                                 -4, 52, 12, 48,  11, 70, 63, 40, 51, -30, 41, 48};
+  const dw_case c = {in_shape, kFilterShape, kBiasShape, out_shape, in, kFilter, kBias, golden};
+  const dw_opts o = opts_for(&c, NONE, 3, 2);
+  check_per_channel(&c, &o, 0.5f, 0, 1.0f);
+}
+
+/* TestQuantizedPerChannelCompareWithFloat: int8 (+-1) and float (1e-5) on the same data. */
+TF_LITE_MICRO_TEST(TestQuantizedPerChannelCompareWithFloat) {
+  static const int in_shape[] = {4, 1, 2, 3, 2}, out_shape[] = {4, 1, 1, 2, 4};
+  static const float in[] = {3, 2, 1, -1, -2, -3, 4, 3, 2, -2, -3, -4};
+  static const float filter[] = {1, 2, 3, 4, 3, 4, 5, 6, 7, 8, 5, 6, 3, 4, 1, 2};
+  static const float bias[] = {3, -2, 4, 6};
+  static const float golden[] = {43, 48, 18, 22, 3, -4, -28, -36};
+  const dw_case c = {in_shape, kFilterShape, kBiasShape, out_shape, in, filter, bias, golden};
+  const dw_opts o = opts_for(&c, NONE, 1, 1);
+  check_per_channel(&c, &o, 0.5f, 0, 1.0f);
+  check_float(&c, NONE);
+}
+
+/* PerChannelBroadcastQuantizationParams: per-tensor scales 1, exact. */
+TF_LITE_MICRO_TEST(PerChannelBroadcastQuantizationParams) {
+  const dw_opts o = opts_for(&kSimple, NONE, 1, 1);
+  tm_kt_quantize_i8(kIn, in_q, 12, 1.0f, 0);
+  tm_kt_quantize_i8(kFilter, filter_q, 16, 1.0f, 0);
+  tm_kt_quantize_i32(kBias, bias_q, 4, 1.0f * 1.0f);
+  tm_kt_quantize_i8(kGolden, golden_q, 8, 1.0f, 0);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, kInShape, in_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kFilterShape, filter_q);
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, kBiasShape, bias_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, kOutShape, out_q);
+  for (int i = 0; i < 4; i++) tm_kt_quant(&t[i], 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(&o));
+  tm_kt_expect_i8(golden_q, out_q, 8, 0);
+}
+
+/* FilterDimsNotMatchingAffineQuantization: 2 filter scales for 4 channels. */
+TF_LITE_MICRO_TEST(FilterDimsNotMatchingAffineQuantization) {
+  const dw_opts o = opts_for(&kSimple, NONE, 1, 1);
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f);
+  t[1].num_channels = 2;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&o));
+}
+
+/* Depthwise-specific prepare errors, from the valid SimpleTestQuantizedPerChannel setup. */
+TF_LITE_MICRO_TEST(DepthwisePrepareErrors) {
+  const dw_opts ok = opts_for(&kSimple, NONE, 1, 1);
+  dw_opts o = ok;
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(&ok));
+  o.multiplier = 0; /* absent option */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&o));
+  o.multiplier = 1; /* 2 input channels x 1 != 4 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&o));
+  t[1].dims[0] = 2; /* filter must be [1, FH, FW, C] */
+  t[1].dims[1] = 1;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&ok));
+  setup_per_channel(&kSimple, 0.5f, 0, 1.0f);
+  t[3].dims[1] = 3; /* output 1x3x1x4, VALID gives 1x2x1x4 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&ok));
+  t[3].dims[1] = 2;
+  t[1].type = TM_TYPE_FLOAT32;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_dw(&ok));
+  t[1].type = TM_TYPE_INT8;
+  o = ok;
+  o.activation = 4;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_dw(&o));
+  o = ok;
+  o.dil_h = 0;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_dw(&o));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(&tm_kernel_depthwise_conv_2d,
+                                                  TM_OP_DEPTHWISE_CONV_2D, NULL, 0, t, 1, 1));
+}
+
+TF_LITE_MICRO_TESTS_END

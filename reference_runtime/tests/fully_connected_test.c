@@ -1,0 +1,161 @@
+/* FULLY_CONNECTED (kernels/fully_connected.c) against TFLM's fully_connected_test.cc
+ * (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/fully_connected_test.cc). Int8
+ * data is derived from TFLM's floats as its TestFullyConnectedQuantized does (tflite::Quantize
+ * for input and weights, CreateQuantizedBiasTensor for the bias). Tolerances are TFLM's: float
+ * 1e-4, int8 exact (0.0). Per-channel weights: TFLM's micro test has no per-channel FC case,
+ * so only its prepare path (scale count) is checked. Then every prepare error path. */
+#include "support/tm_kernel_test.h"
+
+/* FullyConnectedOptions field positions (schema.fbs) */
+enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1 };
+enum { NONE = 0, RELU = 1 };
+
+static tm_tensor t[4];
+static float out_f[6];
+static int8_t in_q[20], w_q[30], out_q[6], golden_q[6];
+static int32_t bias_q[3];
+
+static const int kInDims[] = {2, 2, 10}, kIn4d[] = {4, 1, 1, 2, 10}, kWDims[] = {2, 3, 10};
+static const int kBiasDims[] = {1, 3}, kOutDims[] = {2, 2, 3};
+static const float kIn[] = {1, 2, 3, 4, 5, 6, 7, 8, -9, -10, 1, 2, 3, 4, 5, 6, 7, -8, 9, -10};
+static const float kW[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                           1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+static const float kBias[] = {1, 2, 3};
+static const float kGolden[] = {24, 25, 26, 58, 59, 60};
+static const float kGoldenNullBias[] = {23, 23, 23, 57, 57, 57};
+static const float kReluW[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+                               -1, -2, -3, -4, -5, -6, -7, -8, -9, -10,
+                               1,  2,  3,  4,  5,  6,  7,  8,  9,  10};
+static const float kReluBias[] = {1, -2, 3};
+static const float kReluGolden[] = {24, 0, 26, 58, 0, 60};
+
+static tm_status run_fc(int activation, int32_t n_in) {
+  const tm_test_opt opts[] = {TM_OPT_U8(OPT_ACTIVATION, activation)};
+  static const int32_t ins[] = {0, 1, 2}, outs[] = {3};
+  return tm_kt_run_io(&tm_kernel_fully_connected, TM_OP_FULLY_CONNECTED, opts, 1, t, 4, ins,
+                      n_in, outs, 1, 4096);
+}
+
+typedef struct {
+  const int *in_dims;
+  const float *in, *w, *bias, *golden; /* bias NULL: two inputs */
+} fc_case;
+
+static void check_float(const fc_case *c, int activation) {
+  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_dims, (void *)c->in);
+  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, kWDims, (void *)c->w);
+  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, kBiasDims, (void *)c->bias);
+  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, kOutDims, out_f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_fc(activation, c->bias != NULL ? 3 : 2));
+  tm_kt_expect_near(c->golden, out_f, 6, 1e-4f);
+}
+
+/* TFLM TestFullyConnectedQuantized: weights scale 1 zp 0, input scale 1 zp -1, output 0.5. */
+static void setup_int8(const fc_case *c, int32_t out_zp) {
+  tm_kt_quantize_i8(c->in, in_q, 20, 1.0f, -1);
+  tm_kt_quantize_i8(c->w, w_q, 30, 1.0f, 0);
+  if (c->bias != NULL) tm_kt_quantize_i32(c->bias, bias_q, 3, 1.0f * 1.0f);
+  tm_kt_quantize_i8(c->golden, golden_q, 6, 0.5f, out_zp);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_dims, in_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kWDims, w_q);
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, kBiasDims, bias_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, kOutDims, out_q);
+  tm_kt_quant(&t[0], 1.0f, -1);
+  tm_kt_quant(&t[1], 1.0f, 0);
+  tm_kt_quant(&t[2], 1.0f, 0);
+  tm_kt_quant(&t[3], 0.5f, out_zp);
+}
+
+static void check_int8(const fc_case *c, int activation, int32_t out_zp) {
+  setup_int8(c, out_zp);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_fc(activation, c->bias != NULL ? 3 : 2));
+  tm_kt_expect_i8(golden_q, out_q, 6, 0);
+}
+
+static const fc_case kSimple = {kInDims, kIn, kW, kBias, kGolden};
+static const fc_case kSimple4d = {kIn4d, kIn, kW, kBias, kGolden};
+static const fc_case kNullBias = {kInDims, kIn, kW, NULL, kGoldenNullBias};
+static const fc_case kRelu = {kInDims, kIn, kReluW, kReluBias, kReluGolden};
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+/* SimpleTest, SimpleTestNullBias, SimpleTest4DInput */
+TF_LITE_MICRO_TEST(SimpleTestFloat) {
+  check_float(&kSimple, NONE);
+  check_float(&kNullBias, NONE);
+  check_float(&kSimple4d, NONE);
+  check_float(&kRelu, RELU); /* relu_* data, float (TFLM runs it int8 only) */
+}
+
+/* SimpleTestQuantizedInt8, SimpleTest4DInputQuantizedInt8, SimpleTestQuantizedInt8NullBias
+ * (output zp -1) and SimpleTestQuantizedInt8Relu (output zp -128). */
+TF_LITE_MICRO_TEST(SimpleTestQuantizedInt8) {
+  check_int8(&kSimple, NONE, -1);
+  check_int8(&kSimple4d, NONE, -1);
+  check_int8(&kNullBias, NONE, -1);
+  check_int8(&kRelu, RELU, -128);
+}
+
+/* Every prepare error, from the valid SimpleTestQuantizedInt8 setup. */
+TF_LITE_MICRO_TEST(FullyConnectedPrepareErrors) {
+  static const float ch_scales[] = {1.0f, 1.0f};
+  static const int32_t absent[] = {0, -1}, outs[] = {3};
+  const tm_test_opt weights_fmt[] = {TM_OPT_U8(OPT_WEIGHTS_FORMAT, 1)};
+  setup_int8(&kSimple, -1);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_fc(NONE, 3));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 1));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run_io(&tm_kernel_fully_connected,
+                                                     TM_OP_FULLY_CONNECTED, NULL, 0, t, 4,
+                                                     absent, 2, outs, 1, 4096));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, /* shuffled weights format */
+                          tm_kt_run_io(&tm_kernel_fully_connected, TM_OP_FULLY_CONNECTED,
+                                       weights_fmt, 1, t, 4, (const int32_t[]){0, 1, 2}, 3,
+                                       outs, 1, 4096));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_fc(4, 3)); /* fused TANH */
+  t[0].type = TM_TYPE_UINT8;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_fc(NONE, 3));
+  t[0].type = TM_TYPE_INT8;
+  for (int i = 1; i < 4; i++) { /* filter, bias, output types */
+    const tm_type saved = t[i].type;
+    t[i].type = TM_TYPE_FLOAT32;
+    TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_fc(NONE, 3));
+    t[i].type = saved;
+  }
+  for (int i = 0; i < 4; i += (i == 1 ? 2 : 1)) { /* input, filter, output need a scale */
+    const float s = t[i].scale;
+    t[i].scale = 0.0f;
+    TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+    t[i].scale = s;
+  }
+  t[2].scale = 0.25f; /* bias scale != input scale x filter scale */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+  t[2].scale = 1.0f;
+  tm_kt_channels(&t[1], ch_scales, 2, 0); /* 2 channel scales, 3 output channels */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+  tm_kt_quant(&t[1], 1.0f, 0);
+  t[1].channel_scales = NULL;
+  t[1].num_channels = 1;
+}
+
+TF_LITE_MICRO_TEST(FullyConnectedPrepareShapeErrors) {
+  setup_int8(&kSimple, -1);
+  t[1].ndims = 3; /* filter must be 2D */
+  t[1].dims[2] = 1;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+  t[1].ndims = 2;
+  t[3].ndims = 0; /* output needs a dimension */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+  t[3].ndims = 2;
+  t[3].dims[1] = 2; /* last dim 2, filter has 3 units */
+  t[3].dims[0] = 3;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+  t[3].dims[0] = 2;
+  t[3].dims[1] = 3;
+  t[0].dims[1] = 9; /* 18 inputs for 2 batches of 10 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+  t[0].dims[1] = 10;
+  t[2].dims[0] = 2; /* 2 biases for 3 units */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
+}
+
+TF_LITE_MICRO_TESTS_END

@@ -1,0 +1,116 @@
+/* SOFTMAX (kernels/softmax.c) against TFLM's softmax_test.cc (tensorflow/tflite-micro,
+ * tensorflow/lite/micro/kernels/softmax_test.cc): beta 1.0, int8 input scale 0.1 zp 0 quantised
+ * from TFLM's floats, output scale 1/256 zp -128. Tolerances are TFLM's: float 1e-5, int8 +-1.
+ * Then every prepare error path. */
+#include "support/tm_kernel_test.h"
+
+enum { OPT_BETA = 0 }; /* SoftmaxOptions */
+
+static tm_tensor t[2];
+static float out_f[60];
+static int8_t in_q[60], out_q[60], golden_q[60];
+
+static const int kShape1d[] = {1, 5}, kShape2d[] = {2, 2, 5}, kShape3d[] = {3, 3, 4, 5};
+static const float kIn1d[] = {1.0, 2.0, 3.0, 4.0, 5.0};
+static const float kGolden1d[] = {0.011656231, 0.031684921, 0.086128544, 0.234121657, 0.636408647};
+static const float kIn2d[] = {1.0, 2.0, 3.0, 4.0, 5.0, -1.0, -2.0, -3.0, -4.0, -5.0};
+static const float kGolden2d[] = {0.011656231, 0.031684921, 0.086128544, 0.234121657,
+                                  0.636408647, 0.636408647, 0.234121657, 0.086128544,
+                                  0.031684921, 0.011656231};
+static const float kIn3d[] = {
+    3.00,  6.00,  -5.00, 4.00,   -9.00, -10.00, -10.00, -8.00, 2.00,  2.00,
+    8.00,  -5.00, -8.00, 5.00,   -6.00, -8.00,  6.00,   1.00,  -10.00, -8.00,
+    7.00,  6.00,  -10.00, -4.00, -5.00, 2.00,   7.00,   9.00,  -9.00, 7.00,
+    -4.00, -2.00, 8.00,  2.00,   2.00,  3.00,   6.00,   6.00,  2.00,  4.00,
+    9.00,  7.00,  -7.00, 0.00,   4.00,  -3.00,  8.00,   8.00,  -3.00, -4.00,
+    -9.00, -9.00, 4.00,  -8.00,  -1.00, -10.00, -2.00,  6.00,  -7.00, 0.00};
+static const float kGolden3d[] = {
+    0.042009463, 0.843782625, 0.000014093, 0.114193561, 0.000000258,
+    0.000003072, 0.000003072, 0.000022699, 0.499985578, 0.499985578,
+    0.952571219, 0.000002153, 0.000000107, 0.047425728, 0.000000792,
+    0.000000826, 0.993305397, 0.006692839, 0.000000112, 0.000000826,
+    0.731046347, 0.268936922, 0.000000030, 0.000012210, 0.000004492,
+    0.000717124, 0.106430599, 0.786421666, 0.000000012, 0.106430599,
+    0.000006114, 0.000045174, 0.995015917, 0.002466398, 0.002466398,
+    0.022595176, 0.453836234, 0.453836234, 0.008312301, 0.061420055,
+    0.875505904, 0.118486839, 0.000000099, 0.000108046, 0.005899112,
+    0.000008351, 0.499990113, 0.499990113, 0.000008351, 0.000003072,
+    0.000002245, 0.000002245, 0.993296627, 0.000006103, 0.006692780,
+    0.000000112, 0.000334520, 0.997191323, 0.000002254, 0.002471790};
+
+static tm_status run_softmax(float beta) {
+  const tm_test_opt opts[] = {TM_OPT_F32(OPT_BETA, beta)};
+  return tm_kt_run(&tm_kernel_softmax, TM_OP_SOFTMAX, opts, 1, t, 1, 1);
+}
+
+static void check_float(const int *shape, const float *in, const float *golden, int n) {
+  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, shape, (void *)in);
+  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, shape, out_f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_softmax(1.0f));
+  tm_kt_expect_near(golden, out_f, n, 1e-5f);
+}
+
+static void setup_int8(const int *shape, const float *in, const float *golden, int n) {
+  tm_kt_quantize_i8(in, in_q, n, 0.1f, 0);
+  tm_kt_quantize_i8(golden, golden_q, n, 1.0f / 256.0f, -128);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, shape, in_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, shape, out_q);
+  tm_kt_quant(&t[0], 0.1f, 0);
+  tm_kt_quant(&t[1], 1.0f / 256.0f, -128);
+}
+
+static void check_int8(const int *shape, const float *in, const float *golden, int n) {
+  setup_int8(shape, in, golden, n);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_softmax(1.0f));
+  tm_kt_expect_i8(golden_q, out_q, n, 1);
+}
+
+TF_LITE_MICRO_TESTS_BEGIN
+
+/* Softmax{1D,2D,3D}FloatShouldMatchGolden */
+TF_LITE_MICRO_TEST(SoftmaxFloatShouldMatchGolden) {
+  check_float(kShape1d, kIn1d, kGolden1d, 5);
+  check_float(kShape2d, kIn2d, kGolden2d, 10);
+  check_float(kShape3d, kIn3d, kGolden3d, 60);
+}
+
+/* Softmax{1D,2D,3D}QuantizedInt8ShouldMatchGolden */
+TF_LITE_MICRO_TEST(SoftmaxQuantizedInt8ShouldMatchGolden) {
+  check_int8(kShape1d, kIn1d, kGolden1d, 5);
+  check_int8(kShape2d, kIn2d, kGolden2d, 10);
+  check_int8(kShape3d, kIn3d, kGolden3d, 60);
+}
+
+TF_LITE_MICRO_TEST(SoftmaxPrepareErrors) {
+  static const int32_t absent[] = {-1}, outs[] = {1};
+  setup_int8(kShape2d, kIn2d, kGolden2d, 10);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_softmax(1.0f));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(&tm_kernel_softmax, TM_OP_SOFTMAX, NULL, 0, t, 0, 1));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run_io(&tm_kernel_softmax, TM_OP_SOFTMAX, NULL, 0,
+                                                     t, 2, absent, 1, outs, 1, 4096));
+  t[1].dims[1] = 4; /* output shape differs */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
+  t[1].dims[1] = 5;
+  t[0].type = t[1].type = TM_TYPE_INT16;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[0].type = TM_TYPE_INT8;
+  t[1].type = TM_TYPE_FLOAT32;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[1].type = TM_TYPE_INT8;
+  t[0].scale = 0.0f; /* int8 input without quantisation */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
+  t[0].scale = 0.1f;
+  t[1].zero_point = 0; /* TFLM softmax_common.cc: int8 output must be zp -128, scale 1/256 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[1].zero_point = -128;
+  t[1].scale = 1.0f / 255.0f;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[1].scale = 1.0f / 256.0f;
+  t[0].ndims = t[1].ndims = 0; /* scalar: no dimension to normalise over */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
+  t[0].ndims = t[1].ndims = 2;
+  t[0].dims[1] = t[1].dims[1] = 0; /* empty last dimension */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
+}
+
+TF_LITE_MICRO_TESTS_END
