@@ -15,8 +15,10 @@ from typing import Any
 import click
 
 from . import __version__, pipeline
+from . import verify as verification
 from .errors import ExitCode, TflmTestError
 from .reports import terminal
+from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
 from .runners.base import RunnerConfig
 
@@ -141,6 +143,45 @@ def targets(renode: Path | None) -> None:
                 state = "available" if problem is None else f"unavailable: {problem}"
                 click.echo(f"  {rank:<9} {name:<22} {state}")
         return 0
+
+    sys.exit(guarded(body))
+
+
+@cli.command()
+@click.argument("model", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--golden", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Golden vectors (JSON); without it: seeded random inputs, expected outputs "
+                   "from tflite_micro when it is installed.")
+@click.option("--target", "-t", default=verification.VerifyConfig.target, show_default=True,
+              metavar="NAME", help="Target to run on; see `tflm-test targets`.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the per-case figures here.")
+@click.option("--seed", type=int, default=verification.VerifyConfig.seed, show_default=True,
+              help="Seed of the random inputs made without --golden.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1),
+              default=verification.VerifyConfig.timeout_s, show_default=True,
+              envvar="TFLM_TEST_TIMEOUT",
+              help="Seconds one program may run [env TFLM_TEST_TIMEOUT].")
+@click.option("--emulator", type=click.Choice(["host", "qemu", "renode"]),
+              help="Force an emulator instead of the target's preferred available one.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULTS.out_dir, show_default=True, help="Folder for the run logs.")
+def verify(model: Path, golden: Path | None, target: str, json_path: Path | None,
+           **options: Any) -> None:
+    """Run MODEL on a target and check every output bit for bit, e.g.
+
+        tflm-test verify model.tflite --golden model.json --target bluepill
+
+    Exit codes: 0 every case matched, 1 a case differed or the model cannot run on the
+    target, 2 usage or environment error.
+    """
+    def body() -> int:
+        config = verification.VerifyConfig(model=model, golden=golden, target=target,
+                                           json=json_path, root=pipeline.find_root(), **options)
+        report = verification.verify(config, pipeline.Events(notice=EVENTS.notice))
+        for line in text_lines(report):
+            click.echo(line)
+        return report.exit_code
 
     sys.exit(guarded(body))
 

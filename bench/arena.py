@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Arena bytes for micro_speech and hello_world: ours (tm_interp_arena_used, after prepare)
+on the 64-bit host and on 32-bit bluepill, against what the tflite-micro Python interpreter
+reports (RecordingMicroAllocator 'Arena allocation total', 64-bit) and MODELS.md's figures.
+Prints figures and ratios only.
+
+Usage: .venv/bin/python bench/arena.py
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tflm_test.verify import VerifyConfig, verify
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "tests" / "data" / "models"
+MODELS_MD = {"micro_speech_quantized": 7584, "hello_world_int8": 1504}  # TFLM arena used
+TARGETS = ("host", "bluepill")
+
+_TFLM_PROBE = """
+import numpy as np, sys
+from tflite_micro import runtime
+it = runtime.Interpreter.from_file(sys.argv[1])
+d = it.get_input_details(0)
+it.set_input(np.zeros(d["shape"], d["dtype"]), 0)
+it.invoke()
+it.print_allocations()
+"""
+# [RecordingMicroAllocator] Arena allocation total 7584 bytes
+_TOTAL = re.compile(r"Arena allocation total (\d+) bytes")
+
+
+def tflm_arena(model: Path) -> int | None:
+    """What tflite_micro reports, from a child process (it prints from C++)."""
+    proc = subprocess.run([sys.executable, "-c", _TFLM_PROBE, str(model)], capture_output=True,
+                          text=True, timeout=120)
+    m = _TOTAL.search(proc.stdout + proc.stderr)
+    return int(m[1]) if m else None
+
+
+def ours(stem: str, target: str, out: Path) -> int | None:
+    config = VerifyConfig(model=MODELS / f"{stem}.tflite",
+                          golden=MODELS / "golden" / f"{stem}.json", target=target,
+                          out_dir=out, root=ROOT)
+    return verify(config).arena_used
+
+
+def main() -> int:
+    out = ROOT / "tflm-test-out" / "bench-arena"
+    print(f"{'model':<24}{'TFLM py':>9}{'MODELS.md':>10}" +
+          "".join(f"{'ours ' + t:>15}{'ratio':>7}" for t in TARGETS))
+    for stem, documented in MODELS_MD.items():
+        tflm = tflm_arena(MODELS / f"{stem}.tflite")
+        row = f"{stem:<24}{tflm if tflm else 'n/a':>9}{documented:>10}"
+        for target in TARGETS:
+            used = ours(stem, target, out)
+            ratio = f"{used / tflm:.2f}" if used and tflm else "n/a"
+            row += f"{used if used is not None else 'n/a':>15}{ratio:>7}"
+        print(row)
+    print("\nratio = ours / TFLM (TFLM's figure is from a 64-bit host; bluepill is 32-bit)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

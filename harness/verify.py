@@ -1,0 +1,348 @@
+"""`tflm-test verify`: run a .tflite model on a target and check its outputs bit for bit.
+
+    model -> ops check -> cases (golden file, or seeded random inputs + tflite_micro)
+          -> generated program (verify_app) -> build -> run on the target's runner
+          -> printed outputs (verify_compare) -> per-case comparison -> VerifyReport
+
+A model the target cannot run (an op the runtime lacks, malformed bytes, too big for the
+target's flash or RAM) raises ModelRejected with one line; a run that went wrong
+(crash, timeout) or outputs that differ are a verdict in the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ModelRejected, TflmTestError
+from .golden import Golden, GoldenCase, TensorValue, load_golden
+from .oracle import expected_outputs, oracle_version, random_cases
+from .pipeline import Events, find_root
+from .reports.verify_report import write_json
+from .results import BinaryResult, Verdict
+from .runners.base import RunnerConfig
+from .session import Job, RunSettings, TargetPlan, plan_target, run_jobs
+from .targets import Target, get_target
+from .tflite_model import MalformedModel, ModelInfo, read_model
+from .verify_app import AppCase, AppSpec, BuiltApp, Kernel, build_apps, supported_kernels
+from .verify_compare import (CaseOutput, Comparison, argmax_label, compare, parse_outputs,
+                             tolerance_for)
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_BYTES = 4 << 20  # per case; the inputs are compiled into the program
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    """Every option of `tflm-test verify`, defined once; cli.py reads its defaults here."""
+
+    model: Path
+    golden: Path | None = None
+    target: str = "host"
+    json: Path | None = None
+    seed: int = 0  # random inputs, when there is no golden file
+    use_oracle: bool = True  # False: never import tflite_micro (outputs only)
+    timeout_s: float = 120.0
+    emulator: str | None = None
+    renode: Path | None = None
+    docker_image: str | None = None
+    out_dir: Path = Path("tflm-test-out")
+    jobs: int = 2
+    repeat: int = 1  # invocations per case (benchmarks)
+    root: Path = field(default_factory=find_root)
+
+    def runner_config(self) -> RunnerConfig:
+        return RunnerConfig(renode=self.renode, docker_image=self.docker_image, root=self.root)
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    name: str
+    status: str  # "bit-exact", "within N ULP", "mismatch", "no output", "unchecked"
+    comparisons: tuple[Comparison, ...] = ()  # one per output
+    label: str | None = None  # argmax label of output 0 (classifiers)
+    expected_label: str | None = None
+    outputs: tuple[TensorValue, ...] = ()  # what the target produced
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.comparisons) and all(c.ok for c in self.comparisons)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    code: int  # flash minus model and input data: runtime, kernels, program, libc
+    model: int
+    inputs: int  # the cases' input data, in flash only for verify
+    flash: int  # whole program (of the largest program when cases were split)
+    ram: int  # static RAM incl. arena and stack
+    flash_capacity: int | None
+    ram_capacity: int | None
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    model: Path
+    target: str
+    runner: str
+    verdict: Verdict
+    reason: str
+    ops: tuple[str, ...]
+    reference: str  # where the expected outputs came from
+    cases: tuple[CaseReport, ...]
+    arena_used: int | None
+    arena_size: int
+    tflm_arena_used: int | None  # what TFLM reported (golden file), for comparison
+    sizes: Sizes
+    tolerance_ulps: int
+    logs: tuple[Path, ...]
+    run_s: float = 0.0  # wall time of the program runs (all programs, all cases)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.verdict is Verdict.PASS else 1
+
+
+def _read(path: Path) -> tuple[bytes, ModelInfo]:
+    try:
+        return read_model(path)
+    except MalformedModel as exc:
+        raise ModelRejected(f"{path.name}: not a valid .tflite model: {exc}") from exc
+
+
+def kernels_for(model: ModelInfo, available: dict[int, Kernel], name: str) -> tuple[Kernel, ...]:
+    """The runtime's kernels for exactly the model's operators.
+
+    Args:
+        model: the decoded model.
+        available: what the runtime ships (verify_app.supported_kernels).
+        name: the model's file name, for the message.
+    Returns:
+        One kernel per distinct operator code, by code.
+    Raises:
+        ModelRejected: an operator the runtime does not implement.
+    """
+    missing = [c for c in model.used_codes if c.builtin_code not in available]
+    if missing:
+        names = ", ".join(c.name if c.custom_code else f"{c.name} (builtin {c.builtin_code})"
+                          for c in missing)
+        have = ", ".join(sorted(k.enum.removeprefix("TM_OP_") for k in available.values()))
+        raise ModelRejected(f"{name}: unsupported op{'s' if len(missing) > 1 else ''} {names}; "
+                            f"the runtime implements {have}")
+    return tuple(available[c.builtin_code] for c in model.used_codes)
+
+
+def check_activations_fit(model: ModelInfo, target: Target, name: str) -> None:
+    """Reject early when one operator's activations alone exceed the target's RAM, or the
+    inputs are too big to embed in a program at all.
+
+    Raises:
+        ModelRejected: the largest operator's non-constant tensors need more than the RAM.
+    """
+    inputs = sum(t.nbytes for t in model.inputs)
+    if inputs > MAX_INPUT_BYTES:
+        raise ModelRejected(f"{name}: its inputs take {inputs} bytes per case, more than the "
+                            f"{MAX_INPUT_BYTES} a verify program embeds")
+    ram = next((r.length for r in target.memory if r.name == "RAM"), None)
+    if ram is None:
+        return
+    for op in model.operators:
+        tensors = {i for i in op.inputs + op.outputs if i >= 0}
+        need = sum(model.tensors[i].nbytes for i in tensors if not model.tensors[i].is_const)
+        if need > ram:
+            raise ModelRejected(
+                f"{name} does not fit {target.name}: operator {op.index} ({op.code.name}) "
+                f"alone needs {need} bytes of activations, the target has {ram} bytes of RAM")
+
+
+def _check_golden(golden: Golden, model: ModelInfo, data: bytes, where: str,
+                  events: Events) -> None:
+    want = [(t.dtype, t.shape) for t in model.inputs]
+    for case in golden.cases:
+        got = [(v.dtype, v.shape) for v in case.inputs]
+        if got != want:
+            raise ModelRejected(f"{where}: case {case.name} gives inputs {got}, the model "
+                                f"takes {want}")
+    if golden.model_sha256 and golden.model_sha256 != hashlib.sha256(data).hexdigest():
+        events.notice(f"{where} was made for {golden.model or 'another model'} "
+                      "(sha256 differs); comparing anyway")
+
+
+def _cases(config: VerifyConfig, model: ModelInfo, data: bytes,
+           events: Events) -> tuple[list[GoldenCase], str, Golden | None]:
+    """(cases, where the expected outputs come from, the golden file if any)."""
+    if config.golden is not None:
+        golden = load_golden(config.golden)
+        if not golden.cases:
+            raise TflmTestError(f"{config.golden}: no cases")
+        _check_golden(golden, model, data, str(config.golden), events)
+        return list(golden.cases), f"{config.golden.name} ({golden.interpreter})", golden
+    cases = random_cases(model, config.seed)
+    version = oracle_version() if config.use_oracle else None
+    if version is None:
+        events.notice("expected outputs not available (tflite_micro is not importable): "
+                      "printing outputs only")
+        return cases, "none: expected outputs not available", None
+    cases = expected_outputs(config.model, model, cases)
+    return cases, f"{version} on seeded random inputs (seed {config.seed})", None
+
+
+def _plan(config: VerifyConfig, events: Events) -> TargetPlan:
+    target = get_target(config.target, config.root / "platforms")
+    plan = plan_target(target, config.runner_config(), config.emulator)
+    if plan.notice:
+        events.notice(plan.notice)
+    return plan
+
+
+def _printed(results: Sequence[BinaryResult]) -> dict[str, CaseOutput]:
+    printed: dict[str, CaseOutput] = {}
+    for result in results:
+        if result.log is not None and result.log.exists():
+            text = result.log.read_text(encoding="utf-8", errors="replace")
+            printed.update((c.name, c) for c in parse_outputs(text.splitlines()))
+    return printed
+
+
+def _reject_on_target(printed: dict[str, CaseOutput], name: str, target: str) -> None:
+    """A model the target could not even prepare is rejected, not judged."""
+    for case in printed.values():
+        if case.error is None:
+            continue
+        if "TM_ERR_ARENA" in case.error:
+            needed = f"{case.arena_needed} bytes" if case.arena_needed else "more"
+            raise ModelRejected(f"{name} does not fit {target}: the arena needs {needed}, "
+                                f"{case.arena_have} bytes are available")
+        if case.error.startswith(("init", "prepare")):
+            why = case.notes[-1] if case.notes else case.error
+            raise ModelRejected(f"{name}: the runtime rejected the model on {target}: {why}")
+
+
+def _case_report(case: GoldenCase, out: CaseOutput | None, model: ModelInfo,
+                 tolerance: int, labels: tuple[str, ...]) -> CaseReport:
+    if out is None or len(out.outputs) != len(model.outputs):
+        return CaseReport(case.name, "no output", expected_label=case.expected_label)
+    actual = tuple(TensorValue.from_bytes(t.shape, t.dtype, bytes(out.outputs[i]))
+                   for i, t in enumerate(model.outputs))
+    label = argmax_label(actual[0], labels)
+    if case.outputs is None:
+        return CaseReport(case.name, "unchecked", (), label, case.expected_label, actual)
+    comparisons = tuple(compare(e, a, tolerance) for e, a in zip(case.outputs, actual))
+    if all(c.exact for c in comparisons):
+        status = "bit-exact"
+    elif all(c.ok for c in comparisons):
+        status = f"within {tolerance} ULP"
+    else:
+        status = "mismatch"
+    return CaseReport(case.name, status, comparisons, label, case.expected_label, actual)
+
+
+def _verdict(results: Sequence[BinaryResult], cases: Sequence[CaseReport],
+             reference: str) -> tuple[Verdict, str]:
+    broken = next((r for r in results if r.verdict in (Verdict.CRASH, Verdict.TIMEOUT,
+                                                       Verdict.ERROR)), None)
+    if broken is not None:
+        return broken.verdict, f"{broken.name}: {broken.reason} (log: {broken.log})"
+    missing = [c.name for c in cases if c.status == "no output"]
+    if missing:
+        failed = next((r for r in results if r.verdict is not Verdict.PASS), None)
+        why = f": {failed.reason}" if failed else ""
+        return Verdict.FAIL, f"no output for {', '.join(missing)}{why}"
+    if any(c.status == "unchecked" for c in cases):
+        return Verdict.ERROR, f"nothing compared ({reference})"
+    bad = [c.name for c in cases if not c.ok]
+    if bad:
+        return Verdict.FAIL, f"{len(bad)} of {len(cases)} cases differ: {', '.join(bad)}"
+    return Verdict.PASS, ""
+
+
+def _sizes(apps: Sequence[BuiltApp], model_len: int, target: Target) -> Sizes:
+    big = max(apps, key=lambda a: a.flash)
+    regions = {r.name: r.length for r in target.memory}
+    return Sizes(code=big.flash - model_len - big.input_bytes, model=model_len,
+                 inputs=sum(a.input_bytes for a in apps), flash=big.flash, ram=big.ram,
+                 flash_capacity=regions.get("FLASH"), ram_capacity=regions.get("RAM"))
+
+
+def _run(config: VerifyConfig, plan: TargetPlan,
+         apps: Sequence[BuiltApp]) -> list[BinaryResult]:
+    settings = RunSettings(config.out_dir.resolve(), config.timeout_s, config.runner_config())
+    return run_jobs([Job(plan, app.elf) for app in apps], settings, config.jobs)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What verify decided before building: the target, the kernels and the cases."""
+
+    data: bytes
+    model: ModelInfo
+    plan: TargetPlan
+    kernels: tuple[Kernel, ...]
+    cases: list[GoldenCase]
+    reference: str
+    golden: Golden | None
+
+
+def _prepare(config: VerifyConfig, events: Events) -> _Plan:
+    data, model = _read(config.model)
+    plan = _plan(config, events)
+    kernels = kernels_for(model, supported_kernels(config.root), config.model.name)
+    check_activations_fit(model, plan.target, config.model.name)
+    cases, reference, golden = _cases(config, model, data, events)
+    return _Plan(data, model, plan, kernels, cases, reference, golden)
+
+
+def _report(config: VerifyConfig, p: _Plan, apps: Sequence[BuiltApp],
+            results: Sequence[BinaryResult], printed: dict[str, CaseOutput]) -> VerifyReport:
+    tolerance = tolerance_for([c.name for c in p.model.used_codes],
+                              [t.dtype for t in p.model.outputs])
+    labels = p.golden.labels if p.golden else ()
+    cases = tuple(_case_report(c, printed.get(c.name), p.model, tolerance, labels)
+                  for c in p.cases)
+    verdict, reason = _verdict(results, cases, p.reference)
+    first = next((o for o in printed.values() if o.arena_used is not None), None)
+    return VerifyReport(
+        model=config.model, target=p.plan.target.name,
+        runner=results[0].runner if results else "", verdict=verdict, reason=reason,
+        ops=tuple(c.name for c in p.model.used_codes), reference=p.reference, cases=cases,
+        arena_used=first.arena_used if first else None, arena_size=apps[0].arena_size,
+        tflm_arena_used=p.golden.arena_used_bytes if p.golden else None,
+        sizes=_sizes(apps, len(p.data), p.plan.target), tolerance_ulps=tolerance,
+        logs=tuple(r.log for r in results if r.log is not None),
+        run_s=sum(r.duration_s for r in results))
+
+
+def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:
+    """Build the model into a program for the target, run it, compare every case.
+
+    Args:
+        config: model, golden file, target and run options.
+        events: receives notices (emulator fallback, missing reference).
+    Returns:
+        The report; report.exit_code is 0 only when every case matched.
+    Raises:
+        ModelRejected: unsupported op, malformed model, or it does not fit the target.
+        TflmTestError: bad golden file, unknown target, missing tool, build failure.
+    """
+    p = _prepare(config, events)
+    spec = AppSpec(config.root, p.plan.target, app_name(config.model), p.data,
+                   config.model.name, p.kernels, config.repeat, config.jobs)
+    apps = build_apps(spec, [AppCase(c.name, tuple(v.to_bytes() for v in c.inputs))
+                             for c in p.cases])
+    results = _run(config, p.plan, apps)
+    printed = _printed(results)
+    _reject_on_target(printed, config.model.name, p.plan.target.name)
+    report = _report(config, p, apps, results, printed)
+    if config.json is not None:
+        write_json(report, config.json)
+    return report
+
+
+def app_name(model: Path) -> str:
+    """The verify program's name for a model: verify_<stem>, as a file-name-safe word."""
+    stem = "".join(ch if ch.isalnum() else "_" for ch in model.stem)
+    return f"verify_{stem}"

@@ -1,0 +1,147 @@
+"""`tflm-test verify` end to end: every model of tests/data/models is built into a program,
+run on host, qemu_cortexm3 and bluepill (Renode, else QEMU netduino2), and must match the
+official TFLM interpreter bit for bit; models a target cannot run get one line and exit 1."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tflm_test import cli
+
+from .conftest import tflm_test
+
+MODELS = Path(__file__).resolve().parents[1] / "data" / "models"
+GOLDEN = MODELS / "golden"
+TARGETS = ["host", "qemu_cortexm3", "bluepill"]
+# Every model with its golden file, except simple_add (its golden file is 718 KB: checked
+# against tflite_micro on random inputs instead).
+WITH_GOLDEN = sorted(p.stem for p in GOLDEN.glob("*.json"))
+NOT_ON_BLUEPILL = {"simple_add_model": "operator 0 (ADD) alone needs 49152 bytes"}
+
+needs_arm = pytest.mark.skipif(
+    shutil.which("arm-none-eabi-gcc") is None or shutil.which("qemu-system-arm") is None,
+    reason="needs arm-none-eabi-gcc and qemu-system-arm (ci/setup installs them)")
+
+
+def verify(tmp_path: Path, model: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli.cli, ["verify", str(model), "--out", str(tmp_path / "out"),
+                                        *args])
+
+
+def exact_cases(result: Result) -> int:
+    return sum(1 for ln in result.output.splitlines() if re.match(r"^  \S+\s+bit-exact", ln))
+
+
+def one_error_line(result: Result) -> str:
+    lines = [ln for ln in result.output.splitlines() if not ln.startswith("note: ")]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def skip_without_toolchain(target: str) -> None:
+    if target != "host" and (shutil.which("arm-none-eabi-gcc") is None
+                             or shutil.which("qemu-system-arm") is None):
+        pytest.skip("needs arm-none-eabi-gcc and qemu-system-arm (ci/setup installs them)")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("stem", WITH_GOLDEN)
+def test_every_model_is_bit_exact_against_its_golden_file(tmp_path: Path, stem: str,
+                                                          target: str) -> None:
+    skip_without_toolchain(target)
+    json_path = tmp_path / "report.json"
+    result = verify(tmp_path, MODELS / f"{stem}.tflite", "--golden", str(GOLDEN / f"{stem}.json"),
+                    "--target", target, "--json", str(json_path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(json_path.read_text())
+    assert report["verdict"] == "PASS" and report["cases"]
+    assert {c["status"] for c in report["cases"]} == {"bit-exact"}
+    assert 0 < report["arena"]["used"] <= report["arena"]["size"]
+    assert report["sizes"]["model"] == (MODELS / f"{stem}.tflite").stat().st_size
+    if target == "bluepill":
+        assert report["sizes"]["flash"] <= 64 * 1024 and report["sizes"]["ram"] <= 20 * 1024
+
+
+def test_micro_speech_labels_the_real_clips(tmp_path: Path) -> None:
+    result = verify(tmp_path, MODELS / "micro_speech_quantized.tflite", "--golden",
+                    str(GOLDEN / "micro_speech_quantized.json"))
+    assert result.exit_code == 0, result.output
+    for clip, label in [("yes", "yes"), ("no", "no"), ("silence", "silence"),
+                        ("noise", "silence")]:
+        assert f"label {label} (expected {label})" in next(
+            ln for ln in result.output.splitlines() if ln.strip().startswith(f"{clip}_1000ms"))
+
+
+@pytest.mark.parametrize("target", ["host", "qemu_cortexm3"])
+def test_simple_add_matches_tflite_micro_on_random_inputs(tmp_path: Path, target: str) -> None:
+    pytest.importorskip("tflite_micro")
+    skip_without_toolchain(target)
+    result = verify(tmp_path, MODELS / "simple_add_model.tflite", "--target", target)
+    assert result.exit_code == 0, result.output
+    assert "tflite-micro" in result.output and "seed 0" in result.output
+    assert exact_cases(result) == 4
+
+
+@pytest.mark.parametrize("stem", ["hello_world_float", "test_conv_model"])
+def test_without_golden_uses_tflite_micro(tmp_path: Path, stem: str) -> None:
+    pytest.importorskip("tflite_micro")
+    result = verify(tmp_path, MODELS / f"{stem}.tflite", "--seed", "11")
+    assert result.exit_code == 0, result.output
+    assert exact_cases(result) == 4
+
+
+@needs_arm
+@pytest.mark.parametrize(("stem", "words"), sorted(NOT_ON_BLUEPILL.items()))
+def test_model_too_big_for_bluepill_is_one_line_and_exit_1(tmp_path: Path, stem: str,
+                                                           words: str) -> None:
+    result = verify(tmp_path, MODELS / f"{stem}.tflite", "--target", "bluepill")
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert line.startswith(f"tflm-test: error: {stem}.tflite does not fit bluepill")
+    assert words in line
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_truncated_and_corrupted_models_are_one_line_and_exit_1(tmp_path: Path,
+                                                                target: str) -> None:
+    skip_without_toolchain(target)
+    data = (MODELS / "micro_speech_quantized.tflite").read_bytes()
+    (tmp_path / "truncated.tflite").write_bytes(data[:len(data) // 2])
+    corrupted = bytearray((MODELS / "hello_world_int8.tflite").read_bytes())
+    corrupted[1272:1276] = b"\xff\xff\xff\x7f"  # operator 0's table: caught by the runtime
+    (tmp_path / "corrupted.tflite").write_bytes(bytes(corrupted))
+    for name in ("truncated", "corrupted"):
+        result = verify(tmp_path, tmp_path / f"{name}.tflite", "--target", target)
+        assert result.exit_code == 1, result.output
+        assert one_error_line(result).startswith(f"tflm-test: error: {name}.tflite")
+
+
+def test_unsupported_op_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = verify(tmp_path, MODELS / "audio_preprocessor_int8.tflite")
+    assert result.exit_code == 1
+    assert "unsupported ops" in one_error_line(result)
+
+
+def test_without_any_reference_outputs_are_printed_and_nothing_passes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tflm_test import oracle
+
+    monkeypatch.setattr(oracle, "oracle_version", lambda: None)
+    monkeypatch.setattr("tflm_test.verify.oracle_version", lambda: None)
+    result = verify(tmp_path, MODELS / "hello_world_int8.tflite")
+    assert result.exit_code == 1
+    assert "expected outputs not available" in result.output
+    assert result.output.count("unchecked") == 4 and "ERROR: nothing compared" in result.output
+
+
+def test_smoke_as_a_subprocess(tmp_path: Path) -> None:
+    proc = tflm_test("verify", str(MODELS / "hello_world_int8.tflite"), "--golden",
+                     str(GOLDEN / "hello_world_int8.json"), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PASS: all 4 cases match" in proc.stdout

@@ -1,0 +1,286 @@
+"""verify's pure parts: reading .tflite files, golden files, output parsing and comparison,
+the generated program, early rejections. No process is started here."""
+
+from __future__ import annotations
+
+import math
+import random
+import struct
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tflm_test import cli
+from tflm_test.errors import ModelRejected, TflmTestError
+from tflm_test.golden import TensorValue, load_golden, parse_golden
+from tflm_test.oracle import random_cases
+from tflm_test.reports.verify_report import case_line
+from tflm_test.targets import get_target
+from tflm_test.tflite_model import MalformedModel, parse_model, read_model
+from tflm_test.verify import CaseReport, app_name, check_activations_fit, kernels_for
+from tflm_test.verify_app import (AppCase, first_arena_size, generate_source, overflow,
+                                  supported_kernels)
+from tflm_test.verify_compare import (FLOAT_TRANSCENDENTAL_ULPS, argmax_label, compare,
+                                      parse_outputs, tolerance_for)
+
+# The operators of each model, as MODELS.md lists them.
+MODEL_OPS = {
+    "micro_speech_quantized": {"RESHAPE", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "SOFTMAX"},
+    "hello_world_int8": {"FULLY_CONNECTED"},
+    "hello_world_float": {"FULLY_CONNECTED"},
+    "simple_add_model": {"ADD"},
+    "network_model": {"DEPTHWISE_CONV_2D"},
+    "test_conv_model": {"QUANTIZE", "CONV_2D", "MAX_POOL_2D", "RESHAPE", "FULLY_CONNECTED",
+                        "DEQUANTIZE"},
+}
+
+
+@pytest.fixture(scope="module")
+def models(root: Path) -> Path:
+    return root / "tests" / "data" / "models"
+
+
+@pytest.mark.parametrize("stem", sorted(MODEL_OPS))
+def test_reads_the_operators_of_every_real_model(models: Path, stem: str) -> None:
+    _, info = read_model(models / f"{stem}.tflite")
+    assert {c.name for c in info.used_codes} == MODEL_OPS[stem]
+
+
+def test_reads_inputs_outputs_and_quantisation(models: Path) -> None:
+    _, info = read_model(models / "micro_speech_quantized.tflite")
+    (inp,), (out,) = info.inputs, info.outputs
+    assert (inp.dtype, inp.shape, inp.zero_point) == ("int8", (1, 1960), (-128,))
+    assert inp.scale == (pytest.approx(0.101715684),)
+    assert (out.dtype, out.shape, out.scale, out.zero_point) == ("int8", (1, 4), (0.00390625,),
+                                                                  (-128,))
+    assert not inp.is_const and any(t.is_const for t in info.tensors)
+
+
+def test_custom_ops_are_named_by_their_custom_code(models: Path) -> None:
+    _, info = read_model(models / "audio_preprocessor_int8.tflite")
+    assert "CUSTOM(SignalRfft)" in {c.name for c in info.used_codes}
+
+
+def _model_with_opcode(deprecated: int, builtin: int) -> bytes:
+    """A minimal model: one operator code, one empty subgraph (built with flatbuffers)."""
+    flatbuffers = pytest.importorskip("flatbuffers")
+    b = flatbuffers.Builder(64)
+    b.StartObject(4)  # OperatorCode
+    b.PrependInt8Slot(0, deprecated, 0)
+    b.PrependInt32Slot(3, builtin, 0)
+    code = b.EndObject()
+    b.StartObject(5)  # SubGraph, all fields absent
+    subgraph = b.EndObject()
+    vectors = []
+    for item in (code, subgraph):
+        b.StartVector(4, 1, 4)
+        b.PrependUOffsetTRelative(item)
+        vectors.append(b.EndVector())
+    b.StartObject(5)  # Model
+    b.PrependUOffsetTRelativeSlot(1, vectors[0], 0)
+    b.PrependUOffsetTRelativeSlot(2, vectors[1], 0)
+    b.Finish(b.EndObject(), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+@pytest.mark.parametrize(("deprecated", "builtin", "expected"),
+                         [(4, 0, 4), (127, 150, 150), (9, 9, 9)])
+def test_operator_code_is_the_max_of_deprecated_and_builtin(deprecated: int, builtin: int,
+                                                            expected: int) -> None:
+    info = parse_model(_model_with_opcode(deprecated, builtin))
+    assert [c.builtin_code for c in info.operator_codes] == [expected]
+
+
+def test_rejects_truncated_and_foreign_files(models: Path) -> None:
+    data = (models / "micro_speech_quantized.tflite").read_bytes()
+    with pytest.raises(MalformedModel, match="outside"):
+        parse_model(data[:9000])
+    with pytest.raises(MalformedModel, match="TFL3"):
+        parse_model(b"hello world, not a model")
+
+
+def test_corrupted_models_raise_only_malformed_model(models: Path) -> None:
+    original = (models / "hello_world_int8.tflite").read_bytes()
+    rng = random.Random(7)
+    for _ in range(300):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(8, len(data))] = rng.randrange(256)
+        try:
+            parse_model(bytes(data))
+        except MalformedModel:
+            pass
+
+
+def test_golden_file_parses_and_packs_exact_float32_bits(models: Path) -> None:
+    golden = load_golden(models / "golden" / "hello_world_float.json")
+    value = golden.cases[0].inputs[0]
+    assert value.dtype == "float32" and len(value.to_bytes()) == 4
+    assert struct.unpack("<f", value.to_bytes())[0] == value.data[0]  # the repr is exact
+    speech = load_golden(models / "golden" / "micro_speech_quantized.json")
+    assert speech.labels == ("silence", "unknown", "yes", "no")
+    assert speech.arena_used_bytes == 7584
+    assert {c.name: c.expected_label for c in speech.cases}["yes_1000ms"] == "yes"
+
+
+def test_golden_rejects_data_that_does_not_match_its_shape() -> None:
+    raw = {"cases": [{"name": "c", "inputs": [{"shape": [2], "dtype": "int8", "data": [1]}],
+                      "outputs": []}]}
+    with pytest.raises(TflmTestError, match="needs 2 values, has 1"):
+        parse_golden(raw)
+    with pytest.raises(TflmTestError, match="not a golden vector file"):
+        parse_golden({"no": "cases"})
+
+
+LOG = """\
+Testing random_0
+verify.arena 1472 17408
+verify.output 0 9 3
+verify.data 0 0 0aff80
+Testing random_1
+arena too small: need 49664 bytes, have 17408
+verify.error prepare TM_ERR_ARENA needed 49664 have 17408
+FAIL: prepare failed at apps/verify/verify_main.c:33
+1/2 tests passed
+~~~SOME TESTS FAILED~~~
+"""
+
+
+def test_parses_outputs_arena_and_errors_per_case() -> None:
+    first, second = parse_outputs(LOG.splitlines())
+    assert (first.name, first.arena_used, first.arena_size) == ("random_0", 1472, 17408)
+    assert bytes(first.outputs[0]) == b"\x0a\xff\x80"
+    assert second.error == "prepare TM_ERR_ARENA needed 49664 have 17408"
+    assert (second.arena_needed, second.arena_have) == (49664, 17408)
+    assert second.notes == ["arena too small: need 49664 bytes, have 17408"]
+
+
+def test_output_bytes_become_typed_values() -> None:
+    raw = bytes.fromhex("0aff80") + struct.pack("<f", 1.5)
+    assert TensorValue.from_bytes((3,), "int8", raw[:3]).data == (10, -1, -128)
+    assert TensorValue.from_bytes((1,), "float32", raw[3:]).data == (1.5,)
+
+
+def _t(dtype: str, *data: float) -> TensorValue:
+    return TensorValue((len(data),), dtype, tuple(data))
+
+
+def test_compare_counts_differences_and_max_difference() -> None:
+    assert compare(_t("int8", 1, 2, 3), _t("int8", 1, 2, 3)).exact
+    diff = compare(_t("int8", 1, 2, 3), _t("int8", 1, -2, 4))
+    assert (diff.differing, diff.max_diff, diff.ok) == (2, 4, False)
+    size = compare(_t("int8", 1, 2), _t("int8", 1))
+    assert size.differing == 2 and math.isinf(size.max_diff)
+
+
+def test_compare_measures_floats_in_ulps() -> None:
+    one_up = struct.unpack("<f", struct.pack("<I", 0x3F800001))[0]  # 1.0 + 1 ULP
+    strict = compare(_t("float32", 1.0), _t("float32", one_up))
+    assert (strict.max_ulp, strict.ok) == (1, False)
+    assert compare(_t("float32", 1.0), _t("float32", one_up), tolerance_ulps=4).ok
+    across_zero = compare(_t("float32", 0.0), _t("float32", -0.0))
+    assert across_zero.exact  # equal values
+    assert compare(_t("float32", math.nan), _t("float32", math.nan)).exact
+    assert not compare(_t("float32", 1.0), _t("float32", math.nan), 4).ok
+
+
+def test_tolerance_only_for_float_outputs_of_transcendental_models() -> None:
+    assert tolerance_for(["FULLY_CONNECTED"], ["float32"]) == 0
+    assert tolerance_for(["LOGISTIC"], ["int8"]) == 0
+    assert tolerance_for(["TANH", "FULLY_CONNECTED"], ["float32"]) == FLOAT_TRANSCENDENTAL_ULPS
+
+
+def test_argmax_label() -> None:
+    labels = ("silence", "unknown", "yes", "no")
+    assert argmax_label(_t("int8", -128, -128, 127, -128), labels) == "yes"
+    assert argmax_label(_t("int8", 5, 5, 0, 0), labels) == "silence"  # first on ties
+    assert argmax_label(_t("int8", 1, 2), labels) is None
+
+
+def test_supported_kernels_come_from_the_runtime_sources(root: Path) -> None:
+    kernels = supported_kernels(root)
+    assert kernels[9].symbol == "tm_kernel_fully_connected"
+    assert kernels[9].enum == "TM_OP_FULLY_CONNECTED"
+
+
+def test_kernels_for_takes_exactly_the_models_ops(models: Path, root: Path) -> None:
+    _, info = read_model(models / "micro_speech_quantized.tflite")
+    kernels = kernels_for(info, supported_kernels(root), "m.tflite")
+    assert [k.enum for k in kernels] == ["TM_OP_DEPTHWISE_CONV_2D", "TM_OP_FULLY_CONNECTED",
+                                         "TM_OP_RESHAPE", "TM_OP_SOFTMAX"]
+    _, audio = read_model(models / "audio_preprocessor_int8.tflite")
+    with pytest.raises(ModelRejected, match=r"^a\.tflite: unsupported ops .*CUSTOM\(SignalRfft\)"):
+        kernels_for(audio, supported_kernels(root), "a.tflite")
+
+
+def test_generated_source_embeds_model_ops_cases_and_arena(models: Path, root: Path) -> None:
+    data, info = read_model(models / "hello_world_int8.tflite")
+    kernels = kernels_for(info, supported_kernels(root), "hello_world_int8.tflite")
+    text = generate_source(data, "hello_world_int8.tflite", kernels,
+                           [AppCase("random_0", (b"\xfc",)), AppCase('q"uote', (b"\x01",))], 4096)
+    assert text.startswith("/* Generated by tflm-test verify")
+    assert ("const unsigned char tm_verify_model[] __attribute__((aligned(16)))" in text)
+    assert f"const unsigned int tm_verify_model_len = {len(data)};" in text
+    assert "{TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected}," in text
+    assert "tm_verify_num_ops = 1u;" in text and "tm_kernel_add" not in text
+    assert '{"random_0", case0_inputs, 1u},' in text and r'"q\"uote"' in text
+    assert "uint8_t tm_verify_arena[4096] __attribute__((aligned(16)));" in text
+
+
+def test_arena_and_overflow_helpers(root: Path) -> None:
+    bluepill = get_target("bluepill", root / "platforms")
+    host = get_target("host", root / "platforms")
+    assert first_arena_size(bluepill) % 16 == 0 and first_arena_size(bluepill) < 20 * 1024
+    assert first_arena_size(host) == 1 << 20
+    assert overflow("x.elf does not fit bluepill: region RAM overflowed by 132 bytes") == ("RAM",
+                                                                                          132)
+    assert overflow("undefined reference to `foo'") is None
+    assert app_name(Path("a/hello-world.v2.tflite")) == "verify_hello_world_v2"
+
+
+def test_simple_add_is_rejected_for_bluepill_before_building(models: Path, root: Path) -> None:
+    _, info = read_model(models / "simple_add_model.tflite")
+    with pytest.raises(ModelRejected, match="does not fit bluepill: operator 0 \\(ADD\\) alone "
+                                            "needs 49152 bytes"):
+        check_activations_fit(info, get_target("bluepill", root / "platforms"), "s.tflite")
+    check_activations_fit(info, get_target("qemu_cortexm3", root / "platforms"), "s.tflite")
+
+
+def test_random_cases_are_seeded_and_in_range(models: Path) -> None:
+    _, info = read_model(models / "test_conv_model.tflite")
+    first, again = random_cases(info, 3), random_cases(info, 3)
+    assert first == again and first != random_cases(info, 4)
+    values = first[0].inputs[0].data
+    assert len(values) == 256 and all(0.0 <= v <= 1.0 for v in values)  # QUANTIZE's range
+    _, speech = read_model(models / "micro_speech_quantized.tflite")
+    ints = random_cases(speech, 0)[0].inputs[0].data
+    assert min(ints) >= -128 and max(ints) <= 127 and len(set(ints)) > 200
+
+
+def test_report_lines_and_json() -> None:
+    bad = CaseReport("random_1", "mismatch", (compare(_t("int8", 1, 2), _t("int8", 1, 5)),))
+    assert case_line(bad) == "  random_1         mismatch: max diff 3, 1 of 2 elements differ"
+    good = CaseReport("yes_1000ms", "bit-exact", (compare(_t("int8", 1), _t("int8", 1)),),
+                      "yes", "yes")
+    assert case_line(good).endswith("bit-exact  label yes (expected yes)")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("bad.tflite", b"\x10\x00\x00\x00XXXX" + bytes(40), "bad.tflite: not a valid .tflite model"),
+    ("cut.tflite", None, "cut.tflite: not a valid .tflite model"),
+    ("audio.tflite", "audio", "audio.tflite: unsupported ops"),
+])
+def test_cli_rejects_with_one_line_and_exit_1(tmp_path: Path, models: Path, name: str,
+                                              content: bytes | str | None, message: str,
+                                              monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
+    if content is None:
+        content = (models / "micro_speech_quantized.tflite").read_bytes()[:5000]
+    elif content == "audio":
+        content = (models / "audio_preprocessor_int8.tflite").read_bytes()
+    (tmp_path / name).write_bytes(content)
+    result = CliRunner().invoke(cli.cli, ["verify", str(tmp_path / name)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"tflm-test: error: {message}")
