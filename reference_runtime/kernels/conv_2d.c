@@ -23,11 +23,14 @@ static void conv_pixel_int8(const void *arg, const tm_window *g, const tm_taps *
       for (int32_t fx = t->fx0; fx < t->fx1; fx++) {
         const int8_t *ip = in + tm_window_input_index(g, t, fy, fx) + group_base;
         const int8_t *fp = filter + ((oc * g->f_h + fy) * g->f_w + fx) * depth;
-        for (int32_t ic = 0; ic < depth; ic++) acc += fp[ic] * (ip[ic] + p->in_offset);
+        for (int32_t ic = 0; ic < depth; ic++) {
+          acc = tm_add_wrap(acc, fp[ic] * (ip[ic] + p->in_offset));
+        }
       }
     }
-    if (bias != NULL) acc += bias[oc];
-    acc = tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]) + p->out_offset;
+    if (bias != NULL) acc = tm_add_wrap(acc, bias[oc]);
+    acc = tm_add_wrap(tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]),
+                      p->out_offset);
     out[oc] = (int8_t)tm_clamp_i32(acc, p->act.act_min, p->act.act_max);
   }
 }

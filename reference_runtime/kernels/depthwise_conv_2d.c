@@ -20,12 +20,12 @@ static void depthwise_pixel_int8(const void *arg, const tm_window *g, const tm_t
       for (int32_t fy = t->fy0; fy < t->fy1; fy++) {
         for (int32_t fx = t->fx0; fx < t->fx1; fx++) {
           const int32_t iv = in[tm_window_input_index(g, t, fy, fx) + ic];
-          acc += filter[(fy * g->f_w + fx) * g->out_c + oc] * (iv + p->in_offset);
+          acc = tm_add_wrap(acc, filter[(fy * g->f_w + fx) * g->out_c + oc] * (iv + p->in_offset));
         }
       }
-      if (bias != NULL) acc += bias[oc];
-      acc = tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]) +
-            p->out_offset;
+      if (bias != NULL) acc = tm_add_wrap(acc, bias[oc]);
+      acc = tm_add_wrap(tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]),
+                        p->out_offset);
       out[oc] = (int8_t)tm_clamp_i32(acc, p->act.act_min, p->act.act_max);
     }
   }

@@ -25,13 +25,13 @@ static void fc_eval_int8(const fc_params *p, const int8_t *in, const int8_t *fil
       const int8_t *ip = in + b * p->accum_depth, *fp = filter + oc * p->accum_depth;
       int32_t acc = 0;
       for (int32_t d = 0; d < p->accum_depth; d++) {
-        acc += (fp[d] + p->filter_offset) * (ip[d] + p->in_offset);
+        acc = tm_add_wrap(acc, (fp[d] + p->filter_offset) * (ip[d] + p->in_offset));
       }
-      if (bias != NULL) acc += bias[oc];
+      if (bias != NULL) acc = tm_add_wrap(acc, bias[oc]);
       acc = p->multipliers != NULL
                 ? tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc])
                 : tm_mul_by_quantized_multiplier(acc, p->multiplier, p->shift);
-      acc += p->out_offset;
+      acc = tm_add_wrap(acc, p->out_offset);
       out[oc + p->out_depth * b] = (int8_t)tm_clamp_i32(acc, p->act.act_min, p->act.act_max);
     }
   }

@@ -8,6 +8,7 @@
  * they cannot wrap. */
 #include "tm_model.h"
 
+#include <float.h>
 #include <string.h>
 
 #include "tm_fb.h"
@@ -210,6 +211,26 @@ static tm_status tensor_type(const vctx *v, uint32_t table, tm_tensor *t) {
   return TM_OK;
 }
 
+/* A zero point outside its type's range, or a negative/NaN/infinite scale, cannot come from a
+ * converter; rejecting them here keeps the kernels' integer arithmetic defined. */
+static int zero_point_fits(tm_type type, int64_t zp) {
+  switch (type) {
+    case TM_TYPE_INT8: return zp >= -128 && zp <= 127;
+    case TM_TYPE_UINT8: return zp >= 0 && zp <= 255;
+    case TM_TYPE_INT16: return zp >= -32768 && zp <= 32767;
+    default: return zp >= INT32_MIN && zp <= INT32_MAX;
+  }
+}
+
+static int scales_valid(const uint8_t *scales, uint32_t count) {
+  for (uint32_t i = 0; i < count; i++) {
+    float s;
+    memcpy(&s, scales + 4 * i, sizeof s);
+    if (!(s >= 0.0f && s <= FLT_MAX)) return 0;
+  }
+  return 1;
+}
+
 static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
   uint32_t scales, ns, zps, nz;
   int32_t qdim;
@@ -223,7 +244,8 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
   }
   int64_t zp = 0;
   if (nz != 0) memcpy(&zp, v->buf + zps + 4, sizeof zp);
-  if (zp < INT32_MIN || zp > INT32_MAX) return bad(v, zps + 4, "zero point out of range");
+  if (!zero_point_fits(t->type, zp)) return bad(v, zps + 4, "zero point out of range for the type");
+  if (!scales_valid(v->buf + scales + 4, ns)) return bad(v, scales, "scale negative or not finite");
   memcpy(&t->scale, v->buf + scales + 4, sizeof t->scale);
   t->zero_point = (int32_t)zp;
   t->channel_scales = ns > 1 ? (const float *)(const void *)(v->buf + scales + 4) : NULL;

@@ -58,6 +58,10 @@ void tm_quantize_multiplier(double real, int32_t *multiplier, int *shift) {
     *shift = 0;
     q_fixed = 0;
   }
+  if (*shift > 31) { /* only a corrupted scale gets here: saturate, as a larger left shift of */
+    *shift = 31;    /* an int32 is undefined (softmax legitimately uses 31) */
+    q_fixed = ((int64_t)1 << 31) - 1;
+  }
   *multiplier = (int32_t)q_fixed;
 }
 

@@ -82,4 +82,10 @@ static inline float tm_clamp_f32(float v, float lo, float hi) {
   return hi < m ? hi : m;
 }
 
+/* a + b wrapping like the two's-complement hardware TFLM runs on: identical results for every
+ * valid model, and defined behaviour (no UB) for a corrupted one whose sums overflow. */
+static inline int32_t tm_add_wrap(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 #endif
