@@ -21,9 +21,10 @@ from .reports import terminal
 from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
 from .runners.base import RunnerConfig
+from .runners.docker import default_image
 
 DEFAULTS = pipeline.RunConfig(root=Path("."))
-DEFAULT_IMAGE = f"tflm-test/emulators:{__version__}"
+DEFAULT_IMAGE = default_image()
 
 
 def guarded(call: Callable[[], int]) -> int:
@@ -182,6 +183,37 @@ def verify(model: Path, golden: Path | None, target: str, json_path: Path | None
         for line in text_lines(report):
             click.echo(line)
         return report.exit_code
+
+    sys.exit(guarded(body))
+
+
+@cli.group()
+def image() -> None:
+    """The Docker image the --docker runs use (qemu-system-arm, optionally Renode)."""
+
+
+@image.command("build")
+@click.option("--tag", default=DEFAULT_IMAGE, show_default=True, help="Image to create.")
+@click.option("--base", default=None, metavar="IMAGE",
+              help="FROM image, e.g. debian:bookworm or antmicro/renode (has Renode already). "
+                   "Default: debian:bookworm, or the --local-base image.")
+@click.option("--local-base", is_flag=True,
+              help="First make a Debian base image locally with debootstrap (no registry "
+                   "needed; root and the debootstrap package required) and build on it.")
+@click.option("--renode-tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Renode package (.tar.gz or .deb) to install in the image.")
+def image_build(tag: str, base: str | None, local_base: bool,
+                renode_tarball: Path | None) -> None:
+    """Build the emulator image from ci/docker/Dockerfile."""
+    from .runners import docker_image  # the docker SDK is only needed here
+
+    def body() -> int:
+        from_image = base or (docker_image.build_base_image() if local_base
+                              else docker_image.DEFAULT_BASE)
+        built = docker_image.build_image(tag, from_image, renode_tarball,
+                                         progress=lambda line: click.echo(line, err=True))
+        click.echo(built)
+        return 0
 
     sys.exit(guarded(body))
 

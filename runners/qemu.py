@@ -99,9 +99,9 @@ class QemuRunner(Runner):
             qmp = Path(sock_dir) / "qmp.sock"
             argv = self.command(str(request.binary.resolve()), str(event_log), str(qmp))
             return run_process(argv, request, tail=FileTail(event_log, QemuEventParser()),
-                               on_fault=lambda event: self._locate(event, qmp))
+                               on_fault=lambda event: self.locate_fault(event, qmp))
 
-    def _locate(self, event: RunnerEvent, qmp: Path) -> RunnerEvent:
+    def locate_fault(self, event: RunnerEvent, qmp: Path) -> RunnerEvent:
         """Add the faulting PC from the stacked exception frame to a fault event."""
         code = [(m.origin, m.length) for m in self.target.memory if m.name == "FLASH"]
         frame = read_stacked_frame(qmp, code or [(0, 1 << 32)])

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tflm_test import cli, pipeline
-from tflm_test.errors import ToolMissing
+from tflm_test.errors import RunnerUnavailable, ToolMissing
 from tflm_test.results import BinaryResult, Verdict
 from tflm_test.session import Interrupted
 
@@ -94,3 +94,32 @@ def test_version_and_help() -> None:
 
 def test_unknown_emulator_is_a_usage_error() -> None:
     assert invoke("--emulator", "bochs").exit_code == 2
+
+
+def test_image_build_calls_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tflm_test.runners import docker_image
+
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(docker_image, "build_base_image", lambda: "local/debian:bookworm")
+
+    def fake_build(tag: str, base: str, renode: object, progress: object) -> str:
+        calls.append((tag, base, renode))
+        return tag
+
+    monkeypatch.setattr(docker_image, "build_image", fake_build)
+    res = invoke("image", "build", "--local-base", "--tag", "mine:1")
+    assert res.exit_code == 0, res.output
+    assert calls == [("mine:1", "local/debian:bookworm", None)]
+    assert res.output.strip().endswith("mine:1")
+
+
+def test_image_build_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tflm_test.runners import docker_image
+
+    def unreachable(*args: object, **kwargs: object) -> str:
+        raise RunnerUnavailable("Docker engine unreachable; start dockerd")
+
+    monkeypatch.setattr(docker_image, "build_image", unreachable)
+    res = invoke("image", "build", "--base", "debian:bookworm")
+    assert (res.exit_code, res.output) == (2, "tflm-test: error: Docker engine unreachable; "
+                                               "start dockerd\n")
