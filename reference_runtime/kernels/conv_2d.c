@@ -5,8 +5,8 @@
 #include "tm_ops.h"
 
 /* Conv2DOptions field positions (schema.fbs) */
-enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_ACTIVATION = 3,
-       OPT_DILATION_W = 4, OPT_DILATION_H = 5 };
+static const tm_conv_fields conv_fields = {.padding = 0, .stride_w = 1, .stride_h = 2,
+                                           .activation = 3, .dil_w = 4, .dil_h = 5};
 
 static void conv_pixel_int8(const void *arg, const tm_window *g, const tm_taps *t) {
   const tm_conv_args *a = arg;
@@ -60,14 +60,7 @@ static void conv_pixel_float32(const void *arg, const tm_window *g, const tm_tap
 static tm_status conv_prepare(tm_ctx *ctx, tm_node *node) {
   const tm_tensor *in = tm_node_input(ctx, node, 0);
   const tm_tensor *filter = tm_node_input(ctx, node, 1);
-  tm_conv_spec spec = {
-      .padding = tm_node_opt_u8(node, OPT_PADDING, TM_PADDING_SAME),
-      .activation = tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE),
-      .stride_h = tm_node_opt_i32(node, OPT_STRIDE_H, 0),
-      .stride_w = tm_node_opt_i32(node, OPT_STRIDE_W, 0),
-      .dil_h = tm_node_opt_i32(node, OPT_DILATION_H, 1),
-      .dil_w = tm_node_opt_i32(node, OPT_DILATION_W, 1),
-  };
+  tm_conv_spec spec = tm_conv_read_options(node, &conv_fields);
   if (in != NULL && filter != NULL && in->ndims == 4 && filter->ndims == 4) {
     spec.out_channels = filter->dims[0];
     spec.filter_depth = filter->dims[3];

@@ -4,8 +4,9 @@
 #include "tm_ops.h"
 
 /* DepthwiseConv2DOptions field positions (schema.fbs) */
-enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_DEPTH_MULTIPLIER = 3,
-       OPT_ACTIVATION = 4, OPT_DILATION_W = 5, OPT_DILATION_H = 6 };
+enum { OPT_DEPTH_MULTIPLIER = 3 };
+static const tm_conv_fields depthwise_fields = {.padding = 0, .stride_w = 1, .stride_h = 2,
+                                                .activation = 4, .dil_w = 5, .dil_h = 6};
 
 static void depthwise_pixel_int8(const void *arg, const tm_window *g, const tm_taps *t) {
   const tm_conv_args *a = arg;
@@ -55,15 +56,8 @@ static void depthwise_pixel_float32(const void *arg, const tm_window *g, const t
 static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {
   const tm_tensor *in = tm_node_input(ctx, node, 0);
   const tm_tensor *filter = tm_node_input(ctx, node, 1);
-  tm_conv_spec spec = {
-      .padding = tm_node_opt_u8(node, OPT_PADDING, TM_PADDING_SAME),
-      .activation = tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE),
-      .stride_h = tm_node_opt_i32(node, OPT_STRIDE_H, 0),
-      .stride_w = tm_node_opt_i32(node, OPT_STRIDE_W, 0),
-      .dil_h = tm_node_opt_i32(node, OPT_DILATION_H, 1),
-      .dil_w = tm_node_opt_i32(node, OPT_DILATION_W, 1),
-      .filter_depth = tm_node_opt_i32(node, OPT_DEPTH_MULTIPLIER, 0),
-  };
+  tm_conv_spec spec = tm_conv_read_options(node, &depthwise_fields);
+  spec.filter_depth = tm_node_opt_i32(node, OPT_DEPTH_MULTIPLIER, 0);
   if (in != NULL && filter != NULL && in->ndims == 4 && filter->ndims == 4) {
     spec.out_channels = filter->dims[3];
     if (filter->dims[0] != 1 || spec.filter_depth <= 0 ||

@@ -50,22 +50,6 @@ static void fc_eval_float32(const fc_params *p, const float *in, const float *fi
   }
 }
 
-static tm_status fc_check_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
-  tm_status st = tm_ku_expect_f32_or_i8(node, in[0], "input");
-  if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
-  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
-  if (st == TM_OK && in[2] != NULL) {
-    st = tm_ku_expect_type(node, in[2], "bias",
-                           in[0]->type == TM_TYPE_INT8 ? TM_TYPE_INT32 : TM_TYPE_FLOAT32);
-  }
-  if (st == TM_OK && in[0]->type == TM_TYPE_INT8) {
-    st = tm_ku_expect_quantized(node, in[0], "input");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "filter");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
-  }
-  return st;
-}
-
 static tm_status fc_check_shapes(const tm_node *node, tm_tensor *const *in, const tm_tensor *out,
                                  fc_params *p) {
   if (in[1]->ndims != 2 || out->ndims < 1) {
@@ -117,7 +101,7 @@ static tm_status fc_prepare(tm_ctx *ctx, tm_node *node) {
   fc_params *p = node->op_data;
   tm_tensor *in[3], *out;
   tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
-  if (st == TM_OK) st = fc_check_types(node, in, out);
+  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out);
   if (st == TM_OK) st = fc_check_shapes(node, in, out, p);
   if (st != TM_OK) return st;
   if (tm_node_opt_u8(node, OPT_WEIGHTS_FORMAT, 0) != 0) {

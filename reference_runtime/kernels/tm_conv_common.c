@@ -1,19 +1,15 @@
 #include "tm_conv_common.h"
 
-static tm_status check_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
-  tm_status st = tm_ku_expect_f32_or_i8(node, in[0], "input");
-  if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
-  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
-  if (st == TM_OK && in[2] != NULL) {
-    st = tm_ku_expect_type(node, in[2], "bias",
-                           in[0]->type == TM_TYPE_INT8 ? TM_TYPE_INT32 : TM_TYPE_FLOAT32);
-  }
-  if (st == TM_OK && in[0]->type == TM_TYPE_INT8) {
-    st = tm_ku_expect_quantized(node, in[0], "input");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "filter");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
-  }
-  return st;
+tm_conv_spec tm_conv_read_options(const tm_node *node, const tm_conv_fields *fields) {
+  tm_conv_spec spec = {
+      .padding = tm_node_opt_u8(node, fields->padding, TM_PADDING_SAME),
+      .activation = tm_node_opt_u8(node, fields->activation, TM_ACT_NONE),
+      .stride_h = tm_node_opt_i32(node, fields->stride_h, 0),
+      .stride_w = tm_node_opt_i32(node, fields->stride_w, 0),
+      .dil_h = tm_node_opt_i32(node, fields->dil_h, 1),
+      .dil_w = tm_node_opt_i32(node, fields->dil_w, 1),
+  };
+  return spec;
 }
 
 static tm_status check_shapes(const tm_node *node, tm_tensor *const *in, const tm_tensor *out,
@@ -62,7 +58,7 @@ tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
                           tm_conv_params *p) {
   tm_tensor *in[3], *out;
   tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
-  if (st == TM_OK) st = check_types(node, in, out);
+  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out);
   if (st == TM_OK) st = check_shapes(node, in, out, spec);
   if (st == TM_OK) st = plan_window(node, in[0], in[1], out, spec, &p->g);
   if (st == TM_OK) st = tm_ku_activation(node, spec->activation, out, &p->act);

@@ -26,6 +26,14 @@ typedef struct {
   int32_t filter_depth;
 } tm_conv_spec;
 
+/* Where CONV_2D and DEPTHWISE_CONV_2D keep each option (schema.fbs field positions differ). */
+typedef struct {
+  unsigned padding, stride_w, stride_h, activation, dil_w, dil_h;
+} tm_conv_fields;
+
+/* The options both ops share, read with their defaults; out_channels/filter_depth left 0. */
+tm_conv_spec tm_conv_read_options(const tm_node *node, const tm_conv_fields *fields);
+
 /* Inputs: 0 input [N,H,W,C], 1 filter [*,FH,FW,*], 2 optional bias [out_c]; output [N,OH,OW,OC].
  * Float32 throughout, or int8 input/filter/output with int32 bias. */
 tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,

@@ -124,3 +124,19 @@ tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_te
   if (st == TM_OK) st = tm_ku_expect_same_shape(node, *in, *out);
   return st;
 }
+
+tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
+  tm_status st = tm_ku_expect_f32_or_i8(node, in[0], "input");
+  if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
+  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
+  if (st == TM_OK && in[2] != NULL) {
+    st = tm_ku_expect_type(node, in[2], "bias",
+                           in[0]->type == TM_TYPE_INT8 ? TM_TYPE_INT32 : TM_TYPE_FLOAT32);
+  }
+  if (st == TM_OK && in[0]->type == TM_TYPE_INT8) {
+    st = tm_ku_expect_quantized(node, in[0], "input");
+    if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "filter");
+    if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
+  }
+  return st;
+}

@@ -27,6 +27,11 @@ tm_status tm_ku_expect_type(const tm_node *node, const tm_tensor *t, const char 
                             tm_type type);
 /* TM_OK when float32 or int8 (the types every arithmetic kernel here supports). */
 tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const char *what);
+/* Types of a weighted op (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED): in = {input, filter,
+ * optional bias}; float32 throughout, or int8 input/filter/output (all quantised) with an
+ * int32 bias. */
+tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
+                                     const tm_tensor *out);
 /* TM_OK when a and b have the same dims, else logs and returns TM_ERR_MODEL. */
 tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const tm_tensor *b);
 /* TM_OK when t has `ndims` dims, else logs and returns TM_ERR_MODEL. */
