@@ -27,8 +27,10 @@ static void add_run_int8(const void *params, const void *in1, int32_t step1, con
         a_val * (1 << p->left_shift), p->input1_multiplier, p->input1_shift);
     const int32_t b_scaled = tm_mul_by_quantized_multiplier(
         b_val * (1 << p->left_shift), p->input2_multiplier, p->input2_shift);
-    const int32_t raw = tm_mul_by_quantized_multiplier(a_scaled + b_scaled, p->output_multiplier,
-                                                       p->output_shift) + p->output_offset;
+    const int32_t raw = tm_add_wrap(
+        tm_mul_by_quantized_multiplier(tm_add_wrap(a_scaled, b_scaled), p->output_multiplier,
+                                       p->output_shift),
+        p->output_offset);
     o[i] = (int8_t)tm_clamp_i32(raw, p->act.act_min, p->act.act_max);
   }
 }

@@ -62,7 +62,7 @@ static tm_status fc_check_shapes(const tm_node *node, tm_tensor *const *in, cons
   const int32_t out_elements = tm_tensor_elements(out);
   p->batches = p->out_depth > 0 ? out_elements / p->out_depth : 0;
   if (out->dims[out->ndims - 1] != p->out_depth ||
-      tm_tensor_elements(in[0]) != p->batches * p->accum_depth ||
+      (int64_t)tm_tensor_elements(in[0]) != (int64_t)p->batches * p->accum_depth ||
       (in[2] != NULL && tm_tensor_elements(in[2]) != p->out_depth)) {
     TM_KLOG(node, "input %ld, filter %ldx%ld, output %ld elements do not match",
             (long)tm_tensor_elements(in[0]), (long)p->out_depth, (long)p->accum_depth,

@@ -16,7 +16,12 @@ typedef struct {
 
 static void quantize_eval_float32(const quantize_params *p, const float *in, int8_t *out) {
   for (int32_t i = 0; i < p->count; i++) {
-    const int32_t unclamped = (int32_t)roundf(in[i] / p->scale) + p->zero_point;
+    /* Bound before the cast: converting an out-of-range float to int is undefined, and any
+     * value past +-32768 clamps to the same int8 anyway (NaN goes to the low end). */
+    float rounded = roundf(in[i] / p->scale);
+    if (!(rounded >= -32768.0f)) rounded = -32768.0f;
+    if (rounded > 32767.0f) rounded = 32767.0f;
+    const int32_t unclamped = (int32_t)rounded + p->zero_point;
     out[i] = (int8_t)tm_clamp_i32(unclamped, INT8_MIN, INT8_MAX);
   }
 }

@@ -26,7 +26,8 @@ typedef struct {
 } tm_taps;
 
 /* Fills out_h/out_w and pad_h/pad_w from the padding option (TM_PADDING_SAME or _VALID);
- * TM_ERR_UNSUPPORTED for another padding value or a zero stride/dilation. */
+ * TM_ERR_UNSUPPORTED for another padding value or a zero stride/dilation, TM_ERR_MODEL when
+ * the geometry does not fit int32 (only a corrupted model). */
 tm_status tm_window_plan(tm_window *g, int padding);
 
 /* Flat index of input element (tap fy, fx, channel 0). */
