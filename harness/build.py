@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 _OVERFLOW = re.compile(r"region [`']?(?P<region>\w+)'? overflowed by (?P<bytes>\d+) bytes")
 # ld: ... will not fit in region `RAM'
 _NOT_FIT = re.compile(r"(?P<file>\S+\.elf) section [`'](?P<section>\S+)' will not fit in region")
-# tests/foo.c:12:5: error: ...
-_ERROR = re.compile(r"^.*(?:error|Error):? .*$", re.M)
+# tests/foo.c:12:5: error: expected ';' before '}' token      (not "-Werror" in a command line)
+_ERROR = re.compile(r"^.*\berror: .*$", re.M)
 
 
 def runtime_dir(root: Path) -> Path:

@@ -2,20 +2,23 @@
 
 #include "tm_kernel_util.h"
 
-/* TFLM ComputeOutSize and ComputePaddingWithOffset, in 64 bits: a corrupted model's huge
- * dims, strides or dilations must not overflow (the results of valid models are unchanged). */
-static int64_t effective_filter(int32_t filter, int32_t dil) {
-  return ((int64_t)filter - 1) * dil + 1;
+/* TFLM ComputeOutSize and ComputePaddingWithOffset. Sums are formed in 64 bits so a corrupted
+ * model's huge dims, strides or dilations cannot overflow, but divided in 32 bits once they
+ * are known to fit (a 64-bit division costs ~1 KB of libgcc on a Cortex-M3). -1: no fit. */
+static int32_t fits_i32(int64_t v) { return v >= 0 && v <= INT32_MAX; }
+
+static int32_t out_size(int padding, int32_t in, int32_t filter, int32_t stride, int32_t dil) {
+  const int64_t effective = ((int64_t)filter - 1) * dil + 1;
+  const int64_t span = padding == TM_PADDING_SAME ? (int64_t)in + stride - 1
+                                                  : (int64_t)in + stride - effective;
+  return fits_i32(span) ? (int32_t)span / stride : -1;
 }
 
-static int64_t out_size(int padding, int32_t in, int32_t filter, int32_t stride, int32_t dil) {
-  return padding == TM_PADDING_SAME ? ((int64_t)in + stride - 1) / stride
-                                    : ((int64_t)in + stride - effective_filter(filter, dil)) / stride;
-}
-
-static int64_t pad_before(int32_t stride, int32_t dil, int32_t in, int32_t filter, int64_t out) {
-  const int64_t total = (out - 1) * stride + effective_filter(filter, dil) - in;
-  return total > 0 ? total / 2 : 0;
+static int32_t pad_before(int32_t stride, int32_t dil, int32_t in, int32_t filter, int32_t out) {
+  const int64_t effective = ((int64_t)filter - 1) * dil + 1;
+  const int64_t total = ((int64_t)out - 1) * stride + effective - in;
+  if (total <= 0) return 0;
+  return fits_i32(total) ? (int32_t)total / 2 : -1;
 }
 
 tm_status tm_window_plan(tm_window *g, int padding) {
@@ -23,16 +26,12 @@ tm_status tm_window_plan(tm_window *g, int padding) {
   if (g->stride_h <= 0 || g->stride_w <= 0 || g->dil_h <= 0 || g->dil_w <= 0) {
     return TM_ERR_UNSUPPORTED;
   }
-  const int64_t out_w = out_size(padding, g->in_w, g->f_w, g->stride_w, g->dil_w);
-  const int64_t out_h = out_size(padding, g->in_h, g->f_h, g->stride_h, g->dil_h);
-  const int64_t pad_h = pad_before(g->stride_h, g->dil_h, g->in_h, g->f_h, out_h);
-  const int64_t pad_w = pad_before(g->stride_w, g->dil_w, g->in_w, g->f_w, out_w);
-  if (out_w < 0 || out_h < 0 || pad_h > INT32_MAX || pad_w > INT32_MAX) return TM_ERR_MODEL;
-  g->out_w = (int32_t)out_w;
-  g->out_h = (int32_t)out_h;
-  g->pad_h = (int32_t)pad_h;
-  g->pad_w = (int32_t)pad_w;
-  return TM_OK;
+  g->out_w = out_size(padding, g->in_w, g->f_w, g->stride_w, g->dil_w);
+  g->out_h = out_size(padding, g->in_h, g->f_h, g->stride_h, g->dil_h);
+  if (g->out_w < 0 || g->out_h < 0) return TM_ERR_MODEL;
+  g->pad_h = pad_before(g->stride_h, g->dil_h, g->in_h, g->f_h, g->out_h);
+  g->pad_w = pad_before(g->stride_w, g->dil_w, g->in_w, g->f_w, g->out_w);
+  return g->pad_h < 0 || g->pad_w < 0 ? TM_ERR_MODEL : TM_OK;
 }
 
 /* Taps k in [0, filter) with 0 <= origin + dil * k < size. */

@@ -31,8 +31,9 @@ static void put_padded(out_buf *o, const char *s, size_t n, int width, int left,
   while (left && fill-- > 0) put_char(o, ' ');
 }
 
-/* Digits of v in base into tmp (right-aligned); returns the start. */
-static char *format_unsigned(char *end, unsigned long long v, unsigned base, int upper) {
+/* Digits of v in base into tmp (right-aligned); returns the start. unsigned long, not long
+ * long: on a 32-bit core a 64-bit division pulls ~1 KB of libgcc into every binary. */
+static char *format_unsigned(char *end, unsigned long v, unsigned base, int upper) {
   const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
   char *p = end;
   do {
@@ -52,14 +53,15 @@ static size_t format_fixed(char *tmp, size_t cap, double v, int precision) {
     tmp[n++] = '-';
     v = -v;
   }
-  if (v > 1e18) {
-    tmp[n++] = 'i'; tmp[n++] = 'n'; tmp[n++] = 'f';
+  if (v >= 4294967295.0) { /* the whole part must fit an unsigned long (see format_unsigned) */
+    const char *text = v > 1.7976931348623157e308 ? "inf" : ">4294967295";
+    while (*text && n < cap) tmp[n++] = *text++;
     return n;
   }
   double scale = 1.0;
   for (int i = 0; i < precision; i++) scale *= 10.0;
-  unsigned long long whole = (unsigned long long)v;
-  unsigned long long frac = (unsigned long long)((v - (double)whole) * scale + 0.5);
+  unsigned long whole = (unsigned long)v;
+  unsigned long frac = (unsigned long)((v - (double)whole) * scale + 0.5);
   if ((double)frac >= scale) {
     whole++;
     frac = 0;
@@ -102,7 +104,7 @@ size_t tm_vformat(char *buf, size_t size, const char *fmt, va_list args) {
       case 'd':
       case 'i': {
         long v = is_long ? va_arg(args, long) : va_arg(args, int);
-        unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        unsigned long mag = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
         s = format_unsigned(end, mag, 10, 0);
         if (v < 0) *--s = '-';
         break;
@@ -123,7 +125,7 @@ size_t tm_vformat(char *buf, size_t size, const char *fmt, va_list args) {
         *--s = (char)va_arg(args, int);
         break;
       case 'f': {
-        size_t n = format_fixed(tmp, sizeof tmp, va_arg(args, double), precision > 15 ? 15 : precision);
+        size_t n = format_fixed(tmp, sizeof tmp, va_arg(args, double), precision > 9 ? 9 : precision);
         put_padded(&o, tmp, n, width, left, pad);
         continue;
       }

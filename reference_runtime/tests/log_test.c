@@ -35,6 +35,13 @@ TF_LITE_MICRO_TEST(FormatsFloats) {
   TF_LITE_MICRO_EXPECT(formats_to("1.500000 -0.13 3 0.000000", buf));
 }
 
+TF_LITE_MICRO_TEST(FormatsFloatsBeyondThirtyTwoBits) {
+  char buf[64];
+  const volatile double big = 5e9, inf = 1e308 * 10.0;
+  tm_format(buf, sizeof buf, "%f %f %.1f", big, -inf, 4294967294.0);
+  TF_LITE_MICRO_EXPECT(formats_to(">4294967295 -inf 4294967294.0", buf));
+}
+
 TF_LITE_MICRO_TEST(TruncatesWithoutOverflow) {
   char buf[8];
   memset(buf, 'z', sizeof buf);

@@ -23,7 +23,8 @@ def test_overflow_names_binary_region_and_bytes() -> None:
 
 
 def test_compile_error_is_first_error_line() -> None:
-    out = "cc -c x.c\ntests/x_test.c:3:1: error: expected ';' before '}' token\nmake: *** Error 1\n"
+    out = ("cc -std=c11 -Wall -Werror -c tests/x_test.c\n"
+           "tests/x_test.c:3:1: error: expected ';' before '}' token\nmake: *** Error 1\n")
     assert explain_failure(out, "host") == "tests/x_test.c:3:1: error: expected ';' before '}' token"
 
 
