@@ -16,7 +16,8 @@ from pathlib import Path
 from tflm_test.verify import VerifyConfig, verify
 
 ROOT = Path(__file__).resolve().parents[1]
-MODELS = ROOT / "tests" / "data" / "models"
+MODELS = ROOT / "reference_runtime" / "tests" / "models"
+GOLDEN = ROOT / "tests" / "data" / "models" / "golden"
 MODELS_MD = {"micro_speech_quantized": 7584, "hello_world_int8": 1504}  # TFLM arena used
 TARGETS = ("host", "bluepill")
 
@@ -43,7 +44,7 @@ def tflm_arena(model: Path) -> int | None:
 
 def ours(stem: str, target: str, out: Path) -> int | None:
     config = VerifyConfig(model=MODELS / f"{stem}.tflite",
-                          golden=MODELS / "golden" / f"{stem}.json", target=target,
+                          golden=GOLDEN / f"{stem}.json", target=target,
                           out_dir=out, root=ROOT)
     return verify(config).arena_used
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from tflm_test.verify import VerifyConfig, verify
 
 ROOT = Path(__file__).resolve().parents[1]
-MODELS = ROOT / "tests" / "data" / "models"
+MODELS = ROOT / "reference_runtime" / "tests" / "models"
+GOLDEN = ROOT / "tests" / "data" / "models" / "golden"
 STEMS = ("micro_speech_quantized", "hello_world_int8")
 TARGETS = ("host", "qemu_cortexm3")
 # invocations per case: enough for the repeated part to dominate start-up noise
@@ -39,7 +40,7 @@ def run_s(config: VerifyConfig) -> tuple[float, int]:
 
 def per_inference(stem: str, target: str) -> float:
     base = VerifyConfig(model=MODELS / f"{stem}.tflite",
-                        golden=MODELS / "golden" / f"{stem}.json", target=target,
+                        golden=GOLDEN / f"{stem}.json", target=target,
                         out_dir=ROOT / "tflm-test-out" / "bench-time", root=ROOT)
     once, cases = run_s(base)
     repeat = REPEAT[stem, target]

@@ -1,4 +1,4 @@
-"""`tflm-test verify` end to end: every model of tests/data/models is built into a program,
+"""`tflm-test verify` end to end: every test model of the runtime is built into a program,
 run on host, qemu_cortexm3 and bluepill (Renode, else QEMU netduino2), and must match the
 official TFLM interpreter bit for bit; models a target cannot run get one line and exit 1."""
 
@@ -16,8 +16,10 @@ from tflm_test import cli
 
 from .conftest import tflm_test
 
-MODELS = Path(__file__).resolve().parents[1] / "data" / "models"
-GOLDEN = MODELS / "golden"
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "reference_runtime" / "tests" / "models"  # the runtime's test models
+DATA = ROOT / "tests" / "data" / "models"  # golden vectors and the unsupported-op model
+GOLDEN = DATA / "golden"
 TARGETS = ["host", "qemu_cortexm3", "bluepill"]
 # Every model with its golden file, except simple_add (its golden file is 718 KB: checked
 # against tflite_micro on random inputs instead).
@@ -123,7 +125,7 @@ def test_truncated_and_corrupted_models_are_one_line_and_exit_1(tmp_path: Path,
 
 
 def test_unsupported_op_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    result = verify(tmp_path, MODELS / "audio_preprocessor_int8.tflite")
+    result = verify(tmp_path, DATA / "audio_preprocessor_int8.tflite")
     assert result.exit_code == 1
     assert "unsupported ops" in one_error_line(result)
 

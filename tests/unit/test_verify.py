@@ -38,6 +38,13 @@ MODEL_OPS = {
 
 @pytest.fixture(scope="module")
 def models(root: Path) -> Path:
+    """The runtime's test models (kept once, for the C tests, the fuzzer and these)."""
+    return root / "reference_runtime" / "tests" / "models"
+
+
+@pytest.fixture(scope="module")
+def data(root: Path) -> Path:
+    """Golden vectors and the model with TFLM's custom Signal ops."""
     return root / "tests" / "data" / "models"
 
 
@@ -57,8 +64,8 @@ def test_reads_inputs_outputs_and_quantisation(models: Path) -> None:
     assert not inp.is_const and any(t.is_const for t in info.tensors)
 
 
-def test_custom_ops_are_named_by_their_custom_code(models: Path) -> None:
-    _, info = read_model(models / "audio_preprocessor_int8.tflite")
+def test_custom_ops_are_named_by_their_custom_code(models: Path, data: Path) -> None:
+    _, info = read_model(data / "audio_preprocessor_int8.tflite")
     assert "CUSTOM(SignalRfft)" in {c.name for c in info.used_codes}
 
 
@@ -113,12 +120,12 @@ def test_corrupted_models_raise_only_malformed_model(models: Path) -> None:
             pass
 
 
-def test_golden_file_parses_and_packs_exact_float32_bits(models: Path) -> None:
-    golden = load_golden(models / "golden" / "hello_world_float.json")
+def test_golden_file_parses_and_packs_exact_float32_bits(models: Path, data: Path) -> None:
+    golden = load_golden(data / "golden" / "hello_world_float.json")
     value = golden.cases[0].inputs[0]
     assert value.dtype == "float32" and len(value.to_bytes()) == 4
     assert struct.unpack("<f", value.to_bytes())[0] == value.data[0]  # the repr is exact
-    speech = load_golden(models / "golden" / "micro_speech_quantized.json")
+    speech = load_golden(data / "golden" / "micro_speech_quantized.json")
     assert speech.labels == ("silence", "unknown", "yes", "no")
     assert speech.arena_used_bytes == 7584
     assert {c.name: c.expected_label for c in speech.cases}["yes_1000ms"] == "yes"
@@ -204,12 +211,12 @@ def test_supported_kernels_come_from_the_runtime_sources(root: Path) -> None:
     assert kernels[9].enum == "TM_OP_FULLY_CONNECTED"
 
 
-def test_kernels_for_takes_exactly_the_models_ops(models: Path, root: Path) -> None:
+def test_kernels_for_takes_exactly_the_models_ops(models: Path, root: Path, data: Path) -> None:
     _, info = read_model(models / "micro_speech_quantized.tflite")
     kernels = kernels_for(info, supported_kernels(root), "m.tflite")
     assert [k.enum for k in kernels] == ["TM_OP_DEPTHWISE_CONV_2D", "TM_OP_FULLY_CONNECTED",
                                          "TM_OP_RESHAPE", "TM_OP_SOFTMAX"]
-    _, audio = read_model(models / "audio_preprocessor_int8.tflite")
+    _, audio = read_model(data / "audio_preprocessor_int8.tflite")
     with pytest.raises(ModelRejected, match=r"^a\.tflite: unsupported ops .*CUSTOM\(SignalRfft\)"):
         kernels_for(audio, supported_kernels(root), "a.tflite")
 
@@ -273,12 +280,12 @@ def test_report_lines_and_json() -> None:
 ])
 def test_cli_rejects_with_one_line_and_exit_1(tmp_path: Path, models: Path, name: str,
                                               content: bytes | str | None, message: str,
-                                              monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+                                              monkeypatch: pytest.MonkeyPatch, root: Path, data: Path) -> None:
     monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
     if content is None:
         content = (models / "micro_speech_quantized.tflite").read_bytes()[:5000]
     elif content == "audio":
-        content = (models / "audio_preprocessor_int8.tflite").read_bytes()
+        content = (data / "audio_preprocessor_int8.tflite").read_bytes()
     (tmp_path / name).write_bytes(content)
     result = CliRunner().invoke(cli.cli, ["verify", str(tmp_path / name)])
     assert result.exit_code == 1
