@@ -20,6 +20,9 @@
 
 void tm_log(const char *fmt, ...) TM_PRINTF_LIKE(1, 2);
 void tm_vlog(const char *fmt, va_list args);
+/* One line: prefix, then the formatted message (one line buffer, for callers that add a
+ * context such as "CONV_2D (operator 3): " to many messages). */
+void tm_vlog_prefixed(const char *prefix, const char *fmt, va_list args);
 
 /* Format into buf (always NUL-terminated when size > 0); returns the characters written. */
 size_t tm_vformat(char *buf, size_t size, const char *fmt, va_list args);

@@ -1,7 +1,10 @@
 /* Builtin operator codes (tflite BuiltinOperator) and the kernels this runtime ships.
  * An application registers only what its model uses:
  *   tm_resolver_add(&r, TM_OP_SOFTMAX, &tm_kernel_softmax);
- * and the linker drops every other kernel. */
+ * and the linker drops every other kernel. A kernel with an _int8 twin (as TFLM's
+ * Register_FULLY_CONNECTED_INT8()) has the same checks and int8 arithmetic but rejects float32
+ * in prepare, so an int8 model registered with only _int8 kernels links no float code:
+ *   tm_resolver_add(&r, TM_OP_SOFTMAX, &tm_kernel_softmax_int8); */
 #ifndef TM_OPS_H
 #define TM_OPS_H
 
@@ -29,9 +32,12 @@ enum {
 extern const tm_kernel tm_kernel_add;
 extern const tm_kernel tm_kernel_average_pool_2d;
 extern const tm_kernel tm_kernel_conv_2d;
+extern const tm_kernel tm_kernel_conv_2d_int8;
 extern const tm_kernel tm_kernel_depthwise_conv_2d;
+extern const tm_kernel tm_kernel_depthwise_conv_2d_int8;
 extern const tm_kernel tm_kernel_dequantize;
 extern const tm_kernel tm_kernel_fully_connected;
+extern const tm_kernel tm_kernel_fully_connected_int8;
 extern const tm_kernel tm_kernel_logistic;
 extern const tm_kernel tm_kernel_max_pool_2d;
 extern const tm_kernel tm_kernel_mul;
@@ -39,6 +45,7 @@ extern const tm_kernel tm_kernel_relu;
 extern const tm_kernel tm_kernel_relu6;
 extern const tm_kernel tm_kernel_reshape;
 extern const tm_kernel tm_kernel_softmax;
+extern const tm_kernel tm_kernel_softmax_int8;
 extern const tm_kernel tm_kernel_tanh;
 extern const tm_kernel tm_kernel_quantize;
 

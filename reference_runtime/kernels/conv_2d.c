@@ -1,6 +1,7 @@
 /* CONV_2D, bit-exact with TFLM's reference_integer_ops::ConvPerChannel (int8, per-channel or
  * per-tensor filter scales) and reference_ops::Conv (float32), including grouped convolution
- * (filter input depth dividing the input depth). */
+ * (filter input depth dividing the input depth). tm_kernel_conv_2d_int8 is the int8-only
+ * registration (no float code linked). */
 #include "tm_conv_common.h"
 #include "tm_ops.h"
 
@@ -57,10 +58,11 @@ static void conv_pixel_float32(const void *arg, const tm_window *g, const tm_tap
   }
 }
 
-static tm_status conv_prepare(tm_ctx *ctx, tm_node *node) {
+static tm_status conv_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
   const tm_tensor *in = tm_node_input(ctx, node, 0);
   const tm_tensor *filter = tm_node_input(ctx, node, 1);
   tm_conv_spec spec = tm_conv_read_options(node, &conv_fields);
+  spec.types = types;
   if (in != NULL && filter != NULL && in->ndims == 4 && filter->ndims == 4) {
     spec.out_channels = filter->dims[0];
     spec.filter_depth = filter->dims[3];
@@ -74,8 +76,22 @@ static tm_status conv_prepare(tm_ctx *ctx, tm_node *node) {
   return tm_conv_prepare(ctx, node, &spec, node->op_data);
 }
 
+static tm_status conv_prepare(tm_ctx *ctx, tm_node *node) {
+  return conv_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+}
+
 static tm_status conv_invoke(tm_ctx *ctx, const tm_node *node) {
   return tm_conv_invoke(ctx, node, conv_pixel_int8, conv_pixel_float32);
 }
 
+static tm_status conv_prepare_int8(tm_ctx *ctx, tm_node *node) {
+  return conv_prepare_types(ctx, node, TM_KU_I8);
+}
+
+static tm_status conv_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  return tm_conv_invoke(ctx, node, conv_pixel_int8, NULL);
+}
+
 const tm_kernel tm_kernel_conv_2d = {sizeof(tm_conv_params), conv_prepare, conv_invoke};
+const tm_kernel tm_kernel_conv_2d_int8 = {sizeof(tm_conv_params), conv_prepare_int8,
+                                          conv_invoke_int8};

@@ -1,5 +1,6 @@
 /* DEPTHWISE_CONV_2D, bit-exact with TFLM's reference_integer_ops::DepthwiseConvPerChannel
- * (int8) and reference_ops::DepthwiseConv (float32). Filter [1, FH, FW, in_c * multiplier]. */
+ * (int8) and reference_ops::DepthwiseConv (float32). Filter [1, FH, FW, in_c * multiplier].
+ * tm_kernel_depthwise_conv_2d_int8 is the int8-only registration (no float code linked). */
 #include "tm_conv_common.h"
 #include "tm_ops.h"
 
@@ -53,10 +54,11 @@ static void depthwise_pixel_float32(const void *arg, const tm_window *g, const t
   }
 }
 
-static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {
+static tm_status depthwise_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
   const tm_tensor *in = tm_node_input(ctx, node, 0);
   const tm_tensor *filter = tm_node_input(ctx, node, 1);
   tm_conv_spec spec = tm_conv_read_options(node, &depthwise_fields);
+  spec.types = types;
   spec.filter_depth = tm_node_opt_i32(node, OPT_DEPTH_MULTIPLIER, 0);
   if (in != NULL && filter != NULL && in->ndims == 4 && filter->ndims == 4) {
     spec.out_channels = filter->dims[3];
@@ -70,9 +72,23 @@ static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {
   return tm_conv_prepare(ctx, node, &spec, node->op_data);
 }
 
+static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {
+  return depthwise_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+}
+
 static tm_status depthwise_invoke(tm_ctx *ctx, const tm_node *node) {
   return tm_conv_invoke(ctx, node, depthwise_pixel_int8, depthwise_pixel_float32);
 }
 
+static tm_status depthwise_prepare_int8(tm_ctx *ctx, tm_node *node) {
+  return depthwise_prepare_types(ctx, node, TM_KU_I8);
+}
+
+static tm_status depthwise_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  return tm_conv_invoke(ctx, node, depthwise_pixel_int8, NULL);
+}
+
 const tm_kernel tm_kernel_depthwise_conv_2d = {sizeof(tm_conv_params), depthwise_prepare,
                                                depthwise_invoke};
+const tm_kernel tm_kernel_depthwise_conv_2d_int8 = {sizeof(tm_conv_params),
+                                                    depthwise_prepare_int8, depthwise_invoke_int8};

@@ -1,7 +1,8 @@
 /* FULLY_CONNECTED, bit-exact with TFLM's reference_integer_ops::FullyConnected /
  * FullyConnectedPerChannel (int8) and reference_ops::FullyConnected (float32).
  * Filter [out_depth, accum_depth]; input holds batches * accum_depth values; output
- * [..., out_depth]. */
+ * [..., out_depth]. tm_kernel_fully_connected_int8 is the int8-only registration (no float code
+ * linked). */
 #include <math.h>
 
 #include "tm_kernel_util.h"
@@ -18,8 +19,15 @@ typedef struct {
   int32_t *multipliers, *shifts;      /* per-channel filter scales, else NULL */
 } fc_params;
 
-static void fc_eval_int8(const fc_params *p, const int8_t *in, const int8_t *filter,
-                         const int32_t *bias, int8_t *out) {
+/* One batch loop per type; void pointers so invoke can pick one without naming the other. */
+typedef void (*fc_eval_fn)(const fc_params *p, const void *in_data, const void *filter_data,
+                           const void *bias_data, void *out_data);
+
+static void fc_eval_int8(const fc_params *p, const void *in_data, const void *filter_data,
+                         const void *bias_data, void *out_data) {
+  const int8_t *in = in_data, *filter = filter_data;
+  const int32_t *bias = bias_data;
+  int8_t *out = out_data;
   for (int32_t b = 0; b < p->batches; b++) {
     for (int32_t oc = 0; oc < p->out_depth; oc++) {
       const int8_t *ip = in + b * p->accum_depth, *fp = filter + oc * p->accum_depth;
@@ -37,8 +45,10 @@ static void fc_eval_int8(const fc_params *p, const int8_t *in, const int8_t *fil
   }
 }
 
-static void fc_eval_float32(const fc_params *p, const float *in, const float *filter,
-                            const float *bias, float *out) {
+static void fc_eval_float32(const fc_params *p, const void *in_data, const void *filter_data,
+                            const void *bias_data, void *out_data) {
+  const float *in = in_data, *filter = filter_data, *bias = bias_data;
+  float *out = out_data;
   for (int32_t b = 0; b < p->batches; b++) {
     for (int32_t oc = 0; oc < p->out_depth; oc++) {
       const float *ip = in + b * p->accum_depth, *fp = filter + oc * p->accum_depth;
@@ -97,11 +107,11 @@ static tm_status fc_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const 
   return TM_OK;
 }
 
-static tm_status fc_prepare(tm_ctx *ctx, tm_node *node) {
+static tm_status fc_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
   fc_params *p = node->op_data;
   tm_tensor *in[3], *out;
   tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
-  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out);
+  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out, types);
   if (st == TM_OK) st = fc_check_shapes(node, in, out, p);
   if (st != TM_OK) return st;
   if (tm_node_opt_u8(node, OPT_WEIGHTS_FORMAT, 0) != 0) {
@@ -113,18 +123,39 @@ static tm_status fc_prepare(tm_ctx *ctx, tm_node *node) {
   return fc_quantize(ctx, node, in, out, p);
 }
 
-static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
-  const fc_params *p = node->op_data;
+/* float32 is NULL for the int8-only registration, which prepare already limited to int8. */
+static tm_status fc_invoke_with(tm_ctx *ctx, const tm_node *node, fc_eval_fn int8,
+                                fc_eval_fn float32) {
   const tm_tensor *in = tm_node_input(ctx, node, 0), *filter = tm_node_input(ctx, node, 1);
   const tm_tensor *bias = node->num_inputs > 2 ? tm_node_input(ctx, node, 2) : NULL;
-  void *out = tm_node_output(ctx, node, 0)->data;
-  const void *bias_data = bias != NULL ? bias->data : NULL;
-  switch (in->type) {
-    case TM_TYPE_INT8: fc_eval_int8(p, in->data, filter->data, bias_data, out); return TM_OK;
-    case TM_TYPE_FLOAT32: fc_eval_float32(p, in->data, filter->data, bias_data, out); return TM_OK;
-    default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
-      return TM_ERR_UNSUPPORTED;
+  const fc_eval_fn eval = in->type == TM_TYPE_INT8      ? int8
+                          : in->type == TM_TYPE_FLOAT32 ? float32
+                                                        : NULL;
+  if (eval == NULL) {
+    TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
+    return TM_ERR_UNSUPPORTED;
   }
+  eval(node->op_data, in->data, filter->data, bias != NULL ? bias->data : NULL,
+       tm_node_output(ctx, node, 0)->data);
+  return TM_OK;
+}
+
+static tm_status fc_prepare(tm_ctx *ctx, tm_node *node) {
+  return fc_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+}
+
+static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
+  return fc_invoke_with(ctx, node, fc_eval_int8, fc_eval_float32);
+}
+
+static tm_status fc_prepare_int8(tm_ctx *ctx, tm_node *node) {
+  return fc_prepare_types(ctx, node, TM_KU_I8);
+}
+
+static tm_status fc_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  return fc_invoke_with(ctx, node, fc_eval_int8, NULL);
 }
 
 const tm_kernel tm_kernel_fully_connected = {sizeof(fc_params), fc_prepare, fc_invoke};
+const tm_kernel tm_kernel_fully_connected_int8 = {sizeof(fc_params), fc_prepare_int8,
+                                                  fc_invoke_int8};

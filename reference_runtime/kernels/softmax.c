@@ -1,6 +1,7 @@
 /* SOFTMAX, bit-exact with TFLM micro: softmax_common.cc CalculateSoftmaxParams plus
  * reference_ops::Softmax, the gemmlowp fixed-point version for int8 -> int8 (output zero point
- * -128, scale 1/256) and the float one. Softmax runs over the last dimension. */
+ * -128, scale 1/256) and the float one. Softmax runs over the last dimension.
+ * tm_kernel_softmax_int8 is the int8-only registration (no expf or soft-float linked). */
 #include <math.h>
 
 #include "tm_kernel_util.h"
@@ -27,6 +28,9 @@ static int32_t softmax_exp(const softmax_params *p, int32_t diff) {
   return tm_exp_on_negative_values(tm_srdhm(shifted, p->input_multiplier),
                                    SCALED_DIFF_INTEGER_BITS);
 }
+
+/* All rows of one type; void pointers so invoke can pick one without naming the other. */
+typedef void (*softmax_fn)(const softmax_params *p, const void *in, void *out);
 
 static void softmax_row_int8(const softmax_params *p, const int8_t *in, int8_t *out) {
   int32_t max_in_row = INT8_MIN;
@@ -66,6 +70,18 @@ static void softmax_row_float32(const softmax_params *p, const float *in, float 
   for (int32_t c = 0; c < p->depth; c++) out[c] = out[c] / sum;
 }
 
+static void softmax_int8(const softmax_params *p, const void *in, void *out) {
+  for (int32_t r = 0; r < p->rows; r++) {
+    softmax_row_int8(p, (const int8_t *)in + r * p->depth, (int8_t *)out + r * p->depth);
+  }
+}
+
+static void softmax_float32(const softmax_params *p, const void *in, void *out) {
+  for (int32_t r = 0; r < p->rows; r++) {
+    softmax_row_float32(p, (const float *)in + r * p->depth, (float *)out + r * p->depth);
+  }
+}
+
 static tm_status softmax_quantize(const tm_node *node, const tm_tensor *in, const tm_tensor *out,
                                   softmax_params *p) {
   tm_status st = tm_ku_expect_quantized(node, in, "input");
@@ -83,11 +99,11 @@ static tm_status softmax_quantize(const tm_node *node, const tm_tensor *in, cons
   return TM_OK;
 }
 
-static tm_status softmax_prepare(tm_ctx *ctx, tm_node *node) {
+static tm_status softmax_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
   softmax_params *p = node->op_data;
   tm_tensor *in, *out;
   tm_status st = tm_ku_unary_io(ctx, node, &in, &out);
-  if (st == TM_OK) st = tm_ku_expect_f32_or_i8(node, in, "input");
+  if (st == TM_OK) st = tm_ku_expect_types(node, in, "input", types);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in->type);
   if (st != TM_OK) return st;
   if (in->ndims < 1 || in->dims[in->ndims - 1] <= 0) {
@@ -100,23 +116,37 @@ static tm_status softmax_prepare(tm_ctx *ctx, tm_node *node) {
   return in->type == TM_TYPE_INT8 ? softmax_quantize(node, in, out, p) : TM_OK;
 }
 
-static tm_status softmax_invoke(tm_ctx *ctx, const tm_node *node) {
-  const softmax_params *p = node->op_data;
+/* float32 is NULL for the int8-only registration, which prepare already limited to int8. */
+static tm_status softmax_invoke_with(tm_ctx *ctx, const tm_node *node, softmax_fn int8,
+                                     softmax_fn float32) {
   const tm_tensor *in = tm_node_input(ctx, node, 0);
-  void *out = tm_node_output(ctx, node, 0)->data;
-  for (int32_t r = 0; r < p->rows; r++) {
-    switch (in->type) {
-      case TM_TYPE_INT8:
-        softmax_row_int8(p, (const int8_t *)in->data + r * p->depth, (int8_t *)out + r * p->depth);
-        break;
-      case TM_TYPE_FLOAT32:
-        softmax_row_float32(p, (const float *)in->data + r * p->depth, (float *)out + r * p->depth);
-        break;
-      default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
-        return TM_ERR_UNSUPPORTED;
-    }
+  const softmax_fn run = in->type == TM_TYPE_INT8      ? int8
+                         : in->type == TM_TYPE_FLOAT32 ? float32
+                                                       : NULL;
+  if (run == NULL) {
+    TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
+    return TM_ERR_UNSUPPORTED;
   }
+  run(node->op_data, in->data, tm_node_output(ctx, node, 0)->data);
   return TM_OK;
 }
 
+static tm_status softmax_prepare(tm_ctx *ctx, tm_node *node) {
+  return softmax_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+}
+
+static tm_status softmax_invoke(tm_ctx *ctx, const tm_node *node) {
+  return softmax_invoke_with(ctx, node, softmax_int8, softmax_float32);
+}
+
+static tm_status softmax_prepare_int8(tm_ctx *ctx, tm_node *node) {
+  return softmax_prepare_types(ctx, node, TM_KU_I8);
+}
+
+static tm_status softmax_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  return softmax_invoke_with(ctx, node, softmax_int8, NULL);
+}
+
 const tm_kernel tm_kernel_softmax = {sizeof(softmax_params), softmax_prepare, softmax_invoke};
+const tm_kernel tm_kernel_softmax_int8 = {sizeof(softmax_params), softmax_prepare_int8,
+                                          softmax_invoke_int8};

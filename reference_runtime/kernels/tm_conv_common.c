@@ -8,6 +8,7 @@ tm_conv_spec tm_conv_read_options(const tm_node *node, const tm_conv_fields *fie
       .stride_w = tm_node_opt_i32(node, fields->stride_w, 0),
       .dil_h = tm_node_opt_i32(node, fields->dil_h, 1),
       .dil_w = tm_node_opt_i32(node, fields->dil_w, 1),
+      .types = TM_KU_F32_OR_I8,
   };
   return spec;
 }
@@ -58,7 +59,7 @@ tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
                           tm_conv_params *p) {
   tm_tensor *in[3], *out;
   tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
-  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out);
+  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out, spec->types);
   if (st == TM_OK) st = check_shapes(node, in, out, spec);
   if (st == TM_OK) st = plan_window(node, in[0], in[1], out, spec, &p->g);
   if (st == TM_OK) st = tm_ku_activation(node, spec->activation, out, &p->act);
@@ -78,10 +79,13 @@ tm_status tm_conv_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_in
   const tm_tensor *bias = node->num_inputs > 2 ? tm_node_input(ctx, node, 2) : NULL;
   tm_conv_args args = {p, in->data, tm_node_input(ctx, node, 1)->data,
                        bias != NULL ? bias->data : NULL, tm_node_output(ctx, node, 0)->data};
-  switch (in->type) {
-    case TM_TYPE_INT8: tm_window_for_each(&p->g, pixel_int8, &args); return TM_OK;
-    case TM_TYPE_FLOAT32: tm_window_for_each(&p->g, pixel_float32, &args); return TM_OK;
-    default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
-      return TM_ERR_UNSUPPORTED;
+  const tm_window_fn pixel = in->type == TM_TYPE_INT8      ? pixel_int8
+                             : in->type == TM_TYPE_FLOAT32 ? pixel_float32
+                                                           : NULL;
+  if (pixel == NULL) {
+    TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
+    return TM_ERR_UNSUPPORTED;
   }
+  tm_window_for_each(&p->g, pixel, &args);
+  return TM_OK;
 }

@@ -1,5 +1,17 @@
 #include "tm_kernel_util.h"
 
+#include <stdarg.h>
+
+void tm_ku_log(const tm_node *node, const char *fmt, ...) {
+  char prefix[48]; /* "DEPTHWISE_CONV_2D (operator 4294967295): " fits */
+  tm_format(prefix, sizeof prefix, "%s (operator %lu): ", tm_op_name(node->builtin_code),
+            (unsigned long)node->index);
+  va_list args;
+  va_start(args, fmt);
+  tm_vlog_prefixed(prefix, fmt, args);
+  va_end(args);
+}
+
 const char *tm_ku_type_name(tm_type type) {
   switch (type) {
     case TM_TYPE_FLOAT32: return "FLOAT32";
@@ -49,6 +61,12 @@ tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const 
   if (t->type == TM_TYPE_FLOAT32 || t->type == TM_TYPE_INT8) return TM_OK;
   TM_KLOG(node, "%s type %s not supported (FLOAT32, INT8)", what, tm_ku_type_name(t->type));
   return TM_ERR_UNSUPPORTED;
+}
+
+tm_status tm_ku_expect_types(const tm_node *node, const tm_tensor *t, const char *what,
+                             tm_ku_types types) {
+  return types == TM_KU_I8 ? tm_ku_expect_type(node, t, what, TM_TYPE_INT8)
+                           : tm_ku_expect_f32_or_i8(node, t, what);
 }
 
 tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const tm_tensor *b) {
@@ -125,8 +143,9 @@ tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_te
   return st;
 }
 
-tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
-  tm_status st = tm_ku_expect_f32_or_i8(node, in[0], "input");
+tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
+                                     const tm_tensor *out, tm_ku_types types) {
+  tm_status st = tm_ku_expect_types(node, in[0], "input", types);
   if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
   if (st == TM_OK && in[2] != NULL) {

@@ -8,10 +8,10 @@
 #include "tm_kernel.h"
 #include "tm_quant.h"
 
-/* "CONV_2D (operator 3): <message>" */
-#define TM_KLOG(node, fmt, ...)                                                        \
-  tm_log("%s (operator %lu): " fmt, tm_op_name((node)->builtin_code),                  \
-         (unsigned long)(node)->index, ##__VA_ARGS__)
+/* "CONV_2D (operator 3): <message>". A function, not an inline tm_log call: the op name
+ * lookup and the prefix arguments were repeated at each of the ~50 call sites. */
+void tm_ku_log(const tm_node *node, const char *fmt, ...) TM_PRINTF_LIKE(2, 3);
+#define TM_KLOG(node, ...) tm_ku_log((node), __VA_ARGS__)
 
 /* tflite Padding enum (schema.fbs). */
 enum { TM_PADDING_SAME = 0, TM_PADDING_VALID = 1 };
@@ -27,11 +27,21 @@ tm_status tm_ku_expect_type(const tm_node *node, const tm_tensor *t, const char 
                             tm_type type);
 /* TM_OK when float32 or int8 (the types every arithmetic kernel here supports). */
 tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const char *what);
+
+/* The types a registration accepts. A kernel's reference registration (tm_kernel_<op>) takes
+ * float32 or int8; its int8-only one (tm_kernel_<op>_int8, as TFLM's Register_<OP>_INT8)
+ * shares the prepare but rejects float32 there, so its invoke references no float routine
+ * and an application that registers only _int8 kernels links no soft-float code. */
+typedef enum { TM_KU_F32_OR_I8, TM_KU_I8 } tm_ku_types;
+/* TM_OK when t's type is one of `types`; else logs "<what> type X, expected INT8" (TM_KU_I8)
+ * or "<what> type X not supported (FLOAT32, INT8)" -> TM_ERR_UNSUPPORTED. */
+tm_status tm_ku_expect_types(const tm_node *node, const tm_tensor *t, const char *what,
+                             tm_ku_types types);
 /* Types of a weighted op (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED): in = {input, filter,
- * optional bias}; float32 throughout, or int8 input/filter/output (all quantised) with an
- * int32 bias. */
+ * optional bias}; float32 throughout (unless `types` is TM_KU_I8), or int8
+ * input/filter/output (all quantised) with an int32 bias. */
 tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
-                                     const tm_tensor *out);
+                                     const tm_tensor *out, tm_ku_types types);
 /* TM_OK when a and b have the same dims, else logs and returns TM_ERR_MODEL. */
 tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const tm_tensor *b);
 /* TM_OK when t has `ndims` dims, else logs and returns TM_ERR_MODEL. */

@@ -1,7 +1,5 @@
 #include "tm_sigmoid_common.h"
 
-#include <math.h>
-
 tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_point,
                              int32_t out_zero_point) {
   tm_sigmoid_params *p = node->op_data;
@@ -21,8 +19,9 @@ tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_poin
   }
   const double real = (double)in->scale * (double)(1 << (31 - TM_SIGMOID_INPUT_INTEGER_BITS));
   int shift;
-  const double q = frexp(real, &shift);
-  p->input_multiplier = (int32_t)round(q * (double)(1LL << 31));
+  /* TFLM: (int32_t)round(frexp(real, &shift) * 2^31), no halving of 2^31: a float scale has
+   * 24 significant bits, so the rounded value stays below 2^31 - 2^7. */
+  p->input_multiplier = (int32_t)tm_q31_significand(real, &shift);
   p->input_left_shift = shift;
   p->input_zero_point = in->zero_point;
   p->input_range_radius = tm_calculate_input_radius(TM_SIGMOID_INPUT_INTEGER_BITS, shift, 31);

@@ -162,11 +162,18 @@ size_t tm_format(char *buf, size_t size, const char *fmt, ...) {
   return n;
 }
 
-void tm_vlog(const char *fmt, va_list args) {
+void tm_vlog_prefixed(const char *prefix, const char *fmt, va_list args) {
   char line[TM_LOG_LINE_MAX + 1];
-  tm_vformat(line, sizeof line, fmt, args);
+  size_t n = 0;
+  while (prefix[n] != '\0' && n < TM_LOG_LINE_MAX) {
+    line[n] = prefix[n];
+    n++;
+  }
+  tm_vformat(line + n, sizeof line - n, fmt, args);
   tm_port_write_line(line);
 }
+
+void tm_vlog(const char *fmt, va_list args) { tm_vlog_prefixed("", fmt, args); }
 
 void tm_log(const char *fmt, ...) {
   va_list args;

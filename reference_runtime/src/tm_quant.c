@@ -2,7 +2,7 @@
 #include "tm_quant.h"
 
 #include <math.h>
-
+#include <string.h>
 
 int32_t tm_srdhm(int32_t a, int32_t b) {
   if (a == b && a == INT32_MIN) return INT32_MAX;
@@ -42,14 +42,34 @@ int32_t tm_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int shif
   return (int32_t)(rounded >> total_shift);
 }
 
-void tm_quantize_multiplier(double real, int32_t *multiplier, int *shift) {
-  if (real == 0.) {
-    *multiplier = 0;
-    *shift = 0;
-    return;
+/* frexp() and round() without libm: they cost ~270 bytes of flash plus the 64-bit
+ * double-to-int conversions, for what is exact integer work on the IEEE-754 fields. A finite
+ * nonzero real is +-m * 2^(E - 1075) with a 53-bit m (hidden bit set; a subnormal's m is
+ * shifted up until it is, as frexp normalises it), so frexp's q is m / 2^53, its exponent
+ * E - 1022, and round(q * 2^31) = round(m / 2^22) = (m + 2^21) >> 22 in magnitude (half
+ * away from zero). Zero gives (0, 0), as frexp and round do. */
+int64_t tm_q31_significand(double real, int *exponent) {
+  uint64_t bits;
+  memcpy(&bits, &real, sizeof bits);
+  const int biased = (int)((bits >> 52) & 0x7FF);
+  uint64_t m = bits & (((uint64_t)1 << 52) - 1);
+  if (biased == 0x7FF) { /* inf or NaN: above every finite double, see tm_quant.h */
+    *exponent = 1025;
+    return ((int64_t)1 << 31) - 1;
   }
-  const double q = frexp(real, shift);
-  int64_t q_fixed = (int64_t)round(q * (double)((int64_t)1 << 31));
+  *exponent = 0;
+  if (biased == 0 && m == 0) return 0;
+  *exponent = (biased == 0 ? 1 : biased) - 1022;
+  m |= biased != 0 ? (uint64_t)1 << 52 : 0;
+  for (; m < ((uint64_t)1 << 52); m <<= 1) --*exponent; /* subnormal: normalise */
+  const int64_t magnitude = (int64_t)((m + ((uint64_t)1 << 21)) >> 22);
+  return (bits >> 63) != 0 ? -magnitude : magnitude;
+}
+
+/* TFLM: q = frexp(real, shift); q_fixed = round(q * 2^31); halve 2^31; flush tiny shifts.
+ * real == 0 needs no special case: tm_q31_significand gives (0, 0) as TFLM's early return. */
+void tm_quantize_multiplier(double real, int32_t *multiplier, int *shift) {
+  int64_t q_fixed = tm_q31_significand(real, shift);
   if (q_fixed == ((int64_t)1 << 31)) {
     q_fixed /= 2;
     ++*shift;
@@ -73,12 +93,18 @@ void tm_preprocess_softmax_scaling(double beta, double input_scale, int input_in
   tm_quantize_multiplier(real, multiplier, left_shift);
 }
 
+/* TFLM computes floor((2^ib - 1) * 2^(tsb - ib) / 2^shift) in double. Every term is an
+ * integer below 2^31 or a power of two, so the double quotient is exact and its floor is the
+ * arithmetic right shift: no floor() (264 bytes of libm) and no double arithmetic. TFLM's
+ * 1LL << shift is undefined for a negative shift (a corrupted scale); here the radius is then
+ * the true quotient, saturated to INT32_MAX. */
 int32_t tm_calculate_input_radius(int input_integer_bits, int input_left_shift,
                                   int total_signed_bits) {
-  const double max_input_rescaled = 1.0 * ((1 << input_integer_bits) - 1) *
-                                    (double)((int64_t)1 << (total_signed_bits - input_integer_bits)) /
-                                    (double)((int64_t)1 << input_left_shift);
-  return (int32_t)floor(max_input_rescaled);
+  const int64_t max_input_rescaled = (((int64_t)1 << input_integer_bits) - 1)
+                                     << (total_signed_bits - input_integer_bits);
+  const int64_t radius = input_left_shift >= 0 ? max_input_rescaled >> input_left_shift
+                                               : max_input_rescaled << -input_left_shift;
+  return radius > INT32_MAX ? INT32_MAX : (int32_t)radius;
 }
 
 /* gemmlowp exp_on_interval_between_negative_one_quarter_and_0_excl: Taylor series of exp
@@ -169,11 +195,34 @@ int32_t tm_tanh_q(int32_t a, int integer_bits) {
   return a < 0 ? -t : t;
 }
 
+/* roundf() on the IEEE-754 fields: newlib's roundf returns x + x for NaN and inf, and that
+ * one addition links the whole soft-float adder (~540 bytes) into every int8 application.
+ * x = +-m * 2^(e - 23) with a 24-bit m: |x| < 0.5 rounds to 0, e >= 23 is already an integer,
+ * otherwise adding half a unit of the integer bit and truncating rounds half away from zero. */
+tm_status tm_round_to_i32(float x, int32_t *q) {
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  const int e = (int)((bits >> 23) & 0xFFu) - 127;
+  const uint32_t m = (bits & 0x7FFFFFu) | 0x800000u;
+  const uint32_t negative = bits >> 31;
+  uint32_t magnitude = 0;
+  if (e > 31) return TM_ERR_MODEL; /* |x| >= 2^32, inf, NaN */
+  if (e >= 23) {
+    magnitude = m << (e - 23);
+  } else if (e >= -1) {
+    magnitude = (m + (1u << (22 - e))) >> (23 - e);
+  }
+  if (magnitude > (uint32_t)INT32_MAX + negative) return TM_ERR_MODEL;
+  *q = !negative ? (int32_t)magnitude
+                 : (magnitude > (uint32_t)INT32_MAX ? INT32_MIN : -(int32_t)magnitude);
+  return TM_OK;
+}
+
 /* kernel_util.cc Quantize(): zero_point + round(f / scale), checked against int32. */
 static tm_status quantize_bound(float scale, int32_t zero_point, float f, int32_t *q) {
-  const float tmp = roundf(f / scale);
-  if (!(tmp >= (float)INT32_MIN && tmp <= (float)INT32_MAX)) return TM_ERR_MODEL;
-  *q = zero_point + (int32_t)tmp;
+  int32_t rounded;
+  if (tm_round_to_i32(f / scale, &rounded) != TM_OK) return TM_ERR_MODEL;
+  *q = tm_add_wrap(zero_point, rounded);
   return TM_OK;
 }
 

@@ -33,12 +33,14 @@ static int8_t in_q[48], filter_q[1024], out_q[32], golden_q[32];
 static int32_t bias_q[32];
 static float filter_scales[32], bias_scales[32];
 
+static const tm_kernel *kernel = &tm_kernel_conv_2d; /* or its _int8 registration */
+
 static tm_status run_conv(const conv_opts *o, int32_t n_in) {
   const tm_test_opt opts[] = {TM_OPT_U8(OPT_PADDING, o->padding), TM_OPT_I32(OPT_STRIDE_W, o->stride_w),
                               TM_OPT_I32(OPT_STRIDE_H, o->stride_h),
                               TM_OPT_U8(OPT_ACTIVATION, o->activation),
                               TM_OPT_I32(OPT_DIL_W, o->dil_w), TM_OPT_I32(OPT_DIL_H, o->dil_h)};
-  return tm_kt_run(&tm_kernel_conv_2d, TM_OP_CONV_2D, opts, 6, t, n_in, 1);
+  return tm_kt_run(kernel, TM_OP_CONV_2D, opts, 6, t, n_in, 1);
 }
 
 static int elements(const int *shape) {
@@ -52,11 +54,15 @@ typedef struct {
   const float *in, *filter, *bias, *golden;
 } conv_case;
 
-static void check_float(const conv_case *c, const conv_opts *o) {
+static void setup_float(const conv_case *c) {
   tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_shape, (void *)c->in);
   tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->filter_shape, (void *)c->filter);
   tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->bias_shape, (void *)c->bias);
   tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, c->out_shape, out_f);
+}
+
+static void check_float(const conv_case *c, const conv_opts *o) {
+  setup_float(c);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
   tm_kt_expect_near(c->golden, out_f, elements(c->out_shape), 1e-5f);
 }
@@ -106,6 +112,16 @@ TF_LITE_MICRO_TEST(InputAndFilterSameWidthHeight) {
 /* SimpleTestQuantizedPerChannel: input scale 0.5 zp 0, output scale 1 zp 0. */
 TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannel) {
   check_per_channel(&kSimple, &kCommon, 0.5f, 0, 1.0f, 0);
+}
+
+/* tm_kernel_conv_2d_int8 (TFLM Register_CONV_2D_INT8): the same int8 results; float32 is
+ * rejected in prepare. */
+TF_LITE_MICRO_TEST(Int8OnlyRegistration) {
+  kernel = &tm_kernel_conv_2d_int8;
+  check_per_channel(&kSimple, &kCommon, 0.5f, 0, 1.0f, 0);
+  setup_float(&kSimple);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&kCommon, 3));
+  kernel = &tm_kernel_conv_2d;
 }
 
 /* SimpleTestDilatedQuantizedPerChannel: dilation w 3, h 2, common_conv_params (VALID,

@@ -23,12 +23,14 @@ static int8_t in_q[48], filter_q[16], out_q[24], golden_q[24];
 static int32_t bias_q[4];
 static float filter_scales[4], bias_scales[4];
 
+static const tm_kernel *kernel = &tm_kernel_depthwise_conv_2d; /* or its _int8 registration */
+
 static tm_status run_dw(const dw_opts *o) {
   const tm_test_opt opts[] = {TM_OPT_U8(OPT_PADDING, VALID), TM_OPT_I32(OPT_STRIDE_W, 1),
                               TM_OPT_I32(OPT_STRIDE_H, 1), TM_OPT_I32(OPT_MULTIPLIER, o->multiplier),
                               TM_OPT_U8(OPT_ACTIVATION, o->activation),
                               TM_OPT_I32(OPT_DIL_W, o->dil_w), TM_OPT_I32(OPT_DIL_H, o->dil_h)};
-  return tm_kt_run(&tm_kernel_depthwise_conv_2d, TM_OP_DEPTHWISE_CONV_2D, opts, 7, t, 3, 1);
+  return tm_kt_run(kernel, TM_OP_DEPTHWISE_CONV_2D, opts, 7, t, 3, 1);
 }
 
 static int elements(const int *shape) {
@@ -47,12 +49,16 @@ static dw_opts opts_for(const dw_case *c, int activation, int dil_w, int dil_h) 
   return o;
 }
 
-static void check_float(const dw_case *c, int activation) {
-  const dw_opts o = opts_for(c, activation, 1, 1);
+static void setup_float(const dw_case *c) {
   tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_shape, (void *)c->in);
   tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->filter_shape, (void *)c->filter);
   tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->bias_shape, (void *)c->bias);
   tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, c->out_shape, out_f);
+}
+
+static void check_float(const dw_case *c, int activation) {
+  const dw_opts o = opts_for(c, activation, 1, 1);
+  setup_float(c);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(&o));
   tm_kt_expect_near(c->golden, out_f, elements(c->out_shape), 1e-5f);
 }
@@ -106,6 +112,17 @@ TF_LITE_MICRO_TEST(SimpleTestFloatAndRelu) {
 TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannel) {
   const dw_opts o = opts_for(&kSimple, NONE, 1, 1);
   check_per_channel(&kSimple, &o, 0.5f, 0, 1.0f);
+}
+
+/* tm_kernel_depthwise_conv_2d_int8 (TFLM Register_DEPTHWISE_CONV_2D_INT8): the same int8
+ * results; float32 is rejected in prepare. */
+TF_LITE_MICRO_TEST(Int8OnlyRegistration) {
+  const dw_opts o = opts_for(&kSimple, NONE, 1, 1);
+  kernel = &tm_kernel_depthwise_conv_2d_int8;
+  check_per_channel(&kSimple, &o, 0.5f, 0, 1.0f);
+  setup_float(&kSimple);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_dw(&o));
+  kernel = &tm_kernel_depthwise_conv_2d;
 }
 
 /* SimpleTestQuantizedPerChannelDepthMultiplier1: scales 1, zero points 0. */

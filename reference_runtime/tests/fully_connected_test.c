@@ -29,11 +29,12 @@ static const float kReluW[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
 static const float kReluBias[] = {1, -2, 3};
 static const float kReluGolden[] = {24, 0, 26, 58, 0, 60};
 
+static const tm_kernel *kernel = &tm_kernel_fully_connected; /* or its _int8 registration */
+
 static tm_status run_fc(int activation, int32_t n_in) {
   const tm_test_opt opts[] = {TM_OPT_U8(OPT_ACTIVATION, activation)};
   static const int32_t ins[] = {0, 1, 2}, outs[] = {3};
-  return tm_kt_run_io(&tm_kernel_fully_connected, TM_OP_FULLY_CONNECTED, opts, 1, t, 4, ins,
-                      n_in, outs, 1, 4096);
+  return tm_kt_run_io(kernel, TM_OP_FULLY_CONNECTED, opts, 1, t, 4, ins, n_in, outs, 1, 4096);
 }
 
 typedef struct {
@@ -41,11 +42,15 @@ typedef struct {
   const float *in, *w, *bias, *golden; /* bias NULL: two inputs */
 } fc_case;
 
-static void check_float(const fc_case *c, int activation) {
+static void setup_float(const fc_case *c) {
   tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_dims, (void *)c->in);
   tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, kWDims, (void *)c->w);
   tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, kBiasDims, (void *)c->bias);
   tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, kOutDims, out_f);
+}
+
+static void check_float(const fc_case *c, int activation) {
+  setup_float(c);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_fc(activation, c->bias != NULL ? 3 : 2));
   tm_kt_expect_near(c->golden, out_f, 6, 1e-4f);
 }
@@ -94,6 +99,18 @@ TF_LITE_MICRO_TEST(SimpleTestQuantizedInt8) {
   check_int8(&kSimple4d, NONE, -1);
   check_int8(&kNullBias, NONE, -1);
   check_int8(&kRelu, RELU, -128);
+}
+
+/* tm_kernel_fully_connected_int8 (TFLM Register_FULLY_CONNECTED_INT8): the same int8
+ * results; float32 is rejected in prepare. */
+TF_LITE_MICRO_TEST(Int8OnlyRegistration) {
+  kernel = &tm_kernel_fully_connected_int8;
+  check_int8(&kSimple, NONE, -1);
+  check_int8(&kNullBias, NONE, -1);
+  check_int8(&kRelu, RELU, -128);
+  setup_float(&kSimple);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_fc(NONE, 3));
+  kernel = &tm_kernel_fully_connected;
 }
 
 /* Every prepare error, from the valid SimpleTestQuantizedInt8 setup. */

@@ -2,6 +2,7 @@
  * kernels/internal) and gemmlowp's fixed-point identities; values copied from those tests. */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "micro_test.h"
 #include "tm_quant.h"
@@ -27,6 +28,44 @@ static int32_t quant_and_multiply64(int64_t x, double m) {
     TF_LITE_MICRO_EXPECT_EQ((m), q_mult); \
     TF_LITE_MICRO_EXPECT_EQ((s), q_shift); \
   } while (0)
+
+/* xorshift64: the same pseudo-random bit patterns on every target. */
+static uint64_t next_bits(uint64_t *state) {
+  *state ^= *state << 13;
+  *state ^= *state >> 7;
+  *state ^= *state << 17;
+  return *state;
+}
+
+/* tm_q31_significand against the libm it replaces: (int64_t)round(frexp(d, &e) * 2^31). */
+static void expect_q31_like_libm(double d) {
+  int libm_exp = 0, exp = 0;
+  const int64_t libm = (int64_t)round(frexp(d, &libm_exp) * 2147483648.0);
+  const int64_t got = tm_q31_significand(d, &exp);
+  if (got != libm || exp != libm_exp) {
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    tm_log("q31 of double 0x%08lx%08lx: got %ld * 2^%d, libm %ld * 2^%d",
+           (unsigned long)(bits >> 32), (unsigned long)(bits & 0xFFFFFFFFu), (long)got, exp,
+           (long)libm, libm_exp);
+    tm_test_suite_state.case_failed = 1;
+  }
+}
+
+/* tm_round_to_i32 against TFLM's roundf plus its range check (2^31 itself excluded). */
+static void expect_round_like_libm(float x) {
+  const float r = roundf(x);
+  const int fits = r >= (float)INT32_MIN && r < 2147483648.0f;
+  int32_t got = 0;
+  const tm_status st = tm_round_to_i32(x, &got);
+  if ((st == TM_OK) != fits || (fits && got != (int32_t)r)) {
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    tm_log("round of float 0x%08lx: status %d value %ld, libm fits %d", (unsigned long)bits, st,
+           (long)got, fits);
+    tm_test_suite_state.case_failed = 1;
+  }
+}
 
 /* Q<bits> raw value of a real number (test inputs only). */
 static int32_t to_fixed(double v, int integer_bits) { return (int32_t)lround(ldexp(v, 31 - integer_bits)); }
@@ -119,6 +158,47 @@ TF_LITE_MICRO_TEST(CalculateInputRadius) {
   TF_LITE_MICRO_EXPECT_EQ(14, tm_calculate_input_radius(3, 27, 31));
   TF_LITE_MICRO_EXPECT_EQ(7, tm_calculate_input_radius(3, 28, 31));
   TF_LITE_MICRO_EXPECT_EQ(503316480, tm_calculate_input_radius(4, 2, 31));
+  TF_LITE_MICRO_EXPECT_EQ(2013265920, tm_calculate_input_radius(4, 0, 31));
+  TF_LITE_MICRO_EXPECT_EQ(0, tm_calculate_input_radius(5, 31, 31));
+  /* a negative shift (corrupted scale; undefined in TFLM): the quotient, saturated */
+  TF_LITE_MICRO_EXPECT_EQ(INT32_MAX, tm_calculate_input_radius(4, -1, 31));
+  TF_LITE_MICRO_EXPECT_EQ(INT32_MAX, tm_calculate_input_radius(4, -31, 31));
+  for (int shift = 0; shift <= 31; shift++) { /* the double formula it replaces */
+    const double r = 1.0 * 31 * (double)((int64_t)1 << 26) / (double)((int64_t)1 << shift);
+    TF_LITE_MICRO_EXPECT_EQ((int32_t)floor(r), tm_calculate_input_radius(5, shift, 31));
+  }
+}
+
+/* The libm-free frexp/round and roundf agree with libm on edge cases and 4000 pseudo-random
+ * bit patterns each (the host sweep behind them covered 2.6e8 doubles and all 2^32 floats). */
+TF_LITE_MICRO_TEST(BitLevelRoundingMatchesLibm) {
+  static const double doubles[] = {0.0, -0.0, 1.0, -1.0, 0.5, 0.75, 1 - 1e-17, 0.5 - 1e-17,
+                                   4.9e-324, 2.2250738585072009e-308, 1.7976931348623157e308,
+                                   -3.0e-310, 1.0 / 3, 2147483647.5};
+  static const float floats[] = {0.0f, -0.0f, 0.5f, -0.5f, 0.49999997f, 1.5f, -2.5f, 8388607.5f,
+                                 2147483520.0f, -2147483648.0f, 2147483648.0f, 1e-45f, 3e38f};
+  uint64_t state = 0x9E3779B97F4A7C15u;
+  for (size_t i = 0; i < sizeof doubles / sizeof doubles[0]; i++) {
+    expect_q31_like_libm(doubles[i]);
+  }
+  for (size_t i = 0; i < sizeof floats / sizeof floats[0]; i++) expect_round_like_libm(floats[i]);
+  for (int i = 0; i < 4000; i++) {
+    const uint64_t bits = next_bits(&state);
+    double d;
+    float f;
+    const uint32_t fbits = (uint32_t)(bits >> 32);
+    memcpy(&d, &bits, sizeof d);
+    memcpy(&f, &fbits, sizeof f);
+    if (isfinite(d)) expect_q31_like_libm(d);
+    expect_round_like_libm(f);
+    expect_round_like_libm(ldexpf(f, -(int)(fbits % 100u))); /* more values near integers */
+  }
+  int exp = 0;
+  TF_LITE_MICRO_EXPECT_EQ(INT32_MAX, tm_q31_significand(INFINITY, &exp));
+  TF_LITE_MICRO_EXPECT_EQ(1025, exp);
+  quantize(-INFINITY); /* non-finite (corrupted model): saturates */
+  TF_LITE_MICRO_EXPECT_EQ(INT32_MAX, q_mult);
+  TF_LITE_MICRO_EXPECT_EQ(31, q_shift);
 }
 
 TF_LITE_MICRO_TEST(GemmlowpPrimitives) {

@@ -38,14 +38,20 @@ static const float kGolden3d[] = {
     0.000002245, 0.000002245, 0.993296627, 0.000006103, 0.006692780,
     0.000000112, 0.000334520, 0.997191323, 0.000002254, 0.002471790};
 
+static const tm_kernel *kernel = &tm_kernel_softmax; /* or its _int8 registration */
+
 static tm_status run_softmax(float beta) {
   const tm_test_opt opts[] = {TM_OPT_F32(OPT_BETA, beta)};
-  return tm_kt_run(&tm_kernel_softmax, TM_OP_SOFTMAX, opts, 1, t, 1, 1);
+  return tm_kt_run(kernel, TM_OP_SOFTMAX, opts, 1, t, 1, 1);
+}
+
+static void setup_float(const int *shape, const float *in) {
+  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, shape, (void *)in);
+  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, shape, out_f);
 }
 
 static void check_float(const int *shape, const float *in, const float *golden, int n) {
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, shape, (void *)in);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, shape, out_f);
+  setup_float(shape, in);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_softmax(1.0f));
   tm_kt_expect_near(golden, out_f, n, 1e-5f);
 }
@@ -79,6 +85,17 @@ TF_LITE_MICRO_TEST(SoftmaxQuantizedInt8ShouldMatchGolden) {
   check_int8(kShape1d, kIn1d, kGolden1d, 5);
   check_int8(kShape2d, kIn2d, kGolden2d, 10);
   check_int8(kShape3d, kIn3d, kGolden3d, 60);
+}
+
+/* tm_kernel_softmax_int8 (TFLM Register_SOFTMAX_INT8): the same int8 results; float32 is
+ * rejected in prepare. */
+TF_LITE_MICRO_TEST(SoftmaxInt8OnlyRegistration) {
+  kernel = &tm_kernel_softmax_int8;
+  check_int8(kShape1d, kIn1d, kGolden1d, 5);
+  check_int8(kShape3d, kIn3d, kGolden3d, 60);
+  setup_float(kShape1d, kIn1d);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  kernel = &tm_kernel_softmax;
 }
 
 TF_LITE_MICRO_TEST(SoftmaxPrepareErrors) {

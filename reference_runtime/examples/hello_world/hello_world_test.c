@@ -1,6 +1,6 @@
 /* hello_world: the int8 sine model. It must reproduce TFLM's outputs bit for bit
  * (hello_world_golden.h, generated from the golden vectors) and look like a sine. Only
- * FULLY_CONNECTED is registered: the one op the model uses. */
+ * FULLY_CONNECTED is registered, int8 only: the one op the model uses. */
 #include "hello_world_golden.h"
 #include "micro_test.h"
 #include "tm_interp.h"
@@ -20,7 +20,8 @@ static tm_resolver resolver;
 static tm_interp *setup(void) {
   tm_interp *it = NULL;
   tm_resolver_init(&resolver, op_storage, 1);
-  tm_status st = tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected);
+  tm_status st =
+      tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8);
   if (st == TM_OK) st = tm_interp_init(&it, hello_world_int8_model, hello_world_int8_model_len,
                                        &resolver, arena, sizeof arena);
   if (st == TM_OK) st = tm_interp_prepare(it);
