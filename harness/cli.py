@@ -7,6 +7,7 @@ TflmTestError into one `tflm-test: error: ...` line with its exit code (see erro
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -218,5 +219,12 @@ def image_build(tag: str, base: str | None, local_base: bool,
     sys.exit(guarded(body))
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # the same orderly stop as Ctrl-C: children stopped, results kept
+
+
 def main() -> None:
+    # Emulators run in their own sessions (so a timeout can kill a whole group); a CI system
+    # cancelling the job sends SIGTERM to us alone, so turn it into Ctrl-C's clean shutdown.
+    signal.signal(signal.SIGTERM, _interrupt)
     cli(prog_name="tflm-test")

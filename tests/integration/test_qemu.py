@@ -129,8 +129,9 @@ def test_missing_emulator_names_the_package(fixture_elfs: FixtureBuilder, tmp_pa
                            "package qemu-system-arm (ci/setup does)\n")
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_stops_everything_and_keeps_results(fixture_elfs: FixtureBuilder,
-                                                   tmp_path: Path) -> None:
+                                                   tmp_path: Path, sig: signal.Signals) -> None:
     elfs = fixture_elfs("qemu_cortexm3")
     report = tmp_path / "r.json"
     proc = subprocess.Popen([TFLM_TEST, "run", str(elfs["pass"]), str(elfs["hang"]), "-j", "1",
@@ -142,7 +143,7 @@ def test_ctrl_c_stops_everything_and_keeps_results(fixture_elfs: FixtureBuilder,
         assert time.monotonic() < deadline
         time.sleep(0.05)
     time.sleep(0.5)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 130, (out, err)
     assert err.strip().splitlines()[-1].startswith("tflm-test: error: interrupted")
