@@ -50,6 +50,23 @@ EVENTS = pipeline.Events(notice=lambda line: click.echo(f"note: {line}", err=Tru
                          result=_print_result)
 
 
+# Options several commands take, each defined once.
+EMULATOR_OPTION = click.option(
+    "--emulator", type=click.Choice(["host", "qemu", "renode"]),
+    help="Force an emulator instead of the target's preferred available one; a forced "
+         "emulator that is missing is an error.")
+DOCKER_OPTION = click.option(
+    "--docker", "docker_image", is_flag=False, flag_value=DEFAULT_IMAGE, metavar="[IMAGE]",
+    help=f"Run the emulator inside a Docker container (default image {DEFAULT_IMAGE}; build "
+         "it with `tflm-test image build`).")
+RENODE_OPTION = click.option(
+    "--renode", type=click.Path(path_type=Path), envvar="TFLM_TEST_RENODE",
+    help="The renode executable [env TFLM_TEST_RENODE; else renode on PATH].")
+OUT_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULTS.out_dir, show_default=True, help="Folder for per-binary logs and emulator logs.")
+
+
 def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by the default job and `run`, each defined once."""
     options = [
@@ -61,17 +78,10 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1),
                      default=DEFAULTS.timeout_s, show_default=True, envvar="TFLM_TEST_TIMEOUT",
                      help="Seconds one binary may run [env TFLM_TEST_TIMEOUT]."),
-        click.option("--emulator", type=click.Choice(["host", "qemu", "renode"]),
-                     help="Force an emulator instead of the target's preferred available one; "
-                          "a forced emulator that is missing is an error."),
-        click.option("--docker", "docker_image", is_flag=False, flag_value=DEFAULT_IMAGE,
-                     metavar="[IMAGE]", help="Run the emulator inside a Docker container "
-                     f"(default image {DEFAULT_IMAGE}; build it with `tflm-test image build`)."),
-        click.option("--renode", type=click.Path(path_type=Path), envvar="TFLM_TEST_RENODE",
-                     help="The renode executable [env TFLM_TEST_RENODE; else renode on PATH]."),
-        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-                     default=DEFAULTS.out_dir, show_default=True,
-                     help="Folder for per-binary logs and emulator logs."),
+        EMULATOR_OPTION,
+        DOCKER_OPTION,
+        RENODE_OPTION,
+        OUT_OPTION,
         click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write a JUnit XML report here."),
         click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -129,8 +139,7 @@ def run(binaries: tuple[Path, ...], **options: Any) -> None:
 
 
 @cli.command()
-@click.option("--renode", type=click.Path(path_type=Path), envvar="TFLM_TEST_RENODE",
-              help="The renode executable to check [env TFLM_TEST_RENODE].")
+@RENODE_OPTION
 def targets(renode: Path | None) -> None:
     """List every target, its emulators, and whether each is available here."""
 
@@ -164,10 +173,10 @@ def targets(renode: Path | None) -> None:
               default=verification.VerifyConfig.timeout_s, show_default=True,
               envvar="TFLM_TEST_TIMEOUT",
               help="Seconds one program may run [env TFLM_TEST_TIMEOUT].")
-@click.option("--emulator", type=click.Choice(["host", "qemu", "renode"]),
-              help="Force an emulator instead of the target's preferred available one.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULTS.out_dir, show_default=True, help="Folder for the run logs.")
+@EMULATOR_OPTION
+@DOCKER_OPTION
+@RENODE_OPTION
+@OUT_OPTION
 def verify(model: Path, golden: Path | None, target: str, json_path: Path | None,
            **options: Any) -> None:
     """Run MODEL on a target and check every output bit for bit, e.g.
