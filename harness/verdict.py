@@ -83,8 +83,10 @@ def judge(parsed: ParsedLog, outcome: RunOutcome, can_exit: bool,
     if (crash := _crash(parsed, outcome)) is not None:
         return Judgement(Verdict.CRASH, crash + _open_case(parsed))
     if outcome.timed_out:
-        return Judgement(Verdict.TIMEOUT,
-                         f"no final line after {timeout_s:g}s" + _open_case(parsed))
+        # A runner may have judged the hang itself, before the wall clock ran out (Renode:
+        # no output for a stretch of virtual time); its reason is the better one.
+        why = outcome.extras.get("hang") or f"no final line after {timeout_s:g}s"
+        return Judgement(Verdict.TIMEOUT, why + _open_case(parsed))
     if (failure := _failure(parsed, outcome, can_exit, exit_grace_s)) is not None:
         return Judgement(Verdict.FAIL, failure)
     return Judgement(Verdict.PASS, "")

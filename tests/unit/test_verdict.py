@@ -100,6 +100,14 @@ def test_timeout_names_open_case(recorded_logs: Path) -> None:
     assert [c.status for c in case_results(parsed, j)] == [Verdict.TIMEOUT]
 
 
+def test_runner_judged_hang_gives_its_reason(recorded_logs: Path) -> None:
+    parsed = recorded(recorded_logs, "bluepill_hang.log")
+    hung = RunOutcome(exit_code=None, timed_out=True, stopped=False, duration_s=31.0,
+                      extras={"hang": "no output for 30.0s of virtual time (limit 30s)"})
+    j = judge(parsed, hung, can_exit=False, timeout_s=60)
+    assert j.reason == "no output for 30.0s of virtual time (limit 30s) in case LoopsForever"
+
+
 @pytest.mark.parametrize("kind", ["emulator-error", "emulator-died"])
 def test_broken_emulator_is_error_even_after_a_pass(kind: str) -> None:
     j = judge(parse_log(PASSING), outcome(0, events=(RunnerEvent(kind, "renode died"),)), True, 10)
