@@ -14,12 +14,6 @@ typedef struct {
   const float *in1, *in2, *golden;
 } binary_case;
 
-static int elements(const int *shape) {
-  int n = 1;
-  for (int i = 0; i < shape[0]; i++) n *= shape[i + 1];
-  return n;
-}
-
 static tm_status run_op(const tm_kernel *k, int32_t op, int act) {
   const tm_test_opt opts[] = {TM_OPT_U8(0, act)}; /* Add/MulOptions.fused_activation_function */
   return tm_kt_run(k, op, opts, 1, t, 2, 1);
@@ -30,15 +24,15 @@ static void check_float(const tm_kernel *k, int32_t op, const binary_case *c, in
   tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->shape2, (void *)c->in2);
   tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->shape_out, out_f);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_op(k, op, act));
-  tm_kt_expect_near(c->golden, out_f, elements(c->shape_out), 1e-5f);
+  tm_kt_expect_near(c->golden, out_f, tm_kt_elements(c->shape_out), 1e-5f);
 }
 
 /* scales/zps: input 1, input 2, output (TFLM's TestAddQuantized / TestMulQuantized). */
 static void check_int8(const tm_kernel *k, int32_t op, const binary_case *c, const float *scales,
                        const int32_t *zps, int act, int tol) {
-  const int n = elements(c->shape_out);
-  tm_kt_quantize_i8(c->in1, in1_q, elements(c->shape1), scales[0], zps[0]);
-  tm_kt_quantize_i8(c->in2, in2_q, elements(c->shape2), scales[1], zps[1]);
+  const int n = tm_kt_elements(c->shape_out);
+  tm_kt_quantize_i8(c->in1, in1_q, tm_kt_elements(c->shape1), scales[0], zps[0]);
+  tm_kt_quantize_i8(c->in2, in2_q, tm_kt_elements(c->shape2), scales[1], zps[1]);
   tm_kt_quantize_i8(c->golden, golden_q, n, scales[2], zps[2]);
   tm_kt_tensor(&t[0], TM_TYPE_INT8, c->shape1, in1_q);
   tm_kt_tensor(&t[1], TM_TYPE_INT8, c->shape2, in2_q);

@@ -32,6 +32,8 @@ static float out_f[32];
 static int8_t in_q[48], filter_q[1024], out_q[32], golden_q[32];
 static int32_t bias_q[32];
 static float filter_scales[32], bias_scales[32];
+static const tm_kt_weighted_buffers bufs = {t, out_f, in_q, filter_q, out_q, golden_q, bias_q,
+                                            filter_scales, bias_scales};
 
 static const tm_kernel *kernel = &tm_kernel_conv_2d; /* or its _int8 registration */
 
@@ -43,53 +45,27 @@ static tm_status run_conv(const conv_opts *o, int32_t n_in) {
   return tm_kt_run(kernel, TM_OP_CONV_2D, opts, 6, t, n_in, 1);
 }
 
-static int elements(const int *shape) {
-  int n = 1;
-  for (int i = 0; i < shape[0]; i++) n *= shape[i + 1];
-  return n;
-}
+typedef tm_kt_weighted_case conv_case;
 
-typedef struct {
-  const int *in_shape, *filter_shape, *bias_shape, *out_shape;
-  const float *in, *filter, *bias, *golden;
-} conv_case;
-
-static void setup_float(const conv_case *c) {
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_shape, (void *)c->in);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->filter_shape, (void *)c->filter);
-  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->bias_shape, (void *)c->bias);
-  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, c->out_shape, out_f);
-}
+static void setup_float(const conv_case *c) { tm_kt_weighted_float(c, &bufs); }
 
 static void check_float(const conv_case *c, const conv_opts *o) {
   setup_float(c);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
-  tm_kt_expect_near(c->golden, out_f, elements(c->out_shape), 1e-5f);
+  tm_kt_expect_near(c->golden, out_f, tm_kt_elements(c->out_shape), 1e-5f);
 }
 
 /* TFLM TestConvQuantizedPerChannel: tensors only (run and compare by the caller). */
 static void setup_per_channel(const conv_case *c, float in_scale, int32_t in_zp,
                               float out_scale, int32_t out_zp) {
-  const int channels = c->filter_shape[1];
-  tm_kt_quantize_i8(c->in, in_q, elements(c->in_shape), in_scale, in_zp);
-  tm_kt_per_channel_i8(c->filter, filter_q, c->filter_shape, 0, filter_scales);
-  tm_kt_per_channel_bias(c->bias, bias_q, channels, in_scale, filter_scales, bias_scales);
-  tm_kt_quantize_i8(c->golden, golden_q, elements(c->out_shape), out_scale, out_zp);
-  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_shape, in_q);
-  tm_kt_tensor(&t[1], TM_TYPE_INT8, c->filter_shape, filter_q);
-  tm_kt_tensor(&t[2], TM_TYPE_INT32, c->bias_shape, bias_q);
-  tm_kt_tensor(&t[3], TM_TYPE_INT8, c->out_shape, out_q);
-  tm_kt_quant(&t[0], in_scale, in_zp);
-  tm_kt_channels(&t[1], filter_scales, channels, 0);
-  tm_kt_channels(&t[2], bias_scales, channels, 0);
-  tm_kt_quant(&t[3], out_scale, out_zp);
+  tm_kt_weighted_per_channel(c, &bufs, 0, in_scale, in_zp, out_scale, out_zp);
 }
 
 static void check_per_channel(const conv_case *c, const conv_opts *o, float in_scale,
                               int32_t in_zp, float out_scale, int32_t out_zp) {
   setup_per_channel(c, in_scale, in_zp, out_scale, out_zp);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
-  tm_kt_expect_i8(golden_q, out_q, elements(c->out_shape), 1);
+  tm_kt_expect_i8(golden_q, out_q, tm_kt_elements(c->out_shape), 1);
 }
 
 static const conv_case kSimple = {kInputShape, kFilterShape, kBiasShape, kOutputShape,

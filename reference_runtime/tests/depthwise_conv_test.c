@@ -22,6 +22,8 @@ static float out_f[24];
 static int8_t in_q[48], filter_q[16], out_q[24], golden_q[24];
 static int32_t bias_q[4];
 static float filter_scales[4], bias_scales[4];
+static const tm_kt_weighted_buffers bufs = {t, out_f, in_q, filter_q, out_q, golden_q, bias_q,
+                                            filter_scales, bias_scales};
 
 static const tm_kernel *kernel = &tm_kernel_depthwise_conv_2d; /* or its _int8 registration */
 
@@ -33,58 +35,32 @@ static tm_status run_dw(const dw_opts *o) {
   return tm_kt_run(kernel, TM_OP_DEPTHWISE_CONV_2D, opts, 7, t, 3, 1);
 }
 
-static int elements(const int *shape) {
-  int n = 1;
-  for (int i = 0; i < shape[0]; i++) n *= shape[i + 1];
-  return n;
-}
-
-typedef struct {
-  const int *in_shape, *filter_shape, *bias_shape, *out_shape;
-  const float *in, *filter, *bias, *golden;
-} dw_case;
+typedef tm_kt_weighted_case dw_case;
 
 static dw_opts opts_for(const dw_case *c, int activation, int dil_w, int dil_h) {
   const dw_opts o = {c->filter_shape[4] / c->in_shape[4], activation, dil_w, dil_h};
   return o;
 }
 
-static void setup_float(const dw_case *c) {
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->in_shape, (void *)c->in);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->filter_shape, (void *)c->filter);
-  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->bias_shape, (void *)c->bias);
-  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, c->out_shape, out_f);
-}
+static void setup_float(const dw_case *c) { tm_kt_weighted_float(c, &bufs); }
 
 static void check_float(const dw_case *c, int activation) {
   const dw_opts o = opts_for(c, activation, 1, 1);
   setup_float(c);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(&o));
-  tm_kt_expect_near(c->golden, out_f, elements(c->out_shape), 1e-5f);
+  tm_kt_expect_near(c->golden, out_f, tm_kt_elements(c->out_shape), 1e-5f);
 }
 
 /* TFLM TestDepthwiseConvQuantizedPerChannel (input and output share the zero point there). */
 static void setup_per_channel(const dw_case *c, float in_scale, int32_t zp, float out_scale) {
-  const int channels = c->filter_shape[4];
-  tm_kt_quantize_i8(c->in, in_q, elements(c->in_shape), in_scale, zp);
-  tm_kt_per_channel_i8(c->filter, filter_q, c->filter_shape, 3, filter_scales);
-  tm_kt_per_channel_bias(c->bias, bias_q, channels, in_scale, filter_scales, bias_scales);
-  tm_kt_quantize_i8(c->golden, golden_q, elements(c->out_shape), out_scale, zp);
-  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_shape, in_q);
-  tm_kt_tensor(&t[1], TM_TYPE_INT8, c->filter_shape, filter_q);
-  tm_kt_tensor(&t[2], TM_TYPE_INT32, c->bias_shape, bias_q);
-  tm_kt_tensor(&t[3], TM_TYPE_INT8, c->out_shape, out_q);
-  tm_kt_quant(&t[0], in_scale, zp);
-  tm_kt_channels(&t[1], filter_scales, channels, 3);
-  tm_kt_channels(&t[2], bias_scales, channels, 3);
-  tm_kt_quant(&t[3], out_scale, zp);
+  tm_kt_weighted_per_channel(c, &bufs, 3, in_scale, zp, out_scale, zp);
 }
 
 static void check_per_channel(const dw_case *c, const dw_opts *o, float in_scale, int32_t zp,
                               float out_scale) {
   setup_per_channel(c, in_scale, zp, out_scale);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(o));
-  tm_kt_expect_i8(golden_q, out_q, elements(c->out_shape), 1);
+  tm_kt_expect_i8(golden_q, out_q, tm_kt_elements(c->out_shape), 1);
 }
 
 /* depthwise_conv_test.cc SimpleTest data */

@@ -101,3 +101,35 @@ tm_status tm_kt_run(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts
   return tm_kt_run_io(kernel, op, opts, n_opts, tensors, (size_t)(n_in + n_out), kt_index, n_in,
                       kt_index + n_in, n_out, KT_ARENA_BYTES);
 }
+
+int tm_kt_elements(const int *shape) {
+  int n = 1;
+  for (int i = 0; i < shape[0]; i++) n *= shape[i + 1];
+  return n;
+}
+
+void tm_kt_weighted_float(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b) {
+  tm_kt_tensor(&b->t[0], TM_TYPE_FLOAT32, c->in_shape, (void *)c->in);
+  tm_kt_tensor(&b->t[1], TM_TYPE_FLOAT32, c->filter_shape, (void *)c->filter);
+  tm_kt_tensor(&b->t[2], TM_TYPE_FLOAT32, c->bias_shape, (void *)c->bias);
+  tm_kt_tensor(&b->t[3], TM_TYPE_FLOAT32, c->out_shape, b->out_f);
+}
+
+void tm_kt_weighted_per_channel(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
+                                int channel_dim, float in_scale, int32_t in_zp, float out_scale,
+                                int32_t out_zp) {
+  const int channels = c->filter_shape[channel_dim + 1];
+  tm_kt_quantize_i8(c->in, b->in_q, tm_kt_elements(c->in_shape), in_scale, in_zp);
+  tm_kt_per_channel_i8(c->filter, b->filter_q, c->filter_shape, channel_dim, b->filter_scales);
+  tm_kt_per_channel_bias(c->bias, b->bias_q, channels, in_scale, b->filter_scales,
+                         b->bias_scales);
+  tm_kt_quantize_i8(c->golden, b->golden_q, tm_kt_elements(c->out_shape), out_scale, out_zp);
+  tm_kt_tensor(&b->t[0], TM_TYPE_INT8, c->in_shape, b->in_q);
+  tm_kt_tensor(&b->t[1], TM_TYPE_INT8, c->filter_shape, b->filter_q);
+  tm_kt_tensor(&b->t[2], TM_TYPE_INT32, c->bias_shape, b->bias_q);
+  tm_kt_tensor(&b->t[3], TM_TYPE_INT8, c->out_shape, b->out_q);
+  tm_kt_quant(&b->t[0], in_scale, in_zp);
+  tm_kt_channels(&b->t[1], b->filter_scales, channels, channel_dim);
+  tm_kt_channels(&b->t[2], b->bias_scales, channels, channel_dim);
+  tm_kt_quant(&b->t[3], out_scale, out_zp);
+}

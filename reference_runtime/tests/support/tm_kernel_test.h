@@ -43,6 +43,34 @@ void tm_kt_per_channel_bias(const float *in, int32_t *out, int n, float input_sc
 
 /* Runs `kernel` on tensors[0..n_in) as inputs and the next n_out as outputs, with an options
  * table built from opts (none when n_opts is 0) in a static 4 KB arena. */
+/* Element count of a TFLM-style shape array {ndims, d0, d1, ...}. */
+int tm_kt_elements(const int *shape);
+
+/* A weighted op's case (conv, depthwise) as TFLM's tests write it: shapes and float data. */
+typedef struct {
+  const int *in_shape, *filter_shape, *bias_shape, *out_shape;
+  const float *in, *filter, *bias, *golden;
+} tm_kt_weighted_case;
+
+/* Where a weighted-op test keeps its tensors t[0..3] (input, filter, bias, output) and the
+ * data it quantises: the test's static storage, sized for its largest case. */
+typedef struct {
+  tm_tensor *t;
+  float *out_f;
+  int8_t *in_q, *filter_q, *out_q, *golden_q;
+  int32_t *bias_q;
+  float *filter_scales, *bias_scales;
+} tm_kt_weighted_buffers;
+
+/* Float32 tensors straight from the case. */
+void tm_kt_weighted_float(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b);
+/* int8 tensors as TFLM's TestConvQuantizedPerChannel / TestDepthwiseConvQuantizedPerChannel
+ * make them: input and golden quantised per tensor, filter symmetric per channel along
+ * channel_dim, bias per channel from input scale x filter scales. */
+void tm_kt_weighted_per_channel(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
+                                int channel_dim, float in_scale, int32_t in_zp, float out_scale,
+                                int32_t out_zp);
+
 tm_status tm_kt_run(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts, size_t n_opts,
                     tm_tensor *tensors, int32_t n_in, int32_t n_out);
 /* The general form: explicit input/output index lists (-1 = absent optional input) and an
