@@ -9,6 +9,8 @@ debootstrap base image unless it exists, build the emulator image on it (layer-c
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import signal
 import subprocess
@@ -24,6 +26,8 @@ from tflm_test.runners.docker import CONTAINER_PREFIX, DockerRunner, connect
 from tflm_test.runners.docker_image import LOCAL_BASE, build_base_image, build_image
 from tflm_test.runners.qemu import QemuRunner
 from tflm_test.targets import Target, get_target
+
+from .conftest import tflm_test
 
 pytestmark = [pytest.mark.docker, pytest.mark.integration]
 
@@ -303,3 +307,43 @@ def test_renode_in_docker(renode_image: str, fixtures_dir: dict[str, Path], tmp_
     assert (tmp_path / f"{case}.uart").is_file()
     lines = (tmp_path / f"{case}.log").read_text().splitlines()
     assert lines and lines[0].startswith("Testing ")
+
+
+# ---- through the CLI, as a user runs it ----
+
+def test_main_job_in_docker(image: str, tmp_path: Path) -> None:
+    """`tflm-test --target bluepill --docker IMAGE`: the image has no Renode, so bluepill says
+    so in one line and runs every test on QEMU netduino2 inside containers."""
+    report = tmp_path / "r.json"
+    proc = tflm_test("--target", "bluepill", "--docker", image, "-j", "2", "--json", str(report),
+                     "--out", str(tmp_path / "out"), env={**os.environ, "TFLM_TEST_RENODE": ""})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    notes = [ln for ln in proc.stderr.splitlines() if ln.startswith("note: ")]
+    assert len(notes) == 1 and "running on qemu netduino2 instead" in notes[0]
+    records = json.loads(report.read_text())["results"]
+    assert {Path(r["binary"]).stem for r in records} >= {"micro_speech_test", "interp_test"}
+    assert all(r["verdict"] == "PASS" and "in docker" in r["runner"] for r in records)
+
+
+def test_fixture_verdicts_in_docker_through_the_cli(image: str, fixtures_dir: dict[str, Path],
+                                                    tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    names = ("pass", "fail", "hardfault", "hardfault_spin", "hang", "sentinel_then_exit1")
+    folder = fixtures_dir["qemu_cortexm3"]
+    proc = tflm_test("run", *(str(folder / f"{n}.elf") for n in names), "--target",
+                     "qemu_cortexm3", "--docker", image, "--timeout", "3", "--json", str(report),
+                     "--out", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    verdicts = {Path(r["binary"]).stem: r["verdict"]
+                for r in json.loads(report.read_text())["results"]}
+    assert verdicts == {"pass": "PASS", "fail": "FAIL", "hardfault": "CRASH",
+                        "hardfault_spin": "CRASH", "hang": "TIMEOUT",
+                        "sentinel_then_exit1": "FAIL"}
+
+
+def test_missing_image_through_the_cli_is_one_line_exit_2(engine: None,
+                                                          fixtures_dir: dict[str, Path]) -> None:
+    proc = tflm_test("run", str(fixtures_dir["qemu_cortexm3"] / "pass.elf"), "--target",
+                     "qemu_cortexm3", "--docker", "tflm-test/no-such-image:0")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "tflm-test image build" in proc.stderr

@@ -6,6 +6,7 @@ reason otherwise. One Renode serves the whole module, as one session worker woul
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -22,6 +23,8 @@ from tflm_test.runners.base import RunnerConfig, RunOutcome, RunRequest
 from tflm_test.runners.renode import RenodeRunner
 from tflm_test.targets import get_target
 from tflm_test.testlog import SENTINEL_FAIL, SENTINEL_PASS, is_final_line
+
+from .conftest import tflm_test
 
 pytestmark = [pytest.mark.integration, pytest.mark.renode]
 
@@ -199,3 +202,40 @@ def test_a_path_that_is_not_renode_is_one_clear_error(root: Path) -> None:
     runner = RenodeRunner(target, spec, RunnerConfig(renode=Path("/bin/true"), root=root))
     with pytest.raises(RunnerUnavailable, match=r"/bin/true is not a working renode.*--renode PATH"):
         runner.check_available()
+
+
+# ---- through the CLI, as a user runs it ----
+
+def test_main_job_on_renode(tmp_path: Path) -> None:
+    """`tflm-test --target bluepill --emulator renode`: every runtime test on Renode's STM32F103,
+    with instruction counts and the Renode version in the report."""
+    report = tmp_path / "r.json"
+    proc = tflm_test("--target", "bluepill", "--emulator", "renode", "--renode", str(RENODE),
+                     "-j", "2", "--json", str(report), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    records = json.loads(report.read_text())["results"]
+    assert {Path(r["binary"]).stem for r in records} >= {"micro_speech_test", "interp_test"}
+    for record in records:
+        assert (record["verdict"], record["runner"]) == ("PASS", "renode bluepill.resc"), record
+        assert record["extras"]["executed_instructions"] > 0
+        assert record["extras"]["emulator_version"].startswith("Renode, version 1.")
+
+
+def test_fixture_verdicts_through_the_cli(fixtures: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    names = ("pass", "fail", "hardfault", "hardfault_spin", "hang")
+    proc = tflm_test("run", *(str(fixtures / f"{n}.elf") for n in names), "--target", "bluepill",
+                     "--emulator", "renode", "--renode", str(RENODE), "--timeout", "5",
+                     "--json", str(report), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    verdicts = {Path(r["binary"]).stem: r["verdict"]
+                for r in json.loads(report.read_text())["results"]}
+    assert verdicts == {"pass": "PASS", "fail": "FAIL", "hardfault": "CRASH",
+                        "hardfault_spin": "CRASH", "hang": "TIMEOUT"}
+
+
+def test_forced_renode_that_is_missing_is_one_line_exit_2(fixtures: Path) -> None:
+    proc = tflm_test("run", str(fixtures / "pass.elf"), "--target", "bluepill",
+                     "--emulator", "renode", "--renode", "/nonexistent/renode")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("tflm-test: error: ")
