@@ -98,6 +98,22 @@ def _next_deadline(current: float | None, candidate: float) -> float:
 EventHook = Callable[[RunnerEvent], RunnerEvent]
 
 
+def _poll_events(tail: FileTail | None, on_fault: EventHook | None) -> list[RunnerEvent]:
+    if tail is None:
+        return []
+    return [on_fault(e) if on_fault is not None and e.kind == "fault" else e for e in tail.poll()]
+
+
+def _why_stop(request: RunRequest, stop_at: float | None, timeout_at: float) -> str | None:
+    """Which Followed flag ends the run now, if any (Ctrl-C first, then the stop, timeout)."""
+    now = time.monotonic()
+    if request.cancel is not None and request.cancel.is_set():
+        return "interrupted"
+    if stop_at is not None and now >= stop_at:
+        return "stopped"
+    return "timed_out" if now >= timeout_at else None
+
+
 def follow(lines: queue.Queue[str | None], request: RunRequest, log_file: IO[str],
            tail: FileTail | None = None, on_fault: EventHook | None = None) -> Followed:
     """Copy lines to log_file until the source ends, the final line or a fault asks for a
@@ -105,8 +121,7 @@ def follow(lines: queue.Queue[str | None], request: RunRequest, log_file: IO[str
     while the program is still stopped in its handler (e.g. read the faulting PC)."""
     result = Followed()
     events: list[RunnerEvent] = []
-    start = time.monotonic()
-    timeout_at = start + request.timeout_s
+    timeout_at = time.monotonic() + request.timeout_s
     stop_at: float | None = None
     while True:
         try:
@@ -121,22 +136,12 @@ def follow(lines: queue.Queue[str | None], request: RunRequest, log_file: IO[str
             log_file.flush()
             if request.stop_on(line):
                 stop_at = _next_deadline(stop_at, time.monotonic() + request.exit_grace_s)
-        if tail is not None:
-            new = tail.poll()
-            if on_fault is not None:
-                new = [on_fault(e) if e.kind == "fault" else e for e in new]
-            events += new
-            if any(e.kind in ("fault", "lockup") for e in new):
-                stop_at = _next_deadline(stop_at, time.monotonic() + request.fault_grace_s)
-        now = time.monotonic()
-        if request.cancel is not None and request.cancel.is_set():
-            result.interrupted = True
-            break
-        if stop_at is not None and now >= stop_at:
-            result.stopped = True
-            break
-        if now >= timeout_at:
-            result.timed_out = True
+        new = _poll_events(tail, on_fault)
+        events += new
+        if any(e.kind in ("fault", "lockup") for e in new):
+            stop_at = _next_deadline(stop_at, time.monotonic() + request.fault_grace_s)
+        if (why := _why_stop(request, stop_at, timeout_at)) is not None:
+            setattr(result, why, True)
             break
     if tail is not None:
         events += tail.poll(final=True)

@@ -78,78 +78,89 @@ static size_t format_fixed(char *tmp, size_t cap, double v, int precision) {
   return n;
 }
 
+/* One conversion's flags: %[-0][width][.precision][l|z]<conv> */
+typedef struct {
+  int left, width, precision, is_long;
+  char pad;
+} conv_spec;
+
+/* Reads the flags after '%'; returns the conversion character's position. */
+static const char *parse_spec(const char *f, conv_spec *c) {
+  *c = (conv_spec){0, 0, 6, 0, ' '};
+  for (; *f == '-' || *f == '0'; f++) {
+    if (*f == '-') c->left = 1; else c->pad = '0';
+  }
+  for (; *f >= '0' && *f <= '9'; f++) c->width = c->width * 10 + (*f - '0');
+  if (*f == '.') {
+    c->precision = 0;
+    for (f++; *f >= '0' && *f <= '9'; f++) c->precision = c->precision * 10 + (*f - '0');
+  }
+  for (; *f == 'l' || *f == 'z'; f++) c->is_long = 1;
+  return f;
+}
+
+/* Integers and characters, formatted right-aligned into tmp; returns the text's start. */
+static char *format_integer(char conv, const conv_spec *c, va_list *args, char *end) {
+  char *s = end;
+  if (conv == 'd' || conv == 'i') {
+    long v = c->is_long ? va_arg(*args, long) : va_arg(*args, int);
+    s = format_unsigned(end, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v, 10, 0);
+    if (v < 0) *--s = '-';
+  } else if (conv == 'u' || conv == 'x' || conv == 'X') {
+    unsigned long v = c->is_long ? va_arg(*args, unsigned long) : va_arg(*args, unsigned);
+    s = format_unsigned(end, v, conv == 'u' ? 10 : 16, conv == 'X');
+  } else if (conv == 'p') {
+    s = format_unsigned(end, (uintptr_t)va_arg(*args, void *), 16, 0);
+    *--s = 'x';
+    *--s = '0';
+  } else if (conv == 'c') {
+    *--s = (char)va_arg(*args, int);
+  } else {
+    *--s = '%';
+  }
+  return s;
+}
+
+/* One conversion into o. An unknown one is shown as written rather than guessing an
+ * argument for it. */
+static void format_conversion(out_buf *o, char conv, const conv_spec *c, va_list *args) {
+  char tmp[40];
+  if (conv == 'f') {
+    const int precision = c->precision > 9 ? 9 : c->precision;
+    put_padded(o, tmp, format_fixed(tmp, sizeof tmp, va_arg(*args, double), precision),
+               c->width, c->left, c->pad);
+  } else if (conv == 's') {
+    const char *str = va_arg(*args, const char *);
+    if (!str) str = "(null)";
+    size_t n = 0;
+    while (str[n]) n++;
+    put_padded(o, str, n, c->width, c->left, ' ');
+  } else if (conv == '%' || conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' ||
+             conv == 'X' || conv == 'p' || conv == 'c') {
+    char *end = tmp + sizeof tmp;
+    char *s = format_integer(conv, c, args, end);
+    put_padded(o, s, (size_t)(end - s), c->width, c->left, c->pad);
+  } else {
+    put_char(o, '%');
+    put_char(o, conv);
+  }
+}
+
 size_t tm_vformat(char *buf, size_t size, const char *fmt, va_list args) {
   out_buf o = {buf, size, 0};
+  va_list ap;
+  va_copy(ap, args); /* passed on by pointer: a va_list may be an array type */
   for (const char *f = fmt; *f; f++) {
     if (*f != '%') {
       put_char(&o, *f);
       continue;
     }
-    f++;
-    int left = 0, width = 0, precision = 6, is_long = 0;
-    char pad = ' ';
-    for (; *f == '-' || *f == '0'; f++) {
-      if (*f == '-') left = 1; else pad = '0';
-    }
-    for (; *f >= '0' && *f <= '9'; f++) width = width * 10 + (*f - '0');
-    if (*f == '.') {
-      precision = 0;
-      for (f++; *f >= '0' && *f <= '9'; f++) precision = precision * 10 + (*f - '0');
-    }
-    for (; *f == 'l' || *f == 'z'; f++) is_long = 1;
-    char tmp[40];
-    char *end = tmp + sizeof tmp;
-    char *s = end;
-    switch (*f) {
-      case 'd':
-      case 'i': {
-        long v = is_long ? va_arg(args, long) : va_arg(args, int);
-        unsigned long mag = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-        s = format_unsigned(end, mag, 10, 0);
-        if (v < 0) *--s = '-';
-        break;
-      }
-      case 'u':
-      case 'x':
-      case 'X': {
-        unsigned long v = is_long ? va_arg(args, unsigned long) : va_arg(args, unsigned);
-        s = format_unsigned(end, v, *f == 'u' ? 10 : 16, *f == 'X');
-        break;
-      }
-      case 'p':
-        s = format_unsigned(end, (uintptr_t)va_arg(args, void *), 16, 0);
-        *--s = 'x';
-        *--s = '0';
-        break;
-      case 'c':
-        *--s = (char)va_arg(args, int);
-        break;
-      case 'f': {
-        size_t n = format_fixed(tmp, sizeof tmp, va_arg(args, double), precision > 9 ? 9 : precision);
-        put_padded(&o, tmp, n, width, left, pad);
-        continue;
-      }
-      case 's': {
-        const char *str = va_arg(args, const char *);
-        if (!str) str = "(null)";
-        size_t n = 0;
-        while (str[n]) n++;
-        put_padded(&o, str, n, width, left, ' ');
-        continue;
-      }
-      case '%':
-        *--s = '%';
-        break;
-      case '\0':
-        f--; /* a lone '%' at the end: stop cleanly */
-        continue;
-      default: /* unknown conversion: show it rather than guess an argument */
-        put_char(&o, '%');
-        put_char(&o, *f);
-        continue;
-    }
-    put_padded(&o, s, (size_t)(end - s), width, left, pad);
+    conv_spec c;
+    f = parse_spec(f + 1, &c);
+    if (*f == '\0') break; /* a lone '%' at the end: stop cleanly */
+    format_conversion(&o, *f, &c, &ap);
   }
+  va_end(ap);
   if (size > 0) buf[o.len < size ? o.len : size - 1] = '\0';
   return o.len < size ? o.len : (size > 0 ? size - 1 : 0);
 }
