@@ -3,8 +3,9 @@
 #include <stdarg.h>
 
 void tm_ku_log(const tm_node *node, const char *fmt, ...) {
-  char prefix[48]; /* "DEPTHWISE_CONV_2D (operator 4294967295): " fits */
-  tm_format(prefix, sizeof prefix, "%s (operator %lu): ", tm_op_name(node->builtin_code),
+  tm_op_name_buf name;
+  char prefix[TM_OP_NAME_SIZE + 24]; /* "<name> (operator 4294967295): " fits */
+  tm_format(prefix, sizeof prefix, "%s (operator %lu): ", tm_op_name(node->builtin_code, &name),
             (unsigned long)node->index);
   va_list args;
   va_start(args, fmt);

@@ -72,13 +72,22 @@ static tm_status resolve_all(tm_interp *it) {
     int32_t code = it->nodes[i].builtin_code;
     const tm_kernel *k = tm_resolver_find(it->resolver, code);
     if (k == NULL || k->invoke == NULL) {
-      tm_log("unsupported op %s (builtin %ld) at operator %lu", tm_op_name(code), (long)code,
-             (unsigned long)i);
+      tm_op_name_buf name;
+      tm_log("unsupported op %s (builtin %ld) at operator %lu", tm_op_name(code, &name),
+             (long)code, (unsigned long)i);
       return TM_ERR_UNSUPPORTED;
     }
     it->kernels[i] = k;
   }
   return TM_OK;
+}
+
+/* One line for a kernel's failure, shared by prepare and invoke; passes st through. */
+static tm_status op_failed(const tm_interp *it, uint32_t i, const char *phase, tm_status st) {
+  tm_op_name_buf name;
+  tm_log("operator %lu (%s): %s failed: %s", (unsigned long)i,
+         tm_op_name(it->nodes[i].builtin_code, &name), phase, tm_status_str(st));
+  return st;
 }
 
 static tm_status prepare_node(tm_interp *it, uint32_t i) {
@@ -91,11 +100,7 @@ static tm_status prepare_node(tm_interp *it, uint32_t i) {
     if (node->op_data == NULL) st = TM_ERR_ARENA;
   }
   if (st == TM_OK && k->prepare != NULL) st = k->prepare(&it->ctx, node);
-  if (st != TM_OK) {
-    tm_log("operator %lu (%s): prepare failed: %s", (unsigned long)i,
-           tm_op_name(node->builtin_code), tm_status_str(st));
-  }
-  return st;
+  return st != TM_OK ? op_failed(it, i, "prepare", st) : TM_OK;
 }
 
 /* First and last operator using each tensor. Model inputs are live from the start and
@@ -217,12 +222,7 @@ tm_status tm_interp_invoke(tm_interp *it) {
   for (uint32_t i = 0; i < it->num_nodes && st == TM_OK; i++) {
     tm_dbg_arm(it, i);
     st = it->kernels[i]->invoke(&it->ctx, &it->nodes[i]);
-    if (st != TM_OK) {
-      tm_log("operator %lu (%s): invoke failed: %s", (unsigned long)i,
-             tm_op_name(it->nodes[i].builtin_code), tm_status_str(st));
-    } else {
-      st = tm_dbg_check(it, i);
-    }
+    st = st != TM_OK ? op_failed(it, i, "invoke", st) : tm_dbg_check(it, i);
   }
   it->ctx.phase = TM_PHASE_NONE;
   if (st != TM_OK) it->state = TM_STATE_FAILED;

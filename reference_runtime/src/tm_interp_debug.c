@@ -38,8 +38,9 @@ tm_status tm_dbg_check(tm_interp *it, uint32_t i) {
     const uint8_t *g = guard_of(it, b);
     for (uint32_t j = 0; j < TM_ARENA_GUARD; j++) {
       if (g[j] != TM_ARENA_GUARD_BYTE) {
+        tm_op_name_buf name;
         tm_log("arena guard damaged after operator %lu (%s): %s %lu", (unsigned long)i,
-               tm_op_name(it->nodes[i].builtin_code),
+               tm_op_name(it->nodes[i].builtin_code, &name),
                k < it->model.num_tensors ? "tensor" : "scratch",
                (unsigned long)(k < it->model.num_tensors ? k : k - it->model.num_tensors));
         return TM_ERR_ARENA;

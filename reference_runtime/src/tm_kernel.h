@@ -80,7 +80,16 @@ typedef struct {
 } tm_kernel_run_spec;
 tm_status tm_kernel_run(const tm_kernel_run_spec *spec);
 
-/* Name of a builtin operator ("CONV_2D"), or "UNKNOWN". */
-const char *tm_op_name(int32_t builtin_code);
+/* Room for the longest builtin operator name (PLACEHOLDER_FOR_GREATER_OP_CODES) and its NUL.
+ * A struct, not a char pointer and length, so the size cannot be got wrong. */
+#define TM_OP_NAME_SIZE 33
+typedef struct {
+  char s[TM_OP_NAME_SIZE];
+} tm_op_name_buf;
+
+/* Name of a builtin operator ("CONV_2D"), or "UNKNOWN", decoded into *buf; returns buf->s so
+ * it can go straight into a log call. The names are stored packed (see tm_op_names.c), which
+ * is why the caller provides the memory. */
+const char *tm_op_name(int32_t builtin_code, tm_op_name_buf *buf);
 
 #endif

@@ -67,7 +67,8 @@ tm_status tm_kernel_run(const tm_kernel_run_spec *spec) {
     tm_log("kernel run: arena too small: need %lu bytes, have %lu", (unsigned long)arena.need,
            (unsigned long)spec->arena_len);
   } else if (st != TM_OK) {
-    tm_log("kernel run (%s): %s", tm_op_name(spec->builtin_code), tm_status_str(st));
+    tm_op_name_buf name;
+    tm_log("kernel run (%s): %s", tm_op_name(spec->builtin_code, &name), tm_status_str(st));
   }
   return st;
 }

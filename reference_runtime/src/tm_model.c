@@ -8,7 +8,6 @@
  * they cannot wrap. */
 #include "tm_model.h"
 
-#include <float.h>
 #include <string.h>
 
 #include "tm_fb.h"
@@ -68,26 +67,14 @@ static tm_status v_field(const vctx *v, uint32_t table, unsigned field, uint32_t
   return TM_OK;
 }
 
-static tm_status v_u32(const vctx *v, uint32_t table, unsigned field, uint32_t dflt,
-                       uint32_t *out) {
+/* A scalar field of `size` bytes copied to *out, zero when absent. One function for every
+ * width (the model is little-endian, as are all supported targets) instead of one per type. */
+static tm_status v_scalar(const vctx *v, uint32_t table, unsigned field, uint32_t size,
+                          void *out) {
   uint32_t pos;
-  tm_status st = v_field(v, table, field, 4, &pos);
-  *out = pos != 0 ? tm_fb_u32(v->buf + pos) : dflt;
-  return st;
-}
-
-static tm_status v_u8(const vctx *v, uint32_t table, unsigned field, uint8_t *out) {
-  uint32_t pos;
-  tm_status st = v_field(v, table, field, 1, &pos);
-  *out = pos != 0 ? v->buf[pos] : 0;
-  return st;
-}
-
-static tm_status v_u64(const vctx *v, uint32_t table, unsigned field, uint64_t *out) {
-  uint32_t pos;
-  tm_status st = v_field(v, table, field, 8, &pos);
-  *out = 0;
-  if (pos != 0) memcpy(out, v->buf + pos, sizeof *out);
+  tm_status st = v_field(v, table, field, size, &pos);
+  memset(out, 0, size);
+  if (pos != 0) memcpy(out, v->buf + pos, size);
   return st;
 }
 
@@ -152,8 +139,8 @@ static tm_status buffer_data(const tm_model *m, uint32_t index, uint32_t *pos, u
   uint64_t off, len;
   tm_status st = v_table_at(&v, m->buffers, index, &table);
   if (st == TM_OK) st = v_vector(&v, table, 0, 1, &vec, size);
-  if (st == TM_OK) st = v_u64(&v, table, 1, &off);
-  if (st == TM_OK) st = v_u64(&v, table, 2, &len);
+  if (st == TM_OK) st = v_scalar(&v, table, 1, sizeof off, &off);
+  if (st == TM_OK) st = v_scalar(&v, table, 2, sizeof len, &len);
   if (st != TM_OK) return st;
   *pos = vec + 4;
   if (off > 1) { /* 0 and 1 both mean "no external data" in the schema */
@@ -169,8 +156,8 @@ static tm_status opcode_at(const tm_model *m, uint32_t index, int32_t *code) {
   uint32_t table, builtin;
   uint8_t deprecated;
   tm_status st = v_table_at(&v, m->opcodes, index, &table);
-  if (st == TM_OK) st = v_u8(&v, table, 0, &deprecated);
-  if (st == TM_OK) st = v_u32(&v, table, 3, 0, &builtin);
+  if (st == TM_OK) st = v_scalar(&v, table, 0, sizeof deprecated, &deprecated);
+  if (st == TM_OK) st = v_scalar(&v, table, 3, sizeof builtin, &builtin);
   if (st != TM_OK) return st;
   if ((int8_t)deprecated < 0 || (int32_t)builtin < 0) return bad(&v, table, "negative builtin code");
   /* schema v3a: codes >= 127 live only in builtin_code; older files only fill the byte */
@@ -196,7 +183,7 @@ static tm_status tensor_shape(const vctx *v, uint32_t table, tm_tensor *t) {
 /* Type and byte size; the size must fit comfortably in 31 bits. */
 static tm_status tensor_type(const vctx *v, uint32_t table, tm_tensor *t) {
   uint8_t type;
-  tm_status st = v_u8(v, table, 1, &type);
+  tm_status st = v_scalar(v, table, 1, sizeof type, &type);
   if (st != TM_OK) return st;
   if ((int8_t)type < 0 || type > 18) return bad(v, table, "unknown tensor type");
   t->type = (tm_type)type;
@@ -222,11 +209,13 @@ static int zero_point_fits(tm_type type, int64_t zp) {
   }
 }
 
+/* s >= 0 && s <= FLT_MAX on the IEEE-754 bits: +0..FLT_MAX are 0..0x7F7FFFFF and -0 is
+ * 0x80000000; NaN, infinities and negatives are everything else. Integer compares, because
+ * on a core without an FPU each float compare is a libgcc call. */
 static int scales_valid(const uint8_t *scales, uint32_t count) {
   for (uint32_t i = 0; i < count; i++) {
-    float s;
-    memcpy(&s, scales + 4 * i, sizeof s);
-    if (!(s >= 0.0f && s <= FLT_MAX)) return 0;
+    uint32_t bits = tm_fb_u32(scales + 4 * i);
+    if (bits > 0x7F7FFFFFu && bits != 0x80000000u) return 0;
   }
   return 1;
 }
@@ -236,7 +225,7 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
   int32_t qdim;
   tm_status st = v_vector(v, q, 2, 4, &scales, &ns);
   if (st == TM_OK) st = v_vector(v, q, 3, 8, &zps, &nz);
-  if (st == TM_OK) st = v_u32(v, q, 6, 0, (uint32_t *)&qdim);
+  if (st == TM_OK) st = v_scalar(v, q, 6, sizeof qdim, &qdim);
   if (st != TM_OK || ns == 0) return st;
   if (nz != 0 && nz != ns) return bad(v, q, "zero_point count differs from scale count");
   if (ns > 1 && (qdim < 0 || qdim >= t->ndims || (uint32_t)t->dims[qdim] != ns)) {
@@ -265,7 +254,7 @@ static tm_status tensor_quant(const vctx *v, uint32_t table, tm_tensor *t) {
 /* Constant data: the buffer's bytes, exactly the tensor's size, aligned for its type. */
 static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, tm_tensor *t) {
   uint32_t index, pos, size;
-  tm_status st = v_u32(v, table, 2, 0, &index);
+  tm_status st = v_scalar(v, table, 2, sizeof index, &index);
   if (st != TM_OK) return st;
   if (index >= m->num_buffers) return bad(v, table, "buffer index out of range");
   st = buffer_data(m, index, &pos, &size);
@@ -288,7 +277,7 @@ tm_status tm_model_tensor(const tm_model *m, uint32_t index, tm_tensor *t, uint8
   if (st == TM_OK) st = tensor_type(&v, table, t);
   if (st == TM_OK) st = tensor_quant(&v, table, t);
   if (st == TM_OK) st = tensor_data(m, &v, table, t);
-  if (st == TM_OK) st = v_u8(&v, table, 5, is_variable);
+  if (st == TM_OK) st = v_scalar(&v, table, 5, sizeof *is_variable, is_variable);
   if (st == TM_OK) st = v_offset(&v, table, 6, &sparsity);
   if (st == TM_OK && sparsity != 0) st = unsupported(&v, "sparse tensor, sparsity at", (long)sparsity);
   return st;
@@ -308,13 +297,13 @@ static tm_status op_fields(const tm_model *m, uint32_t index, op_info *op) {
   uint32_t table;
   memset(op, 0, sizeof *op);
   tm_status st = v_table_at(&v, m->operators, index, &table);
-  if (st == TM_OK) st = v_u32(&v, table, 0, 0, &op->opcode);
+  if (st == TM_OK) st = v_scalar(&v, table, 0, sizeof op->opcode, &op->opcode);
   if (st == TM_OK && op->opcode >= m->num_opcodes) st = bad(&v, table, "opcode index out of range");
   for (unsigned k = 0; k < 2 && st == TM_OK; k++) { /* inputs may be -1 (optional), outputs not */
     st = v_vector(&v, table, 1 + k, 4, &op->vec[k], &op->count[k]);
     if (st == TM_OK) st = v_indices(&v, op->vec[k], op->count[k], m->num_tensors, k == 0);
   }
-  if (st == TM_OK) st = v_u8(&v, table, 3, &op->options_type);
+  if (st == TM_OK) st = v_scalar(&v, table, 3, sizeof op->options_type, &op->options_type);
   if (st == TM_OK) st = v_offset(&v, table, 4, &op->options);
   /* kernels read the options through tm_node_opt_*: table and vtable must be inside */
   if (st == TM_OK && op->options != 0) st = v_table(&v, op->options);
@@ -351,20 +340,42 @@ int32_t tm_model_output(const tm_model *m, uint32_t i) {
 
 /* ---- model and subgraph 0 ---- */
 
-static tm_status v_table_vector(const vctx *v, uint32_t table, unsigned field, uint32_t *vec,
-                                uint32_t *count) {
-  tm_status st = v_vector(v, table, field, 4, vec, count);
-  if (st == TM_OK && *count > TM_MODEL_MAX_ITEMS) st = unsupported(v, "vector length", (long)*count);
-  return st;
+/* The 4-byte-element vectors of Model and SubGraph that tm_model keeps, as tables: one loop
+ * checks them all, where a call sequence per vector cost about 25 bytes of flash each.
+ * vec and count are offsetof() positions in tm_model. */
+enum { MAX_ITEMS = 1, TENSOR_INDICES = 2 }; /* extra checks: lifetimes are 16-bit; indices */
+typedef struct {
+  uint8_t field, checks, vec, count;
+} vec_spec;
+#define VEC(field, checks, vec, count) \
+  {field, checks, offsetof(tm_model, vec), offsetof(tm_model, count)}
+static const vec_spec model_vectors[] = {VEC(1, MAX_ITEMS, opcodes, num_opcodes),
+                                         VEC(4, 0, buffers, num_buffers)};
+/* tensors first: the index checks of inputs and outputs need their count */
+static const vec_spec subgraph_vectors[] = {VEC(0, MAX_ITEMS, tensors, num_tensors),
+                                            VEC(1, TENSOR_INDICES, inputs, num_inputs),
+                                            VEC(2, TENSOR_INDICES, outputs, num_outputs),
+                                            VEC(3, MAX_ITEMS, operators, num_ops)};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static uint32_t *model_word(tm_model *m, uint8_t offset) {
+  return (uint32_t *)(void *)((uint8_t *)m + offset);
 }
 
-static tm_status v_subgraph(tm_model *m, const vctx *v, uint32_t table) {
-  tm_status st = v_table_vector(v, table, 0, &m->tensors, &m->num_tensors);
-  if (st == TM_OK) st = v_vector(v, table, 1, 4, &m->inputs, &m->num_inputs);
-  if (st == TM_OK) st = v_indices(v, m->inputs, m->num_inputs, m->num_tensors, 0);
-  if (st == TM_OK) st = v_vector(v, table, 2, 4, &m->outputs, &m->num_outputs);
-  if (st == TM_OK) st = v_indices(v, m->outputs, m->num_outputs, m->num_tensors, 0);
-  if (st == TM_OK) st = v_table_vector(v, table, 3, &m->operators, &m->num_ops);
+static tm_status v_vectors(tm_model *m, const vctx *v, uint32_t table, const vec_spec *spec,
+                           size_t n) {
+  tm_status st = TM_OK;
+  for (size_t k = 0; k < n && st == TM_OK; k++) {
+    uint32_t *vec = model_word(m, spec[k].vec), *count = model_word(m, spec[k].count);
+    st = v_vector(v, table, spec[k].field, 4, vec, count);
+    if (st == TM_OK && (spec[k].checks & MAX_ITEMS) && *count > TM_MODEL_MAX_ITEMS) {
+      st = unsupported(v, "vector length", (long)*count);
+    }
+    if (st == TM_OK && (spec[k].checks & TENSOR_INDICES)) {
+      st = v_indices(v, *vec, *count, m->num_tensors, 0);
+    }
+  }
   return st;
 }
 
@@ -373,14 +384,13 @@ static tm_status v_root(tm_model *m, const vctx *v) {
   if (memcmp(v->buf + 4, "TFL3", 4) != 0) return bad(v, 4, "file identifier is not TFL3");
   tm_status st = span(v, root, 4, 4);
   if (st == TM_OK) st = v_table(v, root);
-  if (st == TM_OK) st = v_u32(v, root, 0, 0, &version);
+  if (st == TM_OK) st = v_scalar(v, root, 0, sizeof version, &version);
   if (st == TM_OK && version != TM_SCHEMA_VERSION) st = bad(v, root, "schema version is not 3");
-  if (st == TM_OK) st = v_table_vector(v, root, 1, &m->opcodes, &m->num_opcodes);
-  if (st == TM_OK) st = v_vector(v, root, 4, 4, &m->buffers, &m->num_buffers);
+  if (st == TM_OK) st = v_vectors(m, v, root, model_vectors, COUNT_OF(model_vectors));
   if (st == TM_OK) st = v_vector(v, root, 2, 4, &subgraphs, &num_subgraphs);
   if (st == TM_OK && num_subgraphs == 0) st = bad(v, root, "no subgraph");
   if (st == TM_OK) st = v_table_at(v, subgraphs, 0, &sg);
-  if (st == TM_OK) st = v_subgraph(m, v, sg);
+  if (st == TM_OK) st = v_vectors(m, v, sg, subgraph_vectors, COUNT_OF(subgraph_vectors));
   return st;
 }
 

@@ -65,8 +65,9 @@ static tm_status run_ops(const tm_model *m) {
     if (spec.kernel == NULL) return TM_ERR_UNSUPPORTED;
     tm_status st = tm_kernel_run(&spec);
     if (st != TM_OK) {
-      tm_log("operator %lu (%s) failed: %s", (unsigned long)i, tm_op_name(node.builtin_code),
-             tm_status_str(st));
+      tm_op_name_buf name;
+      tm_log("operator %lu (%s) failed: %s", (unsigned long)i,
+             tm_op_name(node.builtin_code, &name), tm_status_str(st));
       return st;
     }
   }

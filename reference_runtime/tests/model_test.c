@@ -238,4 +238,24 @@ TF_LITE_MICRO_TEST(RejectsBadQuantization) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, verify_copy(len));
 }
 
+/* Scales must be >= 0 and finite (checked on the float's bits, so every class is covered). */
+TF_LITE_MICRO_TEST(ChecksQuantizationScales) {
+  static const uint32_t rejected[] = {0xBF800000u /* -1 */, 0x80000001u /* -denormal */,
+                                      0x7F800000u /* +inf */, 0xFF800000u /* -inf */,
+                                      0x7FC00000u /* NaN */, 0xFFC00000u /* -NaN */};
+  static const uint32_t accepted[] = {0x00000000u /* +0 */, 0x80000000u /* -0 */,
+                                      0x00000001u /* denormal */, 0x7F7FFFFFu /* FLT_MAX */};
+  size_t len = fresh();
+  uint32_t q = deref(field(tensor_table((uint32_t)tm_model_input(&m, 0)), 4));
+  uint32_t scale = deref(field(q, 2)) + 4;
+  for (size_t i = 0; i < sizeof rejected / sizeof rejected[0]; i++) {
+    put32(scale, rejected[i]);
+    TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, verify_copy(len));
+  }
+  for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+    put32(scale, accepted[i]);
+    TF_LITE_MICRO_EXPECT_EQ(TM_OK, verify_copy(len));
+  }
+}
+
 TF_LITE_MICRO_TESTS_END

@@ -56,12 +56,25 @@ TF_LITE_MICRO_TEST(RejectsBadArguments) {
 }
 
 TF_LITE_MICRO_TEST(NamesOpsStatusesAndTypes) {
-  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("ADD", tm_op_name(0)));
-  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("FULLY_CONNECTED", tm_op_name(9)));
-  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("QUANTIZE", tm_op_name(114)));
-  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("RIGHT_SHIFT", tm_op_name(161)));
-  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(162)));
-  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(-1)));
+  tm_op_name_buf b;
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("ADD", tm_op_name(0, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("FULLY_CONNECTED", tm_op_name(9, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("QUANTIZE", tm_op_name(114, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("RIGHT_SHIFT", tm_op_name(161, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(162, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(-1, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(INT32_MAX, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNKNOWN", tm_op_name(INT32_MIN, &b)));
+  TF_LITE_MICRO_EXPECT(tm_op_name(3, &b) == b.s);
+  /* digits (escaped in the packed table), the longest name, and their neighbours */
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("L2_POOL_2D", tm_op_name(12, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("RELU_N1_TO_1", tm_op_name(20, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("RELU6", tm_op_name(21, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("NON_MAX_SUPPRESSION_V5", tm_op_name(121, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("SCATTER_ND", tm_op_name(122, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("PLACEHOLDER_FOR_GREATER_OP_CODES", tm_op_name(127, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("CUMSUM", tm_op_name(128, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("RELU_0_TO_1", tm_op_name(152, &b)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_ERR_RESOLVER", tm_status_str(TM_ERR_RESOLVER)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_OK", tm_status_str(TM_OK)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_ERR_UNKNOWN", tm_status_str((tm_status)7)));
@@ -77,6 +90,19 @@ TF_LITE_MICRO_TEST(NamesOpsStatusesAndTypes) {
   t.dims[1] = 3;
   t.dims[2] = 4;
   TF_LITE_MICRO_EXPECT_EQ(24, tm_tensor_elements(&t));
+}
+
+/* Every code decodes to a non-empty name of [A-Z0-9_] (a packing or decoding slip would
+ * show up as garbage or an empty name somewhere, not only at the codes checked above). */
+TF_LITE_MICRO_TEST(EveryOpNameDecodes) {
+  tm_op_name_buf b;
+  for (int32_t code = 0; code < 162; code++) {
+    const char *name = tm_op_name(code, &b);
+    size_t n = strlen(name);
+    TF_LITE_MICRO_EXPECT(n > 0 && n < TM_OP_NAME_SIZE);
+    TF_LITE_MICRO_EXPECT(strcmp(name, "UNKNOWN") != 0);
+    TF_LITE_MICRO_EXPECT_EQ(n, strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"));
+  }
 }
 
 TF_LITE_MICRO_TESTS_END

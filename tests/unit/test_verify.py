@@ -308,3 +308,17 @@ def test_cli_rejects_with_one_line_and_exit_1(tmp_path: Path, models: Path, name
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"tflm-test: error: {message}")
+
+
+def test_c_op_name_table_is_generated_from_the_same_names(root: Path) -> None:
+    """reference_runtime/src/tm_op_names_data.h must be what tools/gen_op_names.py makes from
+    harness/tflite_ops.py (one list of names for C and Python)."""
+    import importlib.util
+
+    script = root / "reference_runtime" / "tools" / "gen_op_names.py"
+    spec = importlib.util.spec_from_file_location("gen_op_names", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    header = (root / "reference_runtime" / "src" / "tm_op_names_data.h").read_text()
+    assert module.render() == header
