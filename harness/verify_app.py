@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import build
-from .elf_size import memory_use
+from .elf import memory_use
 from .errors import BuildFailed, ModelRejected
 from .model_to_c import to_c
 from .targets import Target

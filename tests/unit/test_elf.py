@@ -41,3 +41,14 @@ def test_wrong_architecture(tmp_path: Path) -> None:
 def test_unreadable(tmp_path: Path) -> None:
     with pytest.raises(BadBinary, match="cannot read"):
         read_elf_header(tmp_path / "missing.elf")
+
+
+def test_sections_of_a_truncated_elf_are_one_clear_error(tmp_path: Path) -> None:
+    from tflm_test.elf import memory_use
+
+    path = elf(tmp_path / "cut.elf", EM_ARM)  # a valid identification, no section table
+    with pytest.raises(BadBinary, match="cut.elf: cannot read ELF sections"):
+        memory_use(path)
+    (tmp_path / "text.elf").write_text("hello")
+    with pytest.raises(BadBinary, match="text.elf: not an ELF file"):
+        memory_use(tmp_path / "text.elf")
