@@ -41,7 +41,7 @@ from .. import __version__
 from ..errors import RunnerUnavailable
 from ..targets import EmulatorSpec, Target
 from .base import Runner, RunnerConfig, RunnerEvent, RunOutcome, RunRequest
-from .process import EventHook, FileTail, Followed, drain, follow, start_pump
+from .process import EventHook, FileTail, Followed, drain, follow, read_from, start_pump
 from .qemu import QEMU, QemuEventParser, QemuRunner
 from .renode import (FAULT_WATCH_COMMANDS, RENODE, command_error, parse_log_line, renode_argv,
                      script_commands)
@@ -63,8 +63,8 @@ DEADLINE_MARGIN_S = 30.0  # the in-container `timeout` fires this long after the
 STOP_GRACE_S = 2.0  # docker stop: SIGTERM, then SIGKILL after this long
 RENODE_START_TIMEOUT_S = 120.0  # Renode start-up and script load; the run's timeout follows
 RENODE_STARTED = "Starting emulation"  # the console says so after `start`
-_CONSOLE_KEEP = 8192
-_POLL_S = 0.02  # characters of a Renode console kept for error messages
+_CONSOLE_KEEP = 8192  # characters of a Renode console kept for error messages
+_POLL_S = 0.02  # seconds between looks at a file the container writes
 _API_TIMEOUT_S = 30  # seconds: one engine API call (create, wait after exit, remove)
 _START_HINT = ("start the engine (`sudo dockerd --iptables=false &`, or `sudo systemctl start "
                "docker`) or point DOCKER_HOST at one")
@@ -333,12 +333,7 @@ def _file_chunks(path: Path, ended: threading.Event) -> Iterator[bytes]:
     offset = 0
     while True:
         finished = ended.is_set()
-        try:
-            with path.open("rb") as fh:
-                fh.seek(offset)
-                data = fh.read()
-        except FileNotFoundError:
-            data = b""
+        data = read_from(path, offset)
         offset += len(data)
         if data:
             yield data

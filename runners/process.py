@@ -56,6 +56,16 @@ def start_pump(chunks: Iterable[bytes]) -> queue.Queue[str | None]:
     return lines
 
 
+def read_from(path: Path, offset: int) -> bytes:
+    """What a file another process writes holds past offset (nothing while it is missing)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            return fh.read()
+    except FileNotFoundError:
+        return b""
+
+
 class FileTail:
     """Follows a file another process appends to (an emulator's own log) and turns each new
     complete line into events with `parse`. Keeps nothing but the read position."""
@@ -67,12 +77,7 @@ class FileTail:
         self._pending = b""
 
     def poll(self, final: bool = False) -> list[RunnerEvent]:
-        try:
-            with self.path.open("rb") as fh:
-                fh.seek(self._offset)
-                data = fh.read()
-        except FileNotFoundError:
-            return []
+        data = read_from(self.path, self._offset)
         self._offset += len(data)
         *lines, self._pending = (self._pending + data).split(b"\n")
         if final and self._pending:
