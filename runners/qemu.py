@@ -72,8 +72,18 @@ class QemuEventParser:
         return None
 
 
+def qemu_version() -> str:
+    """First line of `qemu-system-arm --version`, or "" when it cannot be run."""
+    try:
+        out = subprocess.run([QEMU, "--version"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return out.stdout.splitlines()[0].strip() if out.stdout else ""
+
+
 class QemuRunner(Runner):
     name = "qemu"
+    _version: str | None = None  # per instance once asked; "" when QEMU would not say
 
     def check_available(self) -> None:
         if shutil.which(QEMU) is None:
@@ -111,8 +121,7 @@ class QemuRunner(Runner):
                                       f"(lr 0x{frame.lr:08x}, from the stacked frame)")
 
     def version(self) -> str | None:
-        try:
-            out = subprocess.run([QEMU, "--version"], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return out.stdout.splitlines()[0].strip() if out.stdout else None
+        # Asked once per runner, not once per binary: the session records it in every result.
+        if self._version is None:
+            self._version = qemu_version()
+        return self._version or None

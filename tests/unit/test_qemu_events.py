@@ -44,3 +44,21 @@ def test_command_line() -> None:
     assert argv[:5] == ["qemu-system-arm", "-M", "netduino2", "-cpu", "cortex-m3"]
     assert argv[-3:] == ["-s", "-kernel", "/b/x.elf"]
     assert "enable=on,target=native" in argv and "/w/x.qemu.log" in argv
+
+
+def test_version_is_asked_once_per_runner(monkeypatch) -> None:
+    import subprocess as sp
+
+    from tflm_test.runners import qemu
+
+    calls = []
+
+    def fake_run(argv, **kwargs):
+        calls.append(argv)
+        return sp.CompletedProcess(argv, 0, stdout="QEMU emulator version 7.2.22\n", stderr="")
+
+    monkeypatch.setattr(qemu.subprocess, "run", fake_run)
+    target = Target("t", "", "t", "arm", True, Tool("cc", "gcc"), (EmulatorSpec("qemu"),))
+    runner = QemuRunner(target, target.emulators[0], config=None)  # type: ignore[arg-type]
+    assert [runner.version() for _ in range(3)] == ["QEMU emulator version 7.2.22"] * 3
+    assert len(calls) == 1
