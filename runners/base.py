@@ -8,34 +8,39 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
 
 from ..targets import EmulatorSpec, Target
+from .launch import LOCAL, Launcher
 
 # Called on every complete output line; True means "this was the final line": a target that
 # cannot exit is stopped, one that can is given RunRequest.exit_grace_s to exit on its own.
 StopRule = Callable[[str], bool]
 
 
+class EventKind(StrEnum):
+    FAULT = "fault"  # a CPU exception was taken: the message names kind and address
+    LOCKUP = "lockup"
+    EMULATOR_ERROR = "emulator-error"  # the emulator itself failed
+    EMULATOR_DIED = "emulator-died"
+
+
 @dataclass(frozen=True)
 class RunnerEvent:
-    """Something the emulator or process reported beside the program's own output.
+    """Something the emulator or process reported beside the program's own output."""
 
-    kind: "fault" (CPU exception taken: the message names kind and address), "lockup",
-    "emulator-error" (the emulator itself failed), "emulator-died".
-    """
-
-    kind: str
+    kind: EventKind
     message: str
 
 
 @dataclass(frozen=True)
 class RunRequest:
     binary: Path
-    log_path: Path  # the program's output, written as it arrives
-    work_dir: Path  # per-run folder for emulator logs and scratch files
+    log_path: Path  # the program's output, its bytes written as they arrive
+    work_dir: Path  # this run's own folder for emulator logs and sockets (no other run uses it)
     timeout_s: float
     stop_on: StopRule
     exit_grace_s: float = 0.0  # after the final line: wait this long for a natural exit
@@ -52,6 +57,7 @@ class RunOutcome:
     interrupted: bool = False  # stopped because RunRequest.cancel was set
     events: tuple[RunnerEvent, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)  # e.g. executed_instructions
+    line_times: tuple[float, ...] = ()  # seconds from the start to each log line's arrival
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ class RunnerConfig:
 
     renode: Path | None = None  # --renode / TFLM_TEST_RENODE
     docker_image: str | None = None  # --docker [IMAGE]: run the emulator in this image
-    root: Path = Path(".")  # project root (platforms/ lives there)
+    out_dir: Path | None = None  # --out: every run's work folder is under it
 
 
 class Runner(ABC):
@@ -69,14 +75,20 @@ class Runner(ABC):
 
     name: ClassVar[str]
 
-    def __init__(self, target: Target, emulator: EmulatorSpec, config: RunnerConfig) -> None:
+    def __init__(self, target: Target, emulator: EmulatorSpec, config: RunnerConfig,
+                 launcher: Launcher = LOCAL) -> None:
         self.target = target
         self.emulator = emulator
         self.config = config
+        self.launcher = launcher  # where the emulator process runs (here, or in Docker)
 
     @abstractmethod
     def check_available(self) -> None:
         """Raise RunnerUnavailable/ToolMissing (saying what installs it) when unusable."""
+
+    def check_inputs(self) -> None:
+        """Raise RunnerUnavailable when a file the target names (a script) is missing; the
+        part of check_available that holds wherever the emulator runs."""
 
     @abstractmethod
     def run(self, request: RunRequest) -> RunOutcome:
@@ -89,7 +101,7 @@ class Runner(ABC):
 
     def describe(self) -> str:
         """Short human name, e.g. 'qemu netduino2'."""
-        return " ".join(p for p in (self.name, self.emulator.machine) if p)
+        return self.launcher.describe(" ".join(p for p in (self.name, self.emulator.machine) if p))
 
     def close(self) -> None:
         """Release long-lived resources; idempotent."""

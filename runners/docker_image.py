@@ -16,10 +16,11 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..errors import BuildFailed, ToolMissing
-from .docker import _one_line, _sdk, connect, default_image
+from ..errors import BuildFailed, RunnerUnavailable, ToolMissing
+from .docker import START_HINT, default_image
 
 if TYPE_CHECKING:
     from docker import DockerClient
@@ -33,6 +34,41 @@ DEBIAN_MIRROR = "http://deb.debian.org/debian"
 _RENODE_SUFFIXES = (".tar.gz", ".tgz", ".deb")
 _CHUNK = 1 << 20
 _BUILD_TIMEOUT_S = 3600  # seconds without a byte from the engine (apt can be quiet a long time)
+
+
+_API_TIMEOUT_S = 30  # seconds: one engine API call
+
+
+def _sdk() -> ModuleType:
+    try:
+        import docker
+    except ImportError as exc:
+        raise RunnerUnavailable("the Python package 'docker' is missing: pip install docker "
+                                f"(a dependency of tflm-test) ({exc})") from exc
+    return docker
+
+
+def connect(timeout_s: float = _API_TIMEOUT_S) -> DockerClient:
+    """A client for the engine named by the environment (DOCKER_HOST, else the local socket).
+
+    Args:
+        timeout_s: how long one API call may go without a reply.
+
+    Raises:
+        RunnerUnavailable: the docker SDK is missing or the engine does not answer.
+    """
+    docker = _sdk()
+    try:
+        client = docker.from_env(timeout=int(timeout_s))
+        client.ping()
+    except docker.errors.DockerException as exc:
+        raise RunnerUnavailable(f"Docker engine not reachable ({_one_line(exc)}); "
+                                f"{START_HINT}") from exc
+    return client
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def build_image(tag: str | None = None, base: str = DEFAULT_BASE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import Runner, RunOutcome, RunRequest
+from .launch import Command
 from .process import run_process
 
 
@@ -13,4 +14,4 @@ class HostRunner(Runner):
         """Nothing to install: the binary runs on this machine."""
 
     def run(self, request: RunRequest) -> RunOutcome:
-        return run_process([str(request.binary.resolve())], request)
+        return run_process(Command((str(request.binary.resolve()),)), request)

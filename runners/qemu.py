@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ToolMissing
-from .base import Runner, RunnerEvent, RunOutcome, RunRequest
-from .process import FileTail, run_process
+from .base import EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
+from .follow import FileTail, TailWatcher
+from .process import run_process
 from .qemu_monitor import read_stacked_frame
 
 QEMU = "qemu-system-arm"
+EVENT_LOG = "qemu.log"  # in the run's work folder: QEMU's -d int,guest_errors log
+QMP_SOCKET = "qmp.sock"  # in the run's work folder: read the faulting PC while QEMU runs
 
 # Taking exception 4 [Data Abort] on CPU 0
 _TAKING = re.compile(r"^Taking exception (?P<num>\d+) \[(?P<name>[^\]]+)\]")
@@ -50,7 +52,7 @@ class QemuEventParser:
 
     def __call__(self, line: str) -> RunnerEvent | None:
         if _LOCKUP.search(line):
-            return RunnerEvent("lockup", f"CPU lockup: {line.strip()}")
+            return RunnerEvent(EventKind.LOCKUP, f"CPU lockup: {line.strip()}")
         if m := _TAKING.match(line):
             self._kind = m["name"] if m["name"] in _FAULT_EXCEPTIONS else None
             self._detail = ""
@@ -65,7 +67,7 @@ class QemuEventParser:
             return None
         if m := _PENDING.match(line):
             handler = _M_EXCEPTIONS.get(int(m["num"]), f"exception {m['num']}")
-            event = RunnerEvent("fault", f"{handler} ({self._kind}" +
+            event = RunnerEvent(EventKind.FAULT, f"{handler} ({self._kind}" +
                                 (f": {self._detail})" if self._detail else ")"))
             self._kind = None
             return event
@@ -90,26 +92,35 @@ class QemuRunner(Runner):
             raise ToolMissing(f"{QEMU} not found; install the Debian package qemu-system-arm "
                               "(ci/setup does)")
 
-    def command(self, binary: str, event_log: str, qmp_socket: str | None = None) -> list[str]:
-        """The full qemu command line (also used inside containers, with their paths)."""
+    def command(self, binary: str) -> list[str]:
+        """The qemu command line for a binary (a path as QEMU sees it). QEMU runs in the
+        run's work folder: its event log and QMP socket are named relative to it, which
+        keeps the socket path short (unix socket paths are limited to ~100 bytes)."""
         argv = [QEMU, "-M", str(self.emulator.machine)]
         if self.emulator.cpu:
             argv += ["-cpu", self.emulator.cpu]
         return argv + ["-nographic", "-monitor", "none", "-serial", "null",
                        "-semihosting-config", "enable=on,target=native",
-                       "-d", "int,guest_errors", "-D", event_log,
-                       *(["-qmp", f"unix:{qmp_socket},server=on,wait=off"] if qmp_socket else []),
+                       "-d", "int,guest_errors", "-D", EVENT_LOG,
+                       "-qmp", f"unix:{QMP_SOCKET},server=on,wait=off",
                        *self.emulator.args, "-kernel", binary]
 
     def run(self, request: RunRequest) -> RunOutcome:
-        event_log = request.work_dir / f"{request.binary.stem}.qemu.log"
-        event_log.unlink(missing_ok=True)
-        # A short private path: unix socket paths are limited to ~100 bytes.
-        with tempfile.TemporaryDirectory(prefix="tflm-qmp-") as sock_dir:
-            qmp = Path(sock_dir) / "qmp.sock"
-            argv = self.command(str(request.binary.resolve()), str(event_log), str(qmp))
-            return run_process(argv, request, tail=FileTail(event_log, QemuEventParser()),
-                               on_fault=lambda event: self.locate_fault(event, qmp))
+        work = request.work_dir.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+        for name in (EVENT_LOG, QMP_SOCKET):
+            (work / name).unlink(missing_ok=True)
+        with self.launcher.open(work) as launch:
+            argv = self.command(launch.stage(request.binary.resolve(), work))
+            command = launch.command(argv, work, deadline_s=request.timeout_s)
+            watcher = TailWatcher(FileTail(work / EVENT_LOG, QemuEventParser()),
+                                  lambda event: self.locate_fault(event, work / QMP_SOCKET))
+            try:
+                outcome = run_process(command, request, watcher)
+            finally:
+                (work / QMP_SOCKET).unlink(missing_ok=True)
+            launch.check(outcome, request.log_path)
+            return outcome
 
     def locate_fault(self, event: RunnerEvent, qmp: Path) -> RunnerEvent:
         """Add the faulting PC from the stacked exception frame to a fault event."""

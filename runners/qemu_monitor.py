@@ -9,6 +9,7 @@ with `xp`, through QMP's human-monitor-command (clean text, no terminal echo).
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 from collections.abc import Sequence
@@ -22,6 +23,20 @@ _WORDS = re.compile(r"0x([0-9a-f]{8})\b")
 _FRAME_WORDS = 8  # r0-r3, r12, lr, pc, xpsr
 _SEARCH_WORDS = 8  # how far above SP a handler's own pushes may have moved the frame
 _XPSR_THUMB = 1 << 24
+_SUN_PATH_MAX = 100  # sockaddr_un.sun_path holds 108 bytes on Linux; stay clear of it
+
+
+def connect_unix(sock: socket.socket, path: Path) -> None:
+    """Connect to a unix socket whose path may be longer than sockaddr_un allows: through
+    a descriptor of its folder (/proc/self/fd/N/name), which is always short."""
+    if len(os.fsencode(path)) < _SUN_PATH_MAX:
+        sock.connect(str(path))
+        return
+    folder = os.open(path.parent, os.O_PATH)
+    try:
+        sock.connect(f"/proc/self/fd/{folder}/{path.name}")
+    finally:
+        os.close(folder)
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,7 @@ class Qmp:
     def __init__(self, path: Path, timeout_s: float = 1.0) -> None:
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock.settimeout(timeout_s)
-        self._sock.connect(str(path))
+        connect_unix(self._sock, path)
         self._buffer = b""
         self._read()  # greeting
         self._execute({"execute": "qmp_capabilities"})

@@ -4,9 +4,10 @@ Renode is driven through its monitor on a pseudo-terminal (pexpect, `--console -
 the console then carries only prompts, echoed commands and their answers. Everything else
 goes to files in request.work_dir, one set per binary:
 
-- `<stem>.uart`: the SemihostingUart file backend, i.e. exactly the program's output. It is
-  followed line by line, copied to request.log_path and given to request.stop_on.
-- `<stem>.renode.log`: Renode's own log (monitor `logFile`), followed for fault signs.
+- `uart.txt`: the SemihostingUart file backend, i.e. exactly the program's output: the
+  source of the follow loop (runners/follow.py), copied to request.log_path.
+- `renode.log`: Renode's own log (monitor `logFile`), followed for fault signs and for the
+  virtual time at which each output line was written (the UART analyzer logs every line).
 
 Between binaries the machine is dropped with `Clear` and the target's script loaded again
 (0.1-0.45 s), instead of paying 3-5 s for a fresh Renode. A Renode that dies or stops
@@ -24,6 +25,9 @@ Hangs: request.timeout_s (wall clock) always bounds a run. Besides, a run with n
 line for RenodeRunner.stall_virtual_s seconds of *virtual* time (30 s = 3e9 instructions at
 Renode's default 100 MIPS) is stopped as a hang (timed_out), whatever the CPU is doing:
 spinning at a bad address with instructions still counted, looping, or asleep in wfi.
+
+In Docker (runners/docker.py) the same Renode runs in a container that lives as long as the
+Renode; the run folders are under its one writable mount (RunnerConfig.out_dir).
 """
 
 from __future__ import annotations
@@ -36,15 +40,16 @@ import shutil
 import signal
 import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pexpect
 
 from ..errors import RunnerUnavailable
-from .base import Runner, RunnerEvent, RunOutcome, RunRequest
-from .process import FileTail
+from .base import EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
+from .follow import End, FileSource, FileTail, Followed, Watcher, follow
+from .launch import Command, Launch
+from .process import die_with_parent, outcome
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,12 @@ _UNMAPPED = re.compile(r"\[WARNING\] [\w.]+: \[cpu: (?P<pc>0x[0-9A-Fa-f]+)\] (?P
 _NVIC_PENDING = re.compile(r"\[DEBUG\] (?P<src>[\w.]*nvic): Set pending IRQ (?P<num>\d+)\.")
 # 22:31:02.1234 [ERROR] sysbus: anything else Renode calls an error
 _ERROR = re.compile(r"\[ERROR\] (?P<src>[\w.\-]+): (?P<msg>.*)$")
+# 22:35:05.4520 [INFO] cpu.uartSemihosting: [host: 0.18s (+0.18s)|virt: 0s (+0s)] Testing A
+# 03:27:32.4790 [DEBUG] cpu.uartSemihosting: [+0.22s host +0s virt 0s virt from start] Testing A
+_UART_LINE = re.compile(r"\] [\w.]*uart\w*: \[(?:host: [^|\]]*\|virt: (?P<virt>[\d.]+)(?P<unit>[µu]?m?s) "
+                        r"|\+[^\]]* virt (?P<old>[\d.]+)(?P<old_unit>[µu]?m?s) virt from start)",
+                        re.IGNORECASE)
+_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6}
 
 _M_FAULTS = {3: "HardFault", 4: "MemManage", 5: "BusFault", 6: "UsageFault"}
 # Run after the script has created the machine: makes fault exceptions visible (see above).
@@ -182,16 +193,16 @@ def parse_log_line(line: str) -> RunnerEvent | None:
         error of Renode itself; None otherwise.
     """
     if m := _CPU_ABORT.search(line):
-        return RunnerEvent("fault", f"CPU abort at pc={m['pc']}: {m['why']}")
+        return RunnerEvent(EventKind.FAULT, f"CPU abort at pc={m['pc']}: {m['why']}")
     if m := _UNMAPPED.search(line):
-        return RunnerEvent("fault", f"{m['access']} at unmapped address {m['addr']} "
+        return RunnerEvent(EventKind.FAULT, f"{m['access']} at unmapped address {m['addr']} "
                                     f"(non existing peripheral), pc={m['pc']}")
     if m := _NVIC_PENDING.search(line):
         name = _M_FAULTS.get(int(m["num"]))
-        return RunnerEvent("fault", f"{name} exception raised ({m['src']}: Set pending IRQ "
+        return RunnerEvent(EventKind.FAULT, f"{name} exception raised ({m['src']}: Set pending IRQ "
                                     f"{m['num']})") if name else None
     if m := _ERROR.search(line):
-        kind = "fault" if m["src"].split(".")[0] == "cpu" else "emulator-error"
+        kind = EventKind.FAULT if m["src"].split(".")[0] == "cpu" else EventKind.EMULATOR_ERROR
         return RunnerEvent(kind, f"Renode error from {m['src']}: {m['msg']}")
     return None
 
@@ -226,7 +237,7 @@ def renode_version(renode: str, timeout_s: float = 60.0) -> str:
 class MonitorFailure(Exception):
     """Renode died ("emulator-died") or stopped answering ("emulator-error")."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: EventKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
 
@@ -234,20 +245,22 @@ class MonitorFailure(Exception):
 class RenodeMonitor:
     """One Renode process and its console monitor."""
 
-    def __init__(self, argv: list[str], start_timeout_s: float = 120.0,
+    def __init__(self, command: Command, start_timeout_s: float = 120.0,
                  command_timeout_s: float = 20.0) -> None:
-        """Start Renode and wait for its first prompt.
+        """Start Renode (tied to our life, see runners.process) and wait for its first prompt.
 
         Raises:
             MonitorFailure: Renode did not start or exited at once.
         """
         self.command_timeout_s = command_timeout_s
+        argv = list(command.argv)
         log.debug("starting %s", shlex.join(argv))
         try:
-            self.child = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace",
-                                       dimensions=(24, 4096), timeout=start_timeout_s)
+            self.child = pexpect.spawn(argv[0], argv[1:], cwd=command.cwd, encoding="utf-8",
+                                       codec_errors="replace", dimensions=(24, 4096),
+                                       timeout=start_timeout_s, preexec_fn=die_with_parent)
         except (OSError, pexpect.ExceptionPexpect) as exc:
-            raise MonitorFailure("emulator-died", f"cannot start Renode: {exc}") from exc
+            raise MonitorFailure(EventKind.EMULATOR_DIED, f"cannot start Renode: {exc}") from exc
         self.child.delaybeforesend = None
         self._expect_prompt("start-up", start_timeout_s)
         self.banner = self.child.before or ""
@@ -264,10 +277,10 @@ class RenodeMonitor:
             self.child.expect(_PROMPT, timeout=timeout_s)
         except pexpect.EOF as exc:
             said = (self.child.before or "").strip()[-300:]
-            raise MonitorFailure("emulator-died", f"Renode exited during {what}"
+            raise MonitorFailure(EventKind.EMULATOR_DIED, f"Renode exited during {what}"
                                  + (f"; last output: {said!r}" if said else "")) from exc
         except pexpect.TIMEOUT as exc:
-            raise MonitorFailure("emulator-error", f"Renode did not answer {what} within "
+            raise MonitorFailure(EventKind.EMULATOR_ERROR, f"Renode did not answer {what} within "
                                  f"{timeout_s:.0f}s") from exc
 
     def command(self, command: str, timeout_s: float | None = None) -> str:
@@ -279,7 +292,7 @@ class RenodeMonitor:
         try:
             self.child.sendline(command)
         except OSError as exc:
-            raise MonitorFailure("emulator-died", f"Renode is gone ({exc})") from exc
+            raise MonitorFailure(EventKind.EMULATOR_DIED, f"Renode is gone ({exc})") from exc
         self._expect_prompt(repr(command), timeout_s or self.command_timeout_s)
         answer = clean_output(self.child.before or "", command)
         log.debug("renode> %s -> %r", command, answer[:200])
@@ -308,75 +321,66 @@ class RenodeMonitor:
             pass
 
 
-@dataclass
-class _Progress:
-    """What one run has seen so far."""
 
-    stop_at: float | None = None
-    timed_out: bool = False
-    stopped: bool = False
-    interrupted: bool = False
-    hang: str | None = None  # why a run was judged hung before its wall-clock timeout
-    events: list[RunnerEvent] = field(default_factory=list)
-    virtual_s: float | None = None
-    output_virtual_s: float = 0.0  # virtual time of the last output line (or the start)
-    new_output: bool = False
-    instructions: int | None = None
-
-    def stop_by(self, when: float) -> None:
-        self.stop_at = when if self.stop_at is None else min(self.stop_at, when)
-
-    def extras(self, version: str | None) -> dict[str, Any]:
-        """RunOutcome.extras: what is known of this run."""
-        found = {"emulator_version": version, "executed_instructions": self.instructions,
-                 "virtual_time_s": self.virtual_s, "hang": self.hang}
-        return {key: value for key, value in found.items() if value is not None}
+UART_FILE = "uart.txt"  # in the run's work folder: the program's output (UART file backend)
+RENODE_LOG = "renode.log"  # in the run's work folder: Renode's own log while the binary ran
 
 
-class _Streams:
-    """The two files one run follows: the program's output and Renode's log."""
-
-    def __init__(self, files: _RunFiles, out: IO[str]) -> None:
-        self._lines: list[str] = []
-        self._uart = FileTail(files.uart, self._collect)
-        self._log = FileTail(files.renode_log, parse_log_line)
-        self.out = out
-
-    def _collect(self, line: str) -> None:
-        self._lines.append(line)
-
-    def poll(self, final: bool = False) -> tuple[list[str], list[RunnerEvent]]:
-        """New output lines (already copied to the program's log) and new Renode events."""
-        self._uart.poll(final)
-        lines, self._lines = self._lines, []
-        for line in lines:
-            self.out.write(line + "\n")
-        self.out.flush()
-        return lines, self._log.poll(final)
+def parse_uart_time(line: str) -> float | None:
+    """Virtual seconds at which the UART analyzer saw an output line (both log formats in
+    notes/renode.md), or None for any other log line."""
+    m = _UART_LINE.search(line)
+    if m is None:
+        return None
+    value, unit = (m["virt"], m["unit"]) if m["virt"] is not None else (m["old"], m["old_unit"])
+    return float(value) * _UNITS[unit.lower()]
 
 
-@dataclass(frozen=True)
-class _RunFiles:
-    uart: Path  # the UART file backend: the program's output, verbatim
-    renode_log: Path  # Renode's own log while this binary ran
+class RenodeWatcher(Watcher):
+    """Renode's log (faults, virtual line times) and the virtual-time hang rule."""
 
-    @classmethod
-    def of(cls, request: RunRequest) -> _RunFiles:
-        request.work_dir.mkdir(parents=True, exist_ok=True)
-        request.log_path.parent.mkdir(parents=True, exist_ok=True)
-        stem = request.binary.stem
-        files = cls(uart=(request.work_dir / f"{stem}.uart").resolve(),
-                    renode_log=(request.work_dir / f"{stem}.renode.log").resolve())
-        for path in (files.uart, files.renode_log):
-            path.unlink(missing_ok=True)  # Renode would rename an old one to *.1 and go on
-        return files
+    def __init__(self, monitor: RenodeMonitor, files: Path, stall_virtual_s: float) -> None:
+        self.monitor = monitor
+        self.uart = files / UART_FILE
+        self.tail = FileTail(files / RENODE_LOG, self._parse)
+        self.stall_virtual_s = stall_virtual_s
+        self.virtual_times: list[float] = []
+        self.virtual_s: float | None = None
+        self.instructions: int | None = None  # read once the run is over
+        self._output_at = 0.0  # virtual time when the output last grew
+        self._output_size = 0
+
+    def _parse(self, line: str) -> RunnerEvent | None:
+        if (at := parse_uart_time(line)) is not None:
+            self.virtual_times.append(at)
+            return None
+        return parse_log_line(line)
+
+    def poll(self) -> list[RunnerEvent]:
+        return self.tail.poll()
+
+    def final(self) -> list[RunnerEvent]:
+        return self.tail.poll(final=True)
+
+    def check(self) -> str | None:
+        """A hang: no new output for stall_virtual_s of virtual time."""
+        virtual_s = parse_virtual_time(self.monitor.command("machine ElapsedVirtualTime"))
+        if virtual_s is None:
+            return None
+        self.virtual_s = virtual_s
+        size = self.uart.stat().st_size if self.uart.exists() else 0
+        if size != self._output_size:
+            self._output_size, self._output_at = size, virtual_s
+        elif virtual_s - self._output_at >= self.stall_virtual_s:
+            return (f"no output for {virtual_s - self._output_at:.1f}s of virtual time "
+                    f"(limit {self.stall_virtual_s:g}s)")
+        return None
 
 
 class RenodeRunner(Runner):
     """Runs binaries on one long-lived Renode; see the module docstring."""
 
     name = "renode"
-    poll_interval_s = 0.25  # how often virtual time is read while a binary runs
     stall_virtual_s = 30.0  # no output line for this much virtual time: a hang
     command_timeout_s = 20.0  # a monitor command that takes longer: Renode stopped answering
     start_timeout_s = 120.0
@@ -384,6 +388,7 @@ class RenodeRunner(Runner):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._monitor: RenodeMonitor | None = None
+        self._launch: Launch | None = None
         self._version: str | None = None
 
     @property
@@ -397,7 +402,7 @@ class RenodeRunner(Runner):
 
     def describe(self) -> str:
         script = self.emulator.script.name if self.emulator.script else "no script"
-        return f"renode {script}"
+        return self.launcher.describe(f"renode {script}")
 
     def check_available(self) -> None:
         """Renode is optional and provided by the user: say how to point at it.
@@ -417,6 +422,9 @@ class RenodeRunner(Runner):
             self._version = renode_version(renode)
         except RunnerUnavailable as exc:
             raise RunnerUnavailable(f"{exc}. {how}") from exc
+        self.check_inputs()
+
+    def check_inputs(self) -> None:
         if self.emulator.script is None or not self.emulator.script.is_file():
             raise RunnerUnavailable(f"target {self.target.name}: Renode script "
                                     f"{self.emulator.script} not found")
@@ -432,18 +440,27 @@ class RenodeRunner(Runner):
     def close(self) -> None:
         """Quit Renode and leave no process behind; idempotent."""
         monitor, self._monitor = self._monitor, None
+        launch, self._launch = self._launch, None
         if monitor is not None:
             monitor.close()
+        if launch is not None:
+            launch.close()
 
-    def _ensure_monitor(self) -> RenodeMonitor:
+    def _ensure_monitor(self, work: Path) -> tuple[RenodeMonitor, Launch]:
+        """The running Renode, or a new one (also when the old one cannot see `work`)."""
         if self._monitor is not None and not self._monitor.alive():
             log.warning("Renode (pid %d) is gone; starting a new one", self._monitor.pid)
             self.close()
-        if self._monitor is None:
-            self._monitor = RenodeMonitor(renode_argv(self.renode), self.start_timeout_s,
-                                          self.command_timeout_s)
+        if self._launch is not None and not self._launch.sees(work):
+            self.close()
+        if self._monitor is None or self._launch is None:
+            scripts = [self.emulator.script.parent] if self.emulator.script else []
+            self._launch = self.launcher.open(self.config.out_dir or work, scripts)
+            program = self._launch.program(RENODE, self.renode)
+            command = self._launch.command(renode_argv(program), work, interactive=True)
+            self._monitor = RenodeMonitor(command, self.start_timeout_s, self.command_timeout_s)
             self._version = self._version or parse_version(self._monitor.banner)
-        return self._monitor
+        return self._monitor, self._launch
 
     def run(self, request: RunRequest) -> RunOutcome:
         """Load, start and follow one binary on the shared Renode, then Clear it.
@@ -453,108 +470,80 @@ class RenodeRunner(Runner):
         request.cancel (Ctrl-C), KeyboardInterrupt and other exceptions quit Renode at once.
         """
         start = time.monotonic()
-        progress = _Progress()
-        files = _RunFiles.of(request)
-        with request.log_path.open("w", encoding="utf-8") as out:
-            streams = _Streams(files, out)
-            try:
-                self._run_on(self._ensure_monitor(), request, files, streams, progress)
-            except MonitorFailure as exc:
-                progress.events.append(
-                    RunnerEvent(exc.kind, f"{exc}; Renode log: {files.renode_log}"))
-                self.close()
-            except BaseException:
-                self.close()
-                raise
-            progress.events += streams.poll(final=True)[1]
-        return RunOutcome(exit_code=None, timed_out=progress.timed_out, stopped=progress.stopped,
-                          duration_s=time.monotonic() - start, interrupted=progress.interrupted,
-                          events=tuple(progress.events), extras=progress.extras(self._version))
+        work = request.work_dir.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+        for name in (UART_FILE, RENODE_LOG):
+            (work / name).unlink(missing_ok=True)  # Renode would rename an old one and go on
+        try:
+            followed, watcher = self._run_on(*self._ensure_monitor(work), request, work)
+        except MonitorFailure as exc:
+            self.close()
+            followed = Followed(End.ENDED, (RunnerEvent(exc.kind, f"{exc}; Renode log: "
+                                                                   f"{work / RENODE_LOG}"),), ())
+            watcher = None
+        except BaseException:
+            self.close()
+            raise
+        return self._outcome(followed, watcher, start)
 
-    def _run_on(self, monitor: RenodeMonitor, request: RunRequest, files: _RunFiles,
-                streams: _Streams, progress: _Progress) -> None:
-        if not self._load(monitor, request, files, progress):
-            return
-        self._follow(monitor, request, streams, progress)
-        if progress.interrupted:
+    def _run_on(self, monitor: RenodeMonitor, launch: Launch, request: RunRequest,
+                work: Path) -> tuple[Followed, RenodeWatcher | None]:
+        refused = self._load(monitor, launch, request, work)
+        if refused is not None:
+            return Followed(End.ENDED, (refused,), ()), None
+        watcher = RenodeWatcher(monitor, work, self.stall_virtual_s)
+        source = FileSource(work / UART_FILE, ended=lambda: not monitor.alive())
+        followed = follow(source, request, lambda: monitor.command("pause"), watcher)
+        if followed.end is End.ENDED:  # the output only ends when Renode is gone
+            died = RunnerEvent(EventKind.EMULATOR_DIED, f"Renode (pid {monitor.pid}) exited "
+                                                        f"while {request.binary.name} ran")
+            self.close()
+            return Followed(followed.end, (*followed.events, died), followed.line_times), watcher
+        if followed.end is End.INTERRUPTED:
             self.close()  # Ctrl-C: no counters, just stop
         else:
-            self._finish(monitor, progress)
+            self._finish(monitor, watcher)
+        return followed, watcher
 
-    def _load(self, monitor: RenodeMonitor, request: RunRequest, files: _RunFiles,
-              progress: _Progress) -> bool:
-        """Load the binary with the target's script and start it; False (with an event) when
-        Renode refused."""
+    def _load(self, monitor: RenodeMonitor, launch: Launch, request: RunRequest,
+              work: Path) -> RunnerEvent | None:
+        """Load the binary with the target's script and start it; the event when Renode
+        refused, else None."""
         try:
-            commands = script_commands(str(self.emulator.script), str(request.binary.resolve()),
-                                       str(files.uart), str(files.renode_log))
-        except ValueError as exc:
-            progress.events.append(RunnerEvent("emulator-error", str(exc)))
-            return False
+            commands = script_commands(launch.path(self.emulator.script or Path("<no script>")),
+                                       launch.stage(request.binary.resolve(), work),
+                                       launch.path(work / UART_FILE), launch.path(work / RENODE_LOG))
+        except (ValueError, RunnerUnavailable) as exc:
+            return RunnerEvent(EventKind.EMULATOR_ERROR, str(exc))
         for command in commands:
             if error := command_error(monitor.command(command)):
-                progress.events.append(RunnerEvent(
-                    "emulator-error", f"Renode refused {command!r}: {error}; Renode log: "
-                                      f"{files.renode_log}"))
                 monitor.command("Clear")
-                return False
+                return RunnerEvent(EventKind.EMULATOR_ERROR, f"Renode refused {command!r}: "
+                                                             f"{error}; Renode log: {work / RENODE_LOG}")
         for command in FAULT_WATCH_COMMANDS:
             if error := command_error(monitor.command(command)):
                 log.debug("%s: %s (faults show only in the log and the output)", command, error)
         monitor.command("start")
-        return True
+        return None
 
-    def _follow(self, monitor: RenodeMonitor, request: RunRequest, streams: _Streams,
-                progress: _Progress) -> None:
-        """Copy output until the final line or a fault (plus its grace), a hang or the timeout."""
-        timeout_at = time.monotonic() + request.timeout_s
-        next_poll = time.monotonic() + self.poll_interval_s
-        while True:
-            lines, events = streams.poll()
-            progress.new_output |= bool(lines)
-            if any(request.stop_on(line) for line in lines):
-                progress.stop_by(time.monotonic() + request.exit_grace_s)
-            progress.events += events
-            if any(e.kind in ("fault", "lockup", "emulator-error") for e in events):
-                progress.stop_by(time.monotonic() + request.fault_grace_s)
-            now = time.monotonic()
-            if request.cancel is not None and request.cancel.is_set():
-                progress.interrupted = True
-                return
-            if progress.stop_at is not None and now >= progress.stop_at:
-                progress.stopped = True
-                return
-            if now >= timeout_at:
-                progress.timed_out = True
-                return
-            if now >= next_poll:
-                self._check_stall(monitor, progress)
-                if progress.timed_out:
-                    return
-                next_poll = now + self.poll_interval_s
-            elif not monitor.alive():
-                raise MonitorFailure("emulator-died", f"Renode (pid {monitor.pid}) exited "
-                                                      f"while {request.binary.name} ran")
-            time.sleep(_POLL_S)
-
-    def _check_stall(self, monitor: RenodeMonitor, progress: _Progress) -> None:
-        """Judge a hang by virtual time: no output line for stall_virtual_s."""
-        virtual_s = parse_virtual_time(monitor.command("machine ElapsedVirtualTime"))
-        if virtual_s is None:
-            return
-        progress.virtual_s = virtual_s
-        if progress.new_output:
-            progress.output_virtual_s, progress.new_output = virtual_s, False
-        elif virtual_s - progress.output_virtual_s >= self.stall_virtual_s:
-            progress.timed_out = True
-            progress.hang = (f"no output for {virtual_s - progress.output_virtual_s:.1f}s of "
-                             f"virtual time (limit {self.stall_virtual_s:g}s)")
-
-    def _finish(self, monitor: RenodeMonitor, progress: _Progress) -> None:
-        """Pause, read the counters, and drop the machine for the next binary."""
-        monitor.command("pause")
-        progress.instructions = parse_hex_count(monitor.command("sysbus.cpu ExecutedInstructions"))
+    def _finish(self, monitor: RenodeMonitor, watcher: RenodeWatcher) -> None:
+        """Read the counters (the machine is paused) and drop the machine for the next binary."""
+        watcher.instructions = parse_hex_count(monitor.command("sysbus.cpu ExecutedInstructions"))
         virtual_s = parse_virtual_time(monitor.command("machine ElapsedVirtualTime"))
         if virtual_s is not None:
-            progress.virtual_s = virtual_s
+            watcher.virtual_s = virtual_s
         monitor.command("Clear")
+
+    def _outcome(self, followed: Followed, watcher: RenodeWatcher | None,
+                 start: float) -> RunOutcome:
+        extras: dict[str, Any] = {"emulator_version": self._version}
+        if watcher is not None:
+            extras["virtual_time_s"] = watcher.virtual_s
+            extras["executed_instructions"] = watcher.instructions
+            if len(watcher.virtual_times) == len(followed.line_times) > 0:
+                # Renode's own clock per line: case durations in virtual time
+                followed = Followed(followed.end, followed.events,
+                                    tuple(watcher.virtual_times), followed.hang)
+                extras["line_clock"] = "virtual"
+        return outcome(followed, None, start,
+                       {k: v for k, v in extras.items() if v is not None})

@@ -22,8 +22,8 @@ import pytest
 
 from tflm_test.errors import BuildFailed, RunnerUnavailable
 from tflm_test.runners.base import RunnerConfig, RunOutcome, RunRequest
-from tflm_test.runners.docker import CONTAINER_PREFIX, DockerRunner, connect
-from tflm_test.runners.docker_image import LOCAL_BASE, build_base_image, build_image
+from tflm_test.runners.docker import CONTAINER_PREFIX, DockerRunner
+from tflm_test.runners.docker_image import LOCAL_BASE, build_base_image, build_image, connect
 from tflm_test.runners.qemu import QemuRunner
 from tflm_test.targets import Target, get_target
 
@@ -33,8 +33,9 @@ pytestmark = [pytest.mark.docker, pytest.mark.integration]
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE = "tflm-test/emulators:pytest"
-RENODE_IMAGE = "tflm-test/emulators:pytest-renode"
-RENODE_TARBALLS = ROOT.parent / "shared" / "tools" / "renode"  # see notes/renode.md
+# Renode in Docker needs an image with Renode, which users bring (e.g. one built FROM
+# antmicro/renode); none can be built here (no registry, no Renode build).
+RENODE_IMAGE_ENV = "TFLM_TEST_RENODE_IMAGE"
 TIMEOUT_S = 10.0
 HANG_TIMEOUT_S = 2.0
 CASES = ["pass", "fail", "hardfault", "hardfault_spin", "hang", "sentinel_then_exit1",
@@ -147,14 +148,14 @@ def _target(name: str) -> Target:
 
 def _request(target: Target, binary: Path, work_dir: Path, timeout_s: float = TIMEOUT_S,
              stop_on=lambda line: line.startswith("~~~")) -> RunRequest:
-    return RunRequest(binary=binary, log_path=work_dir / f"{binary.stem}.log", work_dir=work_dir,
+    return RunRequest(binary=binary, log_path=work_dir / "output.log", work_dir=work_dir,
                       timeout_s=timeout_s, stop_on=stop_on,
                       exit_grace_s=1.0 if target.can_exit else 0.0)
 
 
 def _docker_runner(target: Target, image: str, inner: str = "qemu") -> DockerRunner:
     emulator = next(e for e in target.emulators if e.runner == inner)
-    return DockerRunner(target, emulator, RunnerConfig(docker_image=image, root=ROOT))
+    return DockerRunner(target, emulator, RunnerConfig(docker_image=image))
 
 
 def _facts(outcome: RunOutcome) -> tuple[object, ...]:
@@ -177,15 +178,15 @@ def test_same_outcome_in_docker_as_direct(image: str, fixtures_dir: dict[str, Pa
     assert binary.is_file(), f"fixture {binary} was not built"
     timeout_s = HANG_TIMEOUT_S if case == "hang" else TIMEOUT_S
     emulator = next(e for e in target.emulators if e.runner == "qemu")
-    direct = QemuRunner(target, emulator, RunnerConfig(root=ROOT)).run(
+    direct = QemuRunner(target, emulator, RunnerConfig()).run(
         _request(target, binary, tmp_path / "direct", timeout_s))
     with _docker_runner(target, image) as runner:
         runner.check_available()
         inside = runner.run(_request(target, binary, tmp_path / "docker", timeout_s))
     assert _facts(inside) == _facts(direct)
-    assert _program_lines(tmp_path / "docker" / f"{case}.log") == \
-        _program_lines(tmp_path / "direct" / f"{case}.log")
-    assert (tmp_path / "docker" / f"{case}.qemu.log").is_file(), "no QEMU event log came out"
+    assert _program_lines(tmp_path / "docker" / "output.log") == \
+        _program_lines(tmp_path / "direct" / "output.log")
+    assert (tmp_path / "docker" / "qemu.log").is_file(), "no QEMU event log came out"
 
 
 @pytest.mark.parametrize("case, can_exit, expected", [
@@ -221,7 +222,7 @@ def test_stops_right_after_the_final_line(image: str, fixtures_dir: dict[str, Pa
                                       tmp_path, timeout_s=30))
     assert outcome.stopped and not outcome.timed_out
     assert outcome.duration_s < 10
-    assert _program_lines(tmp_path / "never_exits.log")[-1].startswith("~~~")
+    assert _program_lines(tmp_path / "output.log")[-1].startswith("~~~")
 
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
@@ -274,14 +275,13 @@ def test_failed_image_build_names_the_error(base_image: str, tmp_path: Path) -> 
         build_image("tflm-test/pytest-broken:0", base=base_image, docker_dir=tmp_path)
 
 
-# Renode inside Docker needs an image with Renode: built from the headless Renode tarball the
-# project keeps for its tests (Renode is user-provided and not in any registry we use).
 @pytest.fixture(scope="session")
-def renode_image(base_image: str) -> str:
-    tarballs = sorted(RENODE_TARBALLS.glob("renode-*.tar.gz"))
-    if not tarballs:
-        pytest.skip(f"no Renode tarball in {RENODE_TARBALLS} (see notes/renode.md)")
-    return build_image(RENODE_IMAGE, base=base_image, renode_tarball=tarballs[0])
+def renode_image(engine: None) -> str:
+    image = os.environ.get(RENODE_IMAGE_ENV)
+    if not image:
+        pytest.skip(f"no Docker image with Renode: Renode is user-provided and none can be "
+                    f"built here; set {RENODE_IMAGE_ENV}=IMAGE to run these")
+    return image
 
 
 @pytest.mark.renode
@@ -304,8 +304,8 @@ def test_renode_in_docker(renode_image: str, fixtures_dir: dict[str, Path], tmp_
     has_fault = any(e.kind == "fault" for e in outcome.events)
     assert outcome.exit_code is None
     assert (outcome.timed_out, outcome.stopped, has_fault) == expected
-    assert (tmp_path / f"{case}.uart").is_file()
-    lines = (tmp_path / f"{case}.log").read_text().splitlines()
+    assert (tmp_path / "uart.txt").is_file()
+    lines = (tmp_path / "output.log").read_text().splitlines()
     assert lines and lines[0].startswith("Testing ")
 
 

@@ -47,7 +47,7 @@ def fixtures(root: Path) -> Path:
 def make_runner(root: Path) -> RenodeRunner:
     target = get_target("bluepill", root / "platforms")
     spec = next(e for e in target.emulators if e.runner == "renode")
-    return RenodeRunner(target, spec, RunnerConfig(renode=Path(str(RENODE)), root=root))
+    return RenodeRunner(target, spec, RunnerConfig(renode=Path(str(RENODE))))
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_pass_stops_on_final_line(runner: RenodeRunner, fixtures: Path, tmp_path
     assert output(tmp_path, "pass")[-1] == SENTINEL_PASS
     assert outcome.extras["executed_instructions"] > 0
     assert outcome.extras["emulator_version"].startswith("Renode, version")
-    assert "machine-0: Machine started" in (tmp_path / "pass.renode.log").read_text()
+    assert "machine-0: Machine started" in (tmp_path / "renode.log").read_text()
 
 
 def test_fail(runner: RenodeRunner, fixtures: Path, tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_keyboard_interrupt_quits_renode(root: Path, fixtures: Path, tmp_path: P
 def test_a_path_that_is_not_renode_is_one_clear_error(root: Path) -> None:
     target = get_target("bluepill", root / "platforms")
     spec = next(e for e in target.emulators if e.runner == "renode")
-    runner = RenodeRunner(target, spec, RunnerConfig(renode=Path("/bin/true"), root=root))
+    runner = RenodeRunner(target, spec, RunnerConfig(renode=Path("/bin/true")))
     with pytest.raises(RunnerUnavailable, match=r"/bin/true is not a working renode.*--renode PATH"):
         runner.check_available()
 

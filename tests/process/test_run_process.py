@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 from tflm_test.runners.base import RunRequest
+from tflm_test.runners.follow import LINE_CAP, read_lines
+from tflm_test.runners.launch import Command
 from tflm_test.runners.process import run_process
 
 
@@ -19,8 +21,8 @@ def request(tmp_path: Path, timeout_s: float = 5.0, **kw: object) -> RunRequest:
                       timeout_s=timeout_s, stop_on=lambda line: line == "DONE", **kw)  # type: ignore[arg-type]
 
 
-def py(code: str) -> list[str]:
-    return [sys.executable, "-c", code]
+def py(code: str) -> Command:
+    return Command((sys.executable, "-c", code))
 
 
 def alive(pid: int) -> bool:
@@ -71,8 +73,10 @@ def test_exit_grace_lets_a_program_exit_after_its_final_line(tmp_path: Path) -> 
 
 def test_partial_last_line_and_bad_bytes_are_kept(tmp_path: Path) -> None:
     code = "import sys; sys.stdout.buffer.write(b'ok\\n\\xff\\xfehalf'); sys.stdout.flush()"
-    run_process(py(code), request(tmp_path))
-    assert (tmp_path / "x.log").read_text().splitlines() == ["ok", "\ufffd\ufffdhalf"]
+    out = run_process(py(code), request(tmp_path))
+    assert (tmp_path / "x.log").read_bytes() == b"ok\n\xff\xfehalf"  # the log: bytes as they came
+    assert read_lines(tmp_path / "x.log") == ["ok", "\ufffd\ufffdhalf"]
+    assert len(out.line_times) == 2
 
 
 def test_cancel_stops_at_once(tmp_path: Path) -> None:
@@ -80,3 +84,41 @@ def test_cancel_stops_at_once(tmp_path: Path) -> None:
     threading.Timer(0.3, cancel.set).start()
     out = run_process(py("import time; time.sleep(60)"), request(tmp_path, cancel=cancel))
     assert out.interrupted and out.exit_code is None and out.duration_s < 5
+
+
+def test_line_times_are_arrival_times(tmp_path: Path) -> None:
+    out = run_process(py("import time; print('a', flush=True); time.sleep(0.5); print('b')"),
+                      request(tmp_path))
+    assert len(out.line_times) == 2
+    assert out.line_times[1] - out.line_times[0] >= 0.4
+
+
+def test_a_huge_line_without_newline_is_kept_whole_in_the_log(tmp_path: Path) -> None:
+    # (how fast: bench/long_lines.py)
+    code = ("import sys\nchunk = b'x' * 65536\n"
+            "for _ in range(1024): sys.stdout.buffer.write(chunk)\n"
+            "sys.stdout.buffer.write(b'\\nEND\\n')")
+    out = run_process(py(code), request(tmp_path, timeout_s=120))
+    assert out.exit_code == 0
+    assert (tmp_path / "x.log").stat().st_size == 64 * 1024 * 1024 + 5
+    lines = read_lines(tmp_path / "x.log")
+    assert [len(lines[0]), lines[1]] == [LINE_CAP, "END"]  # what is parsed is cut
+    assert len(out.line_times) == 2
+
+
+def test_a_child_dies_with_the_thread_that_started_it(tmp_path: Path) -> None:
+    """kill -9 of tflm-test: the kernel kills its emulators (PR_SET_PDEATHSIG). A thread
+    that ends stands in for the process here."""
+    pids: list[int] = []
+
+    def start_and_abandon() -> None:
+        from tflm_test.runners.process import spawn
+        pids.append(spawn([sys.executable, "-c", "import time; time.sleep(60)"]).pid)
+
+    thread = threading.Thread(target=start_and_abandon)
+    thread.start()
+    thread.join()
+    deadline = time.monotonic() + 5
+    while alive(pids[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pids[0])

@@ -4,18 +4,17 @@ The engine itself is exercised in tests/integration/test_docker.py."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 
 from tflm_test.errors import RunnerUnavailable, ToolMissing
 from tflm_test.runners import docker as docker_runner
 from tflm_test.runners import docker_image
-from tflm_test.runners.base import RunnerConfig, RunRequest
-from tflm_test.runners.docker import (BIN_DIR, CONTAINER_PREFIX, CONTROL_DIR, PLATFORMS_DIR,
-                                      WORK_DIR,
-                                      DockerRunner, Mount, container_name, default_image,
-                                      plan_mounts, to_container, with_deadline)
+from tflm_test.runners.base import RunnerConfig
+from tflm_test.runners.docker import (CONTAINER_PREFIX, READ_ONLY_DIR, WRITABLE_DIR,
+                                      DockerLauncher, DockerRunner, Mount, container_name,
+                                      default_image, with_deadline)
 from tflm_test.targets import EmulatorSpec, get_target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,14 +24,7 @@ def _runner(target: str = "qemu_cortexm3", inner: str = "qemu",
             image: str | None = None) -> DockerRunner:
     t = get_target(target, ROOT / "platforms")
     emulator = next(e for e in t.emulators if e.runner == inner)
-    return DockerRunner(t, emulator, RunnerConfig(docker_image=image, root=ROOT))
-
-
-def _request(tmp_path: Path, timeout_s: float = 5.0) -> RunRequest:
-    binary = tmp_path / "elfs" / "pass.elf"
-    return RunRequest(binary=binary, log_path=tmp_path / "out" / "pass.log",
-                      work_dir=tmp_path / "work", timeout_s=timeout_s,
-                      stop_on=lambda line: line.startswith("~~~"))
+    return DockerRunner(t, emulator, RunnerConfig(docker_image=image))
 
 
 def test_default_image_is_versioned(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,31 +42,34 @@ def test_runner_uses_default_image_unless_configured() -> None:
     assert _runner(image="mine/emu:1").image == "mine/emu:1"
 
 
-def test_mounts_binary_folder_and_platforms_read_only_work_read_write(tmp_path: Path) -> None:
-    mounts = plan_mounts(tmp_path / "elfs" / "a.elf", tmp_path / "work", ROOT / "platforms")
-    assert mounts == (Mount(tmp_path / "elfs", BIN_DIR, True),
-                      Mount(tmp_path / "work", WORK_DIR, False),
-                      Mount(ROOT / "platforms", PLATFORMS_DIR, True))
-
-
-def test_platforms_mount_is_optional(tmp_path: Path) -> None:
-    mounts = plan_mounts(tmp_path / "a.elf", tmp_path / "work", None)
-    assert PLATFORMS_DIR not in {m.container for m in mounts}
+def test_mounts_the_writable_folder_and_read_only_ones(tmp_path: Path) -> None:
+    launch = DockerLauncher("i").open(tmp_path / "work", [ROOT / "platforms", ROOT / "platforms"])
+    assert launch.mounts == (Mount(tmp_path / "work", WRITABLE_DIR, False),
+                             Mount(ROOT / "platforms", READ_ONLY_DIR / "0", True))
 
 
 def test_host_paths_map_through_their_mount(tmp_path: Path) -> None:
-    mounts = plan_mounts(tmp_path / "elfs" / "a.elf", tmp_path / "work", None)
-    assert to_container(tmp_path / "elfs" / "a.elf", mounts) == PurePosixPath("/tflm/bin/a.elf")
-    assert to_container(tmp_path / "work" / "x" / "q.log", mounts) == WORK_DIR / "x" / "q.log"
-    assert to_container(tmp_path / "work", mounts) == WORK_DIR
+    launch = DockerLauncher("i").open(tmp_path / "work", [tmp_path / "scripts"])
+    assert launch.path(tmp_path / "work" / "x" / "q.log") == "/tflm/work/x/q.log"
+    assert launch.path(tmp_path / "work") == "/tflm/work"
+    assert launch.path(tmp_path / "scripts" / "b.resc") == "/tflm/ro/0/b.resc"
 
 
 def test_path_outside_every_mount_is_refused(tmp_path: Path) -> None:
-    mounts = plan_mounts(tmp_path / "elfs" / "a.elf", tmp_path / "work", None)
-    with pytest.raises(ValueError, match="not under any folder mounted"):
-        to_container(tmp_path / "elsewhere" / "a.elf", mounts)
-    with pytest.raises(ValueError):  # a sibling whose name merely starts like a mount
-        to_container(tmp_path / "workshop" / "a", mounts)
+    launch = DockerLauncher("i").open(tmp_path / "work")
+    assert not launch.sees(tmp_path / "workshop" / "a")  # a sibling that merely starts alike
+    with pytest.raises(RunnerUnavailable, match="not under a folder mounted") as err:
+        launch.path(tmp_path / "elsewhere" / "a.elf")
+    assert "\n" not in str(err.value)
+
+
+def test_a_binary_outside_the_mounts_is_copied_into_the_work_folder(tmp_path: Path) -> None:
+    (tmp_path / "elfs").mkdir()
+    (tmp_path / "work").mkdir()
+    (tmp_path / "elfs" / "a.elf").write_bytes(b"\x7fELF")
+    launch = DockerLauncher("i").open(tmp_path / "work")
+    assert launch.stage(tmp_path / "elfs" / "a.elf", tmp_path / "work") == "/tflm/work/a.elf"
+    assert (tmp_path / "work" / "a.elf").read_bytes() == b"\x7fELF"
 
 
 def test_deadline_outlives_the_run_timeout() -> None:
@@ -89,83 +84,56 @@ def test_container_names_are_unique_and_findable() -> None:
     assert all(n.startswith(CONTAINER_PREFIX) for n in names)
 
 
-def test_plan_runs_qemu_on_container_paths(tmp_path: Path) -> None:
-    plan = _runner().plan(_request(tmp_path, timeout_s=5))
-    argv = list(plan.argv)
-    assert argv[:3] == ["timeout", "--kill-after=3", "35"]
-    qemu = argv[3:]
-    assert qemu[0] == "qemu-system-arm"
+def _qemu_in_docker(tmp_path: Path, target: str = "qemu_cortexm3") -> tuple[list[str], str]:
+    """The command the QEMU runner starts under Docker, and the container's name."""
+    runner = _runner(target, image="emu:1").inner
+    work = tmp_path / "work"
+    launch = runner.launcher.open(work)
+    argv = runner.command(launch.path(work / "pass.elf"))
+    return list(launch.command(argv, work, deadline_s=5).argv), launch.name
+
+
+def test_qemu_runs_its_own_command_line_inside_the_container(tmp_path: Path) -> None:
+    argv, name = _qemu_in_docker(tmp_path)
+    assert argv[:3] == ["docker", "run", "--rm"]
+    assert argv[argv.index("--name") + 1] == name and name.startswith(CONTAINER_PREFIX)
+    assert argv[argv.index("--network") + 1] == "none"
+    assert argv[argv.index("--pull") + 1] == "never"
+    assert argv[argv.index("--workdir") + 1] == "/tflm/work"
+    inside = argv[argv.index("emu:1") + 1:]
+    assert inside[:3] == ["timeout", "--kill-after=3", "35"]
+    assert inside[3:5] == ["sh", "-c"] and "cat <&3" in inside[5]  # dies when we do
+    qemu = inside[inside.index("qemu-system-arm"):]
     assert qemu[qemu.index("-M") + 1] == "mps2-an385"
-    assert qemu[qemu.index("-kernel") + 1] == "/tflm/bin/pass.elf"
-    assert qemu[qemu.index("-D") + 1] == "/tflm/work/pass.qemu.log"
-    assert plan.event_log == (tmp_path / "work" / "pass.qemu.log").resolve()
-    assert plan.name.startswith(CONTAINER_PREFIX)
-    assert not any(str(tmp_path) in a for a in argv), "a host path leaked into the container argv"
+    assert qemu[qemu.index("-kernel") + 1] == "/tflm/work/pass.elf"
+    assert qemu[qemu.index("-D") + 1] == "qemu.log"  # relative to the work folder
+    assert not any(str(tmp_path) in a for a in inside), "a host path leaked into the container"
 
 
-def test_plan_for_bluepill_uses_its_qemu_machine(tmp_path: Path) -> None:
-    plan = _runner("bluepill").plan(_request(tmp_path))
-    assert plan.argv[plan.argv.index("-M") + 1] == "netduino2"
+def test_bluepill_in_docker_uses_its_qemu_machine(tmp_path: Path) -> None:
+    argv, _ = _qemu_in_docker(tmp_path, "bluepill")
+    assert argv[argv.index("-M") + 1] == "netduino2"
 
 
-def test_plan_resolves_a_relative_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    request = RunRequest(binary=Path("elfs/a.elf"), log_path=Path("a.log"), work_dir=Path("w"),
-                         timeout_s=1, stop_on=lambda line: False)
-    plan = _runner().plan(request)
-    assert Mount(tmp_path / "elfs", BIN_DIR, True) in plan.mounts
-    assert Mount(tmp_path / "w", WORK_DIR, False) in plan.mounts
-
-
-def test_plan_gives_qemu_a_qmp_socket_in_the_control_folder(tmp_path: Path) -> None:
-    control = tmp_path / "ctl"
-    plan = _runner().plan(_request(tmp_path), control)
-    assert Mount(control, CONTROL_DIR, False) in plan.mounts
-    assert plan.qmp_socket == control / "qmp.sock"
-    qmp = plan.argv[plan.argv.index("-qmp") + 1]
-    assert qmp.startswith(f"unix:{CONTROL_DIR}/qmp.sock,")
-
-
-def test_renode_plan_loads_the_script_on_container_paths(tmp_path: Path) -> None:
-    plan = _runner("bluepill", inner="renode").plan(_request(tmp_path, timeout_s=5))
-    argv = list(plan.argv)
-    assert argv[:2] == ["timeout", "--kill-after=3"]
-    assert int(argv[2]) >= 5 + docker_runner.RENODE_START_TIMEOUT_S
-    renode = argv[3:]
-    assert renode[:2] == ["renode", "--disable-xwt"]
-    commands = [renode[i + 1] for i, arg in enumerate(renode) if arg == "-e"]
-    assert "$bin=@/tflm/bin/pass.elf" in commands
-    assert "$logfile=@/tflm/work/pass.uart" in commands
-    assert "include @/tflm/platforms/bluepill.resc" in commands
-    assert commands[-1] == "start"
-    assert plan.output_file == (tmp_path / "work" / "pass.uart").resolve()
-    assert plan.event_log == (tmp_path / "work" / "pass.renode.log").resolve()
-    assert plan.stdin_open and plan.started_marker
-    assert not any(str(tmp_path) in a for a in argv), "a host path leaked into the container argv"
-
-
-def test_renode_script_outside_platforms_is_refused(tmp_path: Path) -> None:
-    script = tmp_path / "own.resc"
-    script.write_text("mach create\n")
-    mounts = plan_mounts(tmp_path / "elfs" / "a.elf", tmp_path / "work", ROOT / "platforms")
-    with pytest.raises(RunnerUnavailable, match="not under any folder mounted") as err:
-        docker_runner.renode_plan(EmulatorSpec(runner="renode", script=script),
-                                  tmp_path / "elfs" / "a.elf", tmp_path / "work", mounts, 5)
-    assert "\n" not in str(err.value)
+def test_renode_runs_interactively_by_its_plain_name(tmp_path: Path) -> None:
+    launch = _runner("bluepill", inner="renode", image="emu:1").launcher.open(tmp_path)
+    argv = list(launch.command(["renode", "--console"], tmp_path, interactive=True).argv)
+    assert "-t" in argv[:argv.index("emu:1")]
+    assert argv[argv.index("emu:1") + 1:] == ["renode", "--console"]
+    assert launch.program("renode", "/opt/my/renode") == "renode"
 
 
 def test_renode_without_script_is_unavailable() -> None:
     t = get_target("bluepill", ROOT / "platforms")
-    runner = DockerRunner(t, EmulatorSpec(runner="renode", script=None), RunnerConfig(root=ROOT))
+    runner = DockerRunner(t, EmulatorSpec(runner="renode", script=None), RunnerConfig())
     with pytest.raises(RunnerUnavailable, match="Renode script"):
         runner.check_available()  # refused before any engine is contacted
 
 
 def test_host_runner_cannot_go_into_docker() -> None:
     t = get_target("host", ROOT / "platforms")
-    runner = DockerRunner(t, EmulatorSpec(runner="host"), RunnerConfig(root=ROOT))
     with pytest.raises(RunnerUnavailable, match="cannot run in Docker"):
-        runner.check_available()
+        DockerRunner(t, EmulatorSpec(runner="host"), RunnerConfig())
 
 
 def test_describe_names_inner_emulator_and_image() -> None:
@@ -175,7 +143,7 @@ def test_describe_names_inner_emulator_and_image() -> None:
 def test_missing_sdk_is_one_line_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "docker", None)  # makes `import docker` fail
     with pytest.raises(RunnerUnavailable, match="pip install docker") as err:
-        docker_runner.connect()
+        docker_image.connect()
     assert "\n" not in str(err.value)
 
 

@@ -40,10 +40,13 @@ def test_command_line() -> None:
     target = Target("t", "", "t", "arm", True, Tool("cc", "gcc"),
                     (EmulatorSpec("qemu", machine="netduino2", cpu="cortex-m3", args=("-s",)),))
     runner = QemuRunner(target, target.emulators[0], config=None)  # type: ignore[arg-type]
-    argv = runner.command("/b/x.elf", "/w/x.qemu.log")
+    argv = runner.command("/b/x.elf")
     assert argv[:5] == ["qemu-system-arm", "-M", "netduino2", "-cpu", "cortex-m3"]
     assert argv[-3:] == ["-s", "-kernel", "/b/x.elf"]
-    assert "enable=on,target=native" in argv and "/w/x.qemu.log" in argv
+    assert "enable=on,target=native" in argv
+    # relative to the run's work folder, where QEMU runs: a short socket path, any depth
+    assert argv[argv.index("-D") + 1] == "qemu.log"
+    assert argv[argv.index("-qmp") + 1] == "unix:qmp.sock,server=on,wait=off"
 
 
 def test_version_is_asked_once_per_runner(monkeypatch) -> None:
