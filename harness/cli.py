@@ -7,6 +7,7 @@ TflmTestError into one `tflm-test: error: ...` line with its exit code (see erro
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import sys
 from collections.abc import Callable
@@ -50,6 +51,27 @@ EVENTS = pipeline.Events(notice=lambda line: click.echo(f"note: {line}", err=Tru
                          result=_print_result)
 
 
+class Seconds(click.ParamType):
+    """A finite number of seconds, at least `minimum` (click's FloatRange lets nan through,
+    and with nan nothing ever times out)."""
+
+    name = "seconds"
+
+    def __init__(self, minimum: float = 0.1) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < self.minimum:
+            self.fail(f"{value!r}: give a finite number of seconds, at least {self.minimum:g}",
+                      param, ctx)
+        return seconds
+
+
 # Options several commands take, each defined once.
 EMULATOR_OPTION = click.option(
     "--emulator", type=click.Choice(["host", "qemu", "renode"]),
@@ -75,7 +97,7 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                           f"Default: {DEFAULTS.targets[0]}."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=DEFAULTS.jobs,
                      show_default=True, help="Binaries run in parallel (one emulator each)."),
-        click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1),
+        click.option("--timeout", "timeout_s", type=Seconds(),
                      default=DEFAULTS.timeout_s, show_default=True, envvar="TFLM_TEST_TIMEOUT",
                      help="Seconds one binary may run [env TFLM_TEST_TIMEOUT]."),
         EMULATOR_OPTION,
@@ -103,7 +125,27 @@ def _finish(results: list[BinaryResult]) -> int:
     return exit_code_for(results)
 
 
-@click.group(invoke_without_command=True,
+class OneLineErrors(click.Group):
+    """Usage errors (a bad option value, an unknown option) as one `tflm-test: error:` line
+    and exit 2, like every other error, instead of click's usage block."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            where = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else ""
+            hint = f" (see `{where} --help`)" if where else ""
+            click.echo(f"tflm-test: error: {exc.format_message()}{hint}", err=True)
+            code = exc.exit_code
+        except click.exceptions.Abort:  # Ctrl-C at a prompt click owns
+            click.echo("tflm-test: interrupted", err=True)
+            code = int(ExitCode.INTERRUPTED)
+        if standalone_mode:
+            sys.exit(code or 0)
+        return code
+
+
+@click.group(cls=OneLineErrors, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tflm-test")
 @click.option("-v", "--verbose", is_flag=True, help="Log every command we run (to stderr).")
@@ -145,7 +187,7 @@ def targets(renode: Path | None) -> None:
 
     def body() -> int:
         root = pipeline.find_root()
-        for status in pipeline.target_statuses(root, RunnerConfig(renode=renode, root=root)):
+        for status in pipeline.target_statuses(root, RunnerConfig(renode=renode)):
             t = status.target
             tool = "missing" if status.toolchain_missing else "ok"
             click.echo(f"{t.name:<14} {t.description}  [toolchain {t.toolchain.program}: {tool}]")
@@ -169,7 +211,7 @@ def targets(renode: Path | None) -> None:
               help="Write the per-case figures here.")
 @click.option("--seed", type=int, default=verification.VerifyConfig.seed, show_default=True,
               help="Seed of the random inputs made without --golden.")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1),
+@click.option("--timeout", "timeout_s", type=Seconds(),
               default=verification.VerifyConfig.timeout_s, show_default=True,
               envvar="TFLM_TEST_TIMEOUT",
               help="Seconds one program may run [env TFLM_TEST_TIMEOUT].")
@@ -228,12 +270,25 @@ def image_build(tag: str, base: str | None, local_base: bool,
     sys.exit(guarded(body))
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # the same orderly stop as Ctrl-C: children stopped, results kept
+class _OrderlyStop:
+    """SIGINT and SIGTERM handler: the first one stops the run in order (children stopped,
+    results kept and reported); any later one is ignored, so a second Ctrl-C a moment after
+    the first cannot cut the report short. The stop itself is bounded (a few seconds)."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        raise KeyboardInterrupt
 
 
 def main() -> None:
     # Emulators run in their own sessions (so a timeout can kill a whole group); a CI system
-    # cancelling the job sends SIGTERM to us alone, so turn it into Ctrl-C's clean shutdown.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # cancelling the job sends SIGTERM to us alone, so it gets Ctrl-C's clean shutdown.
+    stop = _OrderlyStop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
     cli(prog_name="tflm-test")

@@ -12,11 +12,12 @@ from pathlib import Path
 from . import build
 from .elf import check_elf
 from .errors import TflmTestError
-from .reports.json_report import write_json
-from .reports.junit import write_junit
+from .reports import RunStatus
+from .reports.files import ReportFiles
 from .results import BinaryResult
 from .runners.base import RunnerConfig
-from .session import Interrupted, Job, RunSettings, TargetPlan, plan_target, run_jobs
+from .session import (Interrupted, Job, RunSettings, TargetPlan, jobs_for, plan_target,
+                      prepare_out_dir, run_jobs)
 from .targets import Target, get_target, load_targets
 
 
@@ -58,7 +59,8 @@ class RunConfig:
     root: Path = field(default_factory=find_root)
 
     def runner_config(self) -> RunnerConfig:
-        return RunnerConfig(renode=self.renode, docker_image=self.docker_image, root=self.root)
+        return RunnerConfig(renode=self.renode, docker_image=self.docker_image,
+                            out_dir=self.out_dir.resolve())
 
 
 @dataclass
@@ -90,30 +92,38 @@ def _plans(targets: list[Target], config: RunConfig, events: Events) -> list[Tar
     return plans
 
 
-def _run_and_report(jobs: list[Job], config: RunConfig, events: Events) -> list[BinaryResult]:
+def _prepare(config: RunConfig) -> ReportFiles:
+    """Before anything is built or run: every output path must be writable."""
+    prepare_out_dir(config.out_dir)
+    reports = ReportFiles(json=config.json, junit=config.junit)
+    reports.start()
+    return reports
+
+
+def _run_and_report(jobs: list[Job], config: RunConfig, reports: ReportFiles,
+                    events: Events) -> list[BinaryResult]:
     settings = RunSettings(config.out_dir.resolve(), config.timeout_s, config.runner_config())
+
+    def on_result(result: BinaryResult) -> None:
+        reports.add(result)
+        events.result(result)
+
     try:
-        results = run_jobs(jobs, settings, config.jobs, events.result)
+        results = run_jobs(jobs, settings, config.jobs, on_result)
     except Interrupted as exc:
-        _write_reports(exc.results, config)  # no lost result: what finished is reported
+        reports.finish(exc.results, RunStatus.INTERRUPTED)  # no lost result
         raise
-    _write_reports(results, config)
+    reports.finish(results, RunStatus.COMPLETE)
     return results
-
-
-def _write_reports(results: list[BinaryResult], config: RunConfig) -> None:
-    if config.junit:
-        write_junit(results, config.junit)
-    if config.json:
-        write_json(results, config.json)
 
 
 def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
     """Build every test binary for each target, run them all, write the reports."""
     plans = _plans(_targets(config), config, events)
-    jobs = [Job(plan, binary) for plan in plans
-            for binary in build.build_tests(config.root, plan.target, config.jobs)]
-    return _run_and_report(jobs, config, events)
+    reports = _prepare(config)
+    jobs = [job for plan in plans
+            for job in jobs_for(plan, build.build_tests(config.root, plan.target, config.jobs))]
+    return _run_and_report(jobs, config, reports, events)
 
 
 def run(config: RunConfig, binaries: tuple[Path, ...],
@@ -125,8 +135,9 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
         for binary in binaries:
             check_elf(binary, target.elf_machine, target.name)
     plans = _plans(targets, config, events)
-    jobs = [Job(plan, binary.resolve()) for plan in plans for binary in binaries]
-    return _run_and_report(jobs, config, events)
+    reports = _prepare(config)
+    jobs = [job for plan in plans for job in jobs_for(plan, binaries)]
+    return _run_and_report(jobs, config, reports, events)
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,11 @@ class BinaryResult:
     cases: tuple[CaseResult, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)  # instructions, versions, sizes
     tail: tuple[str, ...] = ()  # last lines of the log, shown for a failure
+    key: str = ""  # unique among the target's runs, e.g. "a/x" (session.job_keys)
 
     @property
     def name(self) -> str:
-        return self.binary.stem
+        return self.key or self.binary.stem
 
 
 def exit_code_for(results: list[BinaryResult]) -> int:

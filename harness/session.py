@@ -8,17 +8,20 @@ program is stopped, finished results are kept, and Interrupted carries them out.
 from __future__ import annotations
 
 import logging
+import os
 import queue
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
 from .results import BinaryResult, Verdict
 from .runners import load_runner
 from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
+from .runners.follow import read_lines
 from .targets import EmulatorSpec, Target
 from .testlog import is_final_line, parse_log
 from .verdict import case_results, judge
@@ -55,6 +58,54 @@ class TargetPlan:
 class Job:
     plan: TargetPlan
     binary: Path
+    key: str = ""  # unique among the target's jobs, readable: see job_keys(); default the stem
+
+    @property
+    def name(self) -> str:
+        return self.key or self.binary.stem
+
+
+LOG_NAME = "output.log"  # the program's output, in its run's work folder
+
+
+def job_keys(binaries: Sequence[Path]) -> list[str]:
+    """A unique, readable name per run of one target: the binary's path from the folder all
+    the binaries share, without its suffix (`a/x`, `b/x`); a binary given again gets `~2`,
+    `~3`... Runs are kept apart by it: their work folders and logs never mix."""
+    resolved = [b.resolve() for b in binaries]
+    common = Path(os.path.commonpath([b.parent for b in resolved])) if resolved else Path("/")
+    keys: list[str] = []
+    for binary in resolved:
+        key = PurePosixPath(*binary.relative_to(common).with_suffix("").parts).as_posix()
+        unique, n = key, 1
+        while unique in keys:
+            n += 1
+            unique = f"{key}~{n}"
+        keys.append(unique)
+    return keys
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Make the output folder and prove it can be written, before anything runs.
+
+    Raises:
+        TflmTestError: it cannot be made or written (a file in the way, read-only, full,
+            no permission); exit 2.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir) as probe:
+            probe.write(b"tflm-test")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        raise TflmTestError(f"--out {out_dir}: cannot write there "
+                            f"({exc.strerror or exc})") from exc
+
+
+def jobs_for(plan: TargetPlan, binaries: Sequence[Path]) -> list[Job]:
+    """One job per binary for a target, each with its own key (see job_keys)."""
+    return [Job(plan, binary.resolve(), key) for binary, key in zip(binaries, job_keys(binaries))]
 
 
 def plan_target(target: Target, config: RunnerConfig, emulator: str | None = None) -> TargetPlan:
@@ -96,8 +147,7 @@ class RunSettings:
 
 def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path,
             settings: RunSettings) -> BinaryResult:
-    text = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-    parsed = parse_log(text.splitlines())
+    parsed = parse_log(read_lines(log_path))
     target = job.plan.target
     grace = EXIT_GRACE_S if target.can_exit else 0.0
     judgement = judge(parsed, outcome, target.can_exit, settings.timeout_s, grace)
@@ -110,15 +160,15 @@ def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path,
         binary=job.binary, target=target.name, runner=runner.describe(),
         verdict=judgement.verdict, reason=judgement.reason, duration_s=outcome.duration_s,
         exit_code=outcome.exit_code, log=log_path, cases=case_results(parsed, judgement),
-        extras=extras, tail=parsed.last_lines)
+        extras=extras, tail=parsed.last_lines, key=job.name)
 
 
 def run_job(job: Job, runner: Runner, settings: RunSettings,
             cancel: threading.Event) -> BinaryResult:
     """Run one binary and judge it; an environment error becomes an ERROR result."""
-    work_dir = settings.out_dir / job.plan.target.name
+    work_dir = settings.out_dir / job.plan.target.name / job.name
     work_dir.mkdir(parents=True, exist_ok=True)
-    log_path = work_dir / f"{job.binary.stem}.log"
+    log_path = work_dir / LOG_NAME
     request = RunRequest(
         binary=job.binary, log_path=log_path, work_dir=work_dir, timeout_s=settings.timeout_s,
         stop_on=is_final_line, exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
@@ -127,7 +177,8 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
         outcome = runner.run(request)
     except TflmTestError as exc:
         return BinaryResult(job.binary, job.plan.target.name, runner.describe(), Verdict.ERROR,
-                            str(exc), 0.0, None, log_path if log_path.exists() else None)
+                            str(exc), 0.0, None, log_path if log_path.exists() else None,
+                            key=job.name)
     return _result(job, runner, outcome, log_path, settings)
 
 
@@ -191,5 +242,5 @@ def run_jobs(jobs: Sequence[Job], settings: RunSettings, workers: int,
 
 
 def _in_job_order(results: list[BinaryResult], jobs: Sequence[Job]) -> list[BinaryResult]:
-    order = {(j.plan.target.name, j.binary): i for i, j in enumerate(jobs)}
-    return sorted(results, key=lambda r: order.get((r.target, r.binary), len(order)))
+    order = {(j.plan.target.name, j.name): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order.get((r.target, r.key), len(order)))

@@ -56,7 +56,8 @@ class VerifyConfig:
     root: Path = field(default_factory=find_root)
 
     def runner_config(self) -> RunnerConfig:
-        return RunnerConfig(renode=self.renode, docker_image=self.docker_image, root=self.root)
+        return RunnerConfig(renode=self.renode, docker_image=self.docker_image,
+                            out_dir=self.out_dir.resolve())
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,22 @@
-"""JSON report, schema version 1 (documented in docs/json-report.md).
-
-{"schema": "tflm-test/results", "version": 1, "tool_version": "...",
- "summary": {"total": N, "PASS": n, "FAIL": n, "CRASH": n, "TIMEOUT": n, "ERROR": n},
- "results": [{"binary", "target", "runner", "verdict", "reason", "duration_s", "exit_code",
-              "log", "extras": {...},
-              "cases": [{"name", "status", "failures": [{"expr", "file", "line", "detail"}]}]}]}
-"""
+"""JSON report (documented in docs/json-report.md)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..results import BinaryResult, Verdict
+from . import RunStatus
 
 SCHEMA = "tflm-test/results"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def result_record(result: BinaryResult) -> dict[str, Any]:
     return {
         "binary": str(result.binary),
+        "key": result.name,
         "target": result.target,
         "runner": result.runner,
         "verdict": str(result.verdict),
@@ -38,13 +32,14 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
     }
 
 
-def report_document(results: list[BinaryResult]) -> dict[str, Any]:
+def report_document(results: list[BinaryResult],
+                    status: RunStatus = RunStatus.COMPLETE) -> dict[str, Any]:
     summary: dict[str, int] = {"total": len(results)}
     summary.update({str(v): sum(1 for r in results if r.verdict is v) for v in Verdict})
     return {"schema": SCHEMA, "version": SCHEMA_VERSION, "tool_version": __version__,
-            "summary": summary, "results": [result_record(r) for r in results]}
+            "status": str(status), "summary": summary,
+            "results": [result_record(r) for r in results]}
 
 
-def write_json(results: list[BinaryResult], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report_document(results), indent=2, default=str) + "\n")
+def json_text(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE) -> str:
+    return json.dumps(report_document(results, status), indent=2, default=str) + "\n"

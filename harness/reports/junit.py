@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
-
 from ..results import BinaryResult, Verdict
+from . import RunStatus
 
 # XML 1.0 cannot carry most control characters, and emulator logs do contain them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -50,10 +49,20 @@ def _suite(parent: ET.Element, result: BinaryResult) -> None:
         ET.SubElement(suite, "testcase", classname=classname, name="(binary)")
 
 
-def write_junit(results: list[BinaryResult], path: Path) -> None:
+def _unfinished(parent: ET.Element, status: RunStatus) -> None:
+    """A run that is still going or was interrupted must not read as a pass: one error case."""
+    suite = ET.SubElement(parent, "testsuite", name="tflm-test", tests="1", failures="0",
+                          errors="1")
+    node = ET.SubElement(suite, "testcase", classname="tflm-test", name=f"(run {status})")
+    ET.SubElement(node, "error", type=str(status),
+                  message="the run did not finish; these are the results so far")
+
+
+def junit_text(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE) -> str:
     root = ET.Element("testsuites", name="tflm-test")
     for result in results:
         _suite(root, result)
+    if status is not RunStatus.COMPLETE:
+        _unfinished(root, status)
     ET.indent(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -139,7 +139,7 @@ def test_ctrl_c_stops_everything_and_keeps_results(fixture_elfs: FixtureBuilder,
                              "--out", str(tmp_path / "out")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 20
-    while not (tmp_path / "out" / "qemu_cortexm3" / "hang.log").exists():
+    while not (tmp_path / "out" / "qemu_cortexm3" / "hang" / "output.log").exists():
         assert time.monotonic() < deadline
         time.sleep(0.05)
     time.sleep(0.5)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tflm_test.reports.json_report import SCHEMA_VERSION, write_json
-from tflm_test.reports.junit import write_junit
+import pytest
+
+from tflm_test.reports import RunStatus, write_atomic
+from tflm_test.reports.files import ReportFiles, ReportUnwritable
+from tflm_test.reports.json_report import SCHEMA_VERSION, json_text
+from tflm_test.reports.junit import junit_text
 from tflm_test.reports.terminal import failure_details, result_line, summary_lines
 from tflm_test.results import BinaryResult, CaseResult, Verdict
 from tflm_test.testlog import Failure
@@ -28,9 +34,8 @@ def results() -> list[BinaryResult]:
     return [passed, failed, crashed]
 
 
-def test_junit_one_suite_per_binary_one_case_per_test(tmp_path: Path) -> None:
-    write_junit(results(), tmp_path / "r.xml")
-    root = ET.parse(tmp_path / "r.xml").getroot()
+def test_junit_one_suite_per_binary_one_case_per_test() -> None:
+    root = ET.fromstring(junit_text(results()))
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["bluepill.pass", "bluepill.fail", "host.crash"]
     fail_cases = suites[1].findall("testcase")
@@ -44,10 +49,10 @@ def test_junit_one_suite_per_binary_one_case_per_test(tmp_path: Path) -> None:
     assert crash_case.find("error").get("message") == "killed by SIGSEGV"  # type: ignore[union-attr]
 
 
-def test_json_schema_fields(tmp_path: Path) -> None:
-    write_json(results(), tmp_path / "r.json")
-    doc = json.loads((tmp_path / "r.json").read_text())
+def test_json_schema_fields() -> None:
+    doc = json.loads(json_text(results()))
     assert doc["version"] == SCHEMA_VERSION
+    assert doc["status"] == "complete"
     assert doc["summary"] == {"total": 3, "PASS": 1, "FAIL": 1, "CRASH": 1, "TIMEOUT": 0,
                               "ERROR": 0}
     rec = doc["results"][1]
@@ -67,3 +72,58 @@ def test_terminal_lines() -> None:
     assert failure_details(failed)[-1] == "         full log: /o/fail.log"
     assert summary_lines(results()) == ["bluepill: 2 binaries: 1 pass, 1 fail",
                                         "host: 1 binaries: 1 crash", "1 passed, 2 failed"]
+
+
+@pytest.mark.parametrize("status", [RunStatus.RUNNING, RunStatus.INTERRUPTED])
+def test_an_unfinished_run_never_reads_as_a_pass(status: RunStatus) -> None:
+    passed = results()[:1]
+    assert json.loads(json_text(passed, status))["status"] == str(status)
+    root = ET.fromstring(junit_text(passed, status))
+    errors = [c for c in root.iter("testcase") if c.find("error") is not None]
+    assert [c.get("name") for c in errors] == [f"(run {status})"]
+
+
+def test_start_replaces_an_earlier_report_with_a_running_one(tmp_path: Path) -> None:
+    old = tmp_path / "r.json"
+    old.write_text(json_text(results()[:1]))  # an earlier run that passed
+    reports = ReportFiles(json=old, junit=tmp_path / "sub" / "r.xml")
+    reports.start()
+    doc = json.loads(old.read_text())
+    assert (doc["status"], doc["results"]) == ("running", [])
+    reports.add(results()[1])
+    assert [r["verdict"] for r in json.loads(old.read_text())["results"]] == ["FAIL"]
+    reports.finish(results(), RunStatus.COMPLETE)
+    assert json.loads(old.read_text())["summary"]["total"] == 3
+    assert ET.parse(tmp_path / "sub" / "r.xml").getroot().find("testsuite") is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "sub"]  # no temp files
+
+
+def test_unwritable_report_path_is_one_line_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ReportUnwritable, match="--junit .*file/r.xml: cannot write") as err:
+        ReportFiles(junit=tmp_path / "file" / "r.xml").start()
+    assert err.value.exit_code == 2 and "\n" not in str(err.value)
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "r.json"
+    path.write_text("old")
+    real_fdopen = os.fdopen
+
+    class FullDisk(io.StringIO):
+        def __init__(self, fd: int) -> None:
+            super().__init__()
+            self.real = real_fdopen(fd, "w")
+
+        def write(self, text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+        def close(self) -> None:
+            self.real.close()
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: FullDisk(fd))
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(path, "new")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]

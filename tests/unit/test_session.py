@@ -10,7 +10,7 @@ from tflm_test import session
 from tflm_test.errors import RunnerUnavailable, UnknownName
 from tflm_test.results import Verdict
 from tflm_test.runners.base import RunnerConfig
-from tflm_test.session import Interrupted, Job, RunSettings, plan_target, run_jobs
+from tflm_test.session import job_keys, Interrupted, Job, RunSettings, plan_target, run_jobs
 from tflm_test.testlog import SENTINEL_PASS
 
 from .fakes import ScriptedRunner, binary, make_target
@@ -77,7 +77,7 @@ def test_jobs_run_on_workers_and_results_keep_job_order(fake_runners: None, tmp_
     assert [r.verdict for r in results] == [Verdict.PASS, Verdict.FAIL, Verdict.FAIL]
     assert len(seen) == 3
     assert results[0].extras["executed_instructions"] == 42
-    assert results[0].log == tmp_path / "out" / "board" / "a.log"
+    assert results[0].log == tmp_path / "out" / "board" / "a" / "output.log"
     assert 1 <= Renode.created <= 2  # at most one runner per worker, reused across binaries
     assert Renode.closed == Renode.created
 
@@ -97,3 +97,10 @@ def test_ctrl_c_keeps_finished_results(fake_runners: None, tmp_path: Path) -> No
     assert [r.name for r in info.value.results] == ["a"]
     assert len(finished) == 1  # nothing ran after the interrupt
     assert info.value.exit_code == 130
+
+
+def test_same_named_binaries_get_their_own_runs(tmp_path: Path) -> None:
+    binaries = [tmp_path / "a" / "x.elf", tmp_path / "b" / "x.elf", tmp_path / "a" / "x.elf",
+                tmp_path / "a" / "sub" / "y.elf"]
+    assert job_keys(binaries) == ["a/x", "b/x", "a/x~2", "a/sub/y"]
+    assert job_keys([tmp_path / "only.elf"]) == ["only"]
