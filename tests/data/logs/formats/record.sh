@@ -10,11 +10,13 @@ done
 
 # qemu <machine> <elf> <stderr file> <event log> [timeout args...]: one run, QEMU's stderr
 # (the semihosted text) saved byte for byte, its -d event log in a separate file.
+# --foreground: timeout signals only QEMU; without it, it signals its whole process group,
+# itself included, and the shell reports "Killed" into the redirected stderr.
 qemu() {
   machine=$1 elf=$2 out=$3 events=$4
   shift 4
   status=0
-  timeout "$@" qemu-system-arm -M "$machine" -cpu cortex-m3 -nographic -monitor none \
+  timeout --foreground "$@" qemu-system-arm -M "$machine" -cpu cortex-m3 -nographic -monitor none \
     -serial null -semihosting-config enable=on,target=native \
     -d int,guest_errors -D "$events" -kernel "$elf" 2>"$out" >/dev/null || status=$?
   echo "$(basename "$out"): exit status $status"
