@@ -90,7 +90,7 @@ def test_cases_and_failures_in_reports(fixture_elfs: FixtureBuilder, tmp_path: P
         {"name": "Passes", "status": "PASS", "failures": []},
         {"name": "FailsOnPurpose", "status": "FAIL", "failures": [
             {"expr": "42 == answer", "file": "../tests/firmware/fail.c", "line": 10,
-             "detail": "(42 vs 41)"},
+             "detail": "42 vs 41"},
             {"expr": "answer > 50", "file": "../tests/firmware/fail.c", "line": 11,
              "detail": ""}]}]
     assert records["pass"]["exit_code"] == 0
