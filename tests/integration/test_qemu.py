@@ -86,9 +86,12 @@ def test_cases_and_failures_in_reports(fixture_elfs: FixtureBuilder, tmp_path: P
     junit = tmp_path / "r.xml"
     proc, records = run_fixtures(elfs, ["fail", "pass"], "qemu_cortexm3", tmp_path,
                                  "--junit", str(junit))
+    assert records["fail"]["format"] == "micro_test"
     assert records["fail"]["cases"] == [
-        {"name": "Passes", "status": "PASS", "failures": []},
-        {"name": "FailsOnPurpose", "status": "FAIL", "failures": [
+        {"name": "Passes", "status": "PASS", "reason": "", "duration_s": None, "failures": []},
+        {"name": "FailsOnPurpose", "status": "FAIL",
+         "reason": "42 == answer failed at ../tests/firmware/fail.c:10 (42 vs 41); 1 more",
+         "duration_s": None, "failures": [
             {"expr": "42 == answer", "file": "../tests/firmware/fail.c", "line": 10,
              "detail": "42 vs 41"},
             {"expr": "answer > 50", "file": "../tests/firmware/fail.c", "line": 11,

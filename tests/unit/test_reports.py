@@ -62,8 +62,13 @@ def test_json_schema_fields(tmp_path: Path) -> None:
     rec = doc["results"][1]
     assert set(rec) >= {"binary", "target", "runner", "verdict", "duration_s", "exit_code", "log",
                         "cases"}
-    assert rec["cases"][1] == {"name": "B", "status": "FAIL", "failures": [
-        {"expr": "42 == answer", "file": "fail.c", "line": 10, "detail": "42 vs 41"}]}
+    assert rec["format"] == "unity" and doc["results"][2]["format"] is None
+    assert rec["cases"][1] == {
+        "name": "B", "status": "FAIL", "reason": "42 == answer failed at fail.c:10 (42 vs 41)",
+        "duration_s": 0.0125,
+        "failures": [{"expr": "42 == answer", "file": "fail.c", "line": 10, "detail": "42 vs 41"}]}
+    assert rec["cases"][2] == {"name": "C", "status": "SKIP", "reason": "needs 64 KB",
+                               "duration_s": None, "failures": []}
     assert doc["results"][0]["extras"] == {"executed_instructions": 1234}
 
 
