@@ -22,9 +22,9 @@ RUN = re.compile(r"^\[ RUN +\] (?P<name>\S+)")
 END = re.compile(r"^\[ +(?P<word>OK|FAILED|SKIPPED) +\] (?P<name>[^\s,]+)(?: \(\d+ ms\))?\s*$")
 # tensorflow/lite/micro/kernels/add_test.cc:120: Failure
 FAILURE = re.compile(r"^(?P<file>\S+?):(?P<line>\d+): Failure\s*$")
-#   Expression: output[i] == expected[i]
-#   Evaluated: 3 == 4
-DETAIL = re.compile(r"^\s*(?P<key>Expression|Evaluated): (?P<text>.*?)\s*$")
+#   Expression:  output[i] == expected[i]
+#   Evaluated:   3 == 4
+DETAIL = re.compile(r"^\s*(?P<key>Expression|Evaluated):\s*(?P<text>.*?)\s*$")
 # [==========] 3 tests ran.          (GoogleTest: "3 tests from 1 test suite ran. (2 ms total)")
 RAN = re.compile(r"^\[=+\] (?P<n>\d+) tests? (?:from .+ )?ran\.")
 # [  PASSED  ] 2 tests.

@@ -1,6 +1,7 @@
 """gtest and Unity output written after the upstream sources, line for line as they print it
 (TFLM tensorflow/lite/micro/testing/micro_test_v2.h, 2026; Unity src/unity.c
-UnityConcludeTest/UnityEnd). Hand-made: tests on recorded logs are in test_recorded_formats.py.
+UnityConcludeTest/UnityEnd), for edge cases the recorded logs do not show; the tests on
+recorded logs (tests/data/logs/formats/) are in test_recorded_formats.py.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ GTEST_FAIL = [
     "[       OK ] AddTest.Int8",
     "[ RUN      ] AddTest.Float",
     "tensorflow/lite/micro/kernels/add_test.cc:120: Failure",
-    "  Expression: output_data[i] == expected[i]",
-    "  Evaluated: 3 == 4",
+    "  Expression:  output_data[i] == expected[i]",
+    "  Evaluated:   3 == 4",
     "[  FAILED  ] AddTest.Float",
     "[ RUN      ] AddTest.Broadcast",
     "tensorflow/lite/micro/kernels/add_test.cc:150: Failure",
-    "  Expression: kTfLiteOk == invoke_status",
-    "  Evaluated: 0 == 1",
+    "  Expression:  kTfLiteOk == invoke_status",
+    "  Evaluated:   0 == 1",
     "[  FAILED  ] AddTest.Broadcast",
     "[==========] 3 tests ran.",
     "[  PASSED  ] 1 tests.",
