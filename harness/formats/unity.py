@@ -35,7 +35,7 @@ class UnityGrammar(Grammar):
 
     def feed(self, line: str, t: float | None) -> None:
         if self.summary is not None:
-            if not self.complete and (word := line.strip()) in _VERDICT:
+            if (word := line.strip()) in _VERDICT:
                 self.claims_pass = _VERDICT[word]
                 self.complete = True
         elif m := RESULT.match(line):

@@ -58,6 +58,10 @@ def test_gtest_case_without_end_line_stays_unfinished_when_the_next_starts() -> 
 def test_gtest_end_line_without_run_line_is_still_a_case() -> None:
     parsed = parse_log(["[==========] Running tests.", "[       OK ] A.Lost (0 ms)"])
     assert [(c.name, c.status) for c in parsed.cases] == [("A.Lost", CaseStatus.PASS)]
+    # An end line for another case does not close the open one.
+    parsed = parse_log(["[ RUN      ] A.One", "[       OK ] A.Two"])
+    assert [(c.name, c.status) for c in parsed.cases] == [("A.One", None),
+                                                          ("A.Two", CaseStatus.PASS)]
 
 
 def test_googletest_decorations_are_understood() -> None:
