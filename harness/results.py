@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .testlog import Failure
+from .testlog import CaseStatus, Failure, Format
 
 
 class Verdict(StrEnum):
@@ -22,8 +22,10 @@ class Verdict(StrEnum):
 @dataclass(frozen=True)
 class CaseResult:
     name: str
-    status: Verdict
+    status: CaseStatus
     failures: tuple[Failure, ...] = ()
+    reason: str = ""  # one line; empty for a pass
+    duration_s: float | None = None  # None when line arrival times were not known
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class BinaryResult:
     extras: Mapping[str, Any] = field(default_factory=dict)  # instructions, versions, sizes
     tail: tuple[str, ...] = ()  # last lines of the log, shown for a failure
     key: str = ""  # unique among the target's runs, e.g. "a/x" (session.job_keys)
+    format: Format | None = None  # the test-output format detected (or forced); None: none
 
     @property
     def name(self) -> str:

@@ -23,7 +23,7 @@ from .runners import load_runner
 from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
 from .runners.follow import read_lines
 from .targets import EmulatorSpec, Target
-from .testlog import is_final_line, parse_log
+from .testlog import final_line_rule, parse_log
 from .verdict import case_results, judge
 
 log = logging.getLogger(__name__)
@@ -147,10 +147,14 @@ class RunSettings:
 
 def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path,
             settings: RunSettings) -> BinaryResult:
-    parsed = parse_log(read_lines(log_path))
+    lines = read_lines(log_path)
+    # Arrival times when the runner timed every line (a runner that wrote the log some other
+    # way gives none): then cases have durations.
+    times = outcome.line_times if len(outcome.line_times) == len(lines) else None
+    parsed = parse_log(lines, times=times)
     target = job.plan.target
     grace = EXIT_GRACE_S if target.can_exit else 0.0
-    judgement = judge(parsed, outcome, target.can_exit, settings.timeout_s, grace)
+    judgement = judge(parsed, outcome, target.can_exit, settings.timeout_s, grace, expected=None)
     if outcome.interrupted:
         judgement = replace(judgement, verdict=Verdict.ERROR, reason="interrupted (Ctrl-C)")
     extras = dict(outcome.extras)
@@ -159,8 +163,9 @@ def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path,
     return BinaryResult(
         binary=job.binary, target=target.name, runner=runner.describe(),
         verdict=judgement.verdict, reason=judgement.reason, duration_s=outcome.duration_s,
-        exit_code=outcome.exit_code, log=log_path, cases=case_results(parsed, judgement),
-        extras=extras, tail=parsed.last_lines, key=job.name)
+        exit_code=outcome.exit_code, log=log_path,
+        cases=case_results(parsed, judgement, expected=None),
+        extras=extras, tail=parsed.last_lines, format=parsed.format, key=job.name)
 
 
 def run_job(job: Job, runner: Runner, settings: RunSettings,
@@ -171,7 +176,7 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
     log_path = work_dir / LOG_NAME
     request = RunRequest(
         binary=job.binary, log_path=log_path, work_dir=work_dir, timeout_s=settings.timeout_s,
-        stop_on=is_final_line, exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
+        stop_on=final_line_rule(), exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
         cancel=cancel)
     try:
         outcome = runner.run(request)

@@ -35,6 +35,8 @@ _PENDING = re.compile(r"^\.\.\.taking pending (?:non)?secure exception (?P<num>\
 _LOCKUP = re.compile(r"[Ll]ockup")
 
 _FAULT_EXCEPTIONS = {"Data Abort", "Prefetch Abort", "Undefined Instruction", "Lockup"}
+# Taking exception 18 [v7M INVSTATE UsageFault] on CPU 0   (also NOCP, STKOF... and BusFault)
+_V7M_FAULT = re.compile(r"^v7M \w+ \w*Fault$")
 _M_EXCEPTIONS = {3: "HardFault", 4: "MemManage", 5: "BusFault", 6: "UsageFault"}
 
 
@@ -54,7 +56,8 @@ class QemuEventParser:
         if _LOCKUP.search(line):
             return RunnerEvent(EventKind.LOCKUP, f"CPU lockup: {line.strip()}")
         if m := _TAKING.match(line):
-            self._kind = m["name"] if m["name"] in _FAULT_EXCEPTIONS else None
+            name = m["name"]
+            self._kind = name if name in _FAULT_EXCEPTIONS or _V7M_FAULT.match(name) else None
             self._detail = ""
             return None
         if self._kind is None:

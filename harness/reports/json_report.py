@@ -1,4 +1,5 @@
-"""JSON report (documented in docs/json-report.md)."""
+"""JSON report (documented in docs/json-report.md): the run's status, a summary, one record
+per binary with its cases."""
 
 from __future__ import annotations
 
@@ -14,18 +15,21 @@ SCHEMA_VERSION = 2
 
 
 def result_record(result: BinaryResult) -> dict[str, Any]:
+    """One binary's entry in "results"."""
     return {
         "binary": str(result.binary),
         "key": result.name,
         "target": result.target,
         "runner": result.runner,
+        "format": str(result.format) if result.format else None,
         "verdict": str(result.verdict),
         "reason": result.reason,
         "duration_s": round(result.duration_s, 4),
         "exit_code": result.exit_code,
         "log": str(result.log) if result.log else None,
         "extras": dict(result.extras),
-        "cases": [{"name": c.name, "status": str(c.status),
+        "cases": [{"name": c.name, "status": str(c.status), "reason": c.reason,
+                   "duration_s": None if c.duration_s is None else round(c.duration_s, 4),
                    "failures": [{"expr": f.expr, "file": f.file, "line": f.line,
                                  "detail": f.detail} for f in c.failures]}
                   for c in result.cases],
@@ -34,6 +38,7 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
 
 def report_document(results: list[BinaryResult],
                     status: RunStatus = RunStatus.COMPLETE) -> dict[str, Any]:
+    """The whole report as JSON-ready data."""
     summary: dict[str, int] = {"total": len(results)}
     summary.update({str(v): sum(1 for r in results if r.verdict is v) for v in Verdict})
     return {"schema": SCHEMA, "version": SCHEMA_VERSION, "tool_version": __version__,

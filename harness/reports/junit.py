@@ -1,52 +1,63 @@
-"""JUnit XML: one testsuite per binary, one testcase per `Testing X`."""
+"""JUnit XML: one testsuite per binary, one testcase per test case in its log."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from ..results import BinaryResult, Verdict
+from ..results import BinaryResult, CaseResult, Verdict
+from ..testlog import CaseStatus
 from . import RunStatus
 
 # XML 1.0 cannot carry most control characters, and emulator logs do contain them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The binary's verdict, when it failed outside any case: see "(binary)" below.
 _TAG = {Verdict.FAIL: "failure", Verdict.CRASH: "error", Verdict.TIMEOUT: "error",
         Verdict.ERROR: "error"}
 
 
 def strip_illegal_xml(text: str) -> str:
+    """Drop the characters XML 1.0 cannot carry (most control bytes)."""
     return _ILLEGAL_XML.sub("", text)
 
 
+def _case(suite: ET.Element, classname: str, case: CaseResult, tail: str) -> None:
+    node = ET.SubElement(suite, "testcase", classname=classname, name=case.name)
+    if case.duration_s is not None:
+        node.set("time", f"{case.duration_s:.3f}")
+    if case.status is CaseStatus.SKIP:
+        ET.SubElement(node, "skipped", message=strip_illegal_xml(case.reason))
+    elif case.status is CaseStatus.FAIL:
+        el = ET.SubElement(node, "failure", type=str(case.status),
+                           message=strip_illegal_xml(case.reason))
+        el.text = strip_illegal_xml("\n".join([*(f.describe() for f in case.failures), tail]))
+
+
 def _suite(parent: ET.Element, result: BinaryResult) -> None:
-    failures = sum(1 for c in result.cases if c.status is Verdict.FAIL)
-    suite = ET.SubElement(parent, "testsuite", name=f"{result.target}.{result.name}",
-                          tests=str(max(1, len(result.cases))), failures=str(failures),
-                          errors=str(sum(1 for c in result.cases
-                                         if c.status not in (Verdict.PASS, Verdict.FAIL))),
-                          time=f"{result.duration_s:.3f}")
-    props = ET.SubElement(suite, "properties")
-    for key, value in (("verdict", result.verdict), ("runner", result.runner),
-                       ("log", str(result.log or "")), *sorted(result.extras.items())):
-        ET.SubElement(props, "property", name=key, value=strip_illegal_xml(str(value)))
     classname = f"{result.target}.{result.name}"
+    # The counts are placeholders here, filled in below, so they come first in the XML.
+    suite = ET.SubElement(parent, "testsuite", name=classname, tests="0", failures="0",
+                          errors="0", skipped="0", time=f"{result.duration_s:.3f}")
+    props = ET.SubElement(suite, "properties")
+    for key, value in (("verdict", result.verdict), ("format", result.format or ""),
+                       ("runner", result.runner), ("log", str(result.log or "")),
+                       *sorted(result.extras.items())):
+        ET.SubElement(props, "property", name=key, value=strip_illegal_xml(str(value)))
+    tail = "\n".join(result.tail)
     for case in result.cases:
-        node = ET.SubElement(suite, "testcase", classname=classname, name=case.name)
-        if case.status is Verdict.PASS:
-            continue
-        message = "; ".join(f"{f.expr} failed at {f.file}:{f.line} {f.detail}".strip()
-                            for f in case.failures) or result.reason
-        el = ET.SubElement(node, _TAG[case.status], type=str(case.status),
-                           message=strip_illegal_xml(message))
-        el.text = strip_illegal_xml("\n".join(result.tail))
+        _case(suite, classname, case, tail)
     if result.verdict is not Verdict.PASS and not any(
-            c.status is not Verdict.PASS for c in result.cases):
+            c.status is CaseStatus.FAIL for c in result.cases):
         # The binary failed outside any case (no cases, bad exit...): say so as its own case.
         node = ET.SubElement(suite, "testcase", classname=classname, name="(binary)")
         el = ET.SubElement(node, _TAG[result.verdict], type=str(result.verdict),
                            message=strip_illegal_xml(result.reason))
-        el.text = strip_illegal_xml("\n".join(result.tail))
+        el.text = strip_illegal_xml(tail)
     elif not result.cases:
         ET.SubElement(suite, "testcase", classname=classname, name="(binary)")
+    cases = suite.findall("testcase")
+    for attr, tag in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
+        suite.set(attr, str(sum(1 for c in cases if c.find(tag) is not None)))
+    suite.set("tests", str(len(cases)))
 
 
 def _unfinished(parent: ET.Element, status: RunStatus) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from ..results import BinaryResult, Verdict
+from ..testlog import CaseStatus
 
 TAIL_LINES = 12
 
 
 def result_line(result: BinaryResult) -> str:
-    """E.g. 'PASS     bluepill       log_test   6 cases  0.41s  qemu netduino2'."""
+    """E.g. 'PASS     bluepill       log_test   6 cases  0.41s  qemu netduino2  1 skipped'."""
     cases = f"{len(result.cases)} case{'s' if len(result.cases) != 1 else ''}"
     line = (f"{result.verdict:<8} {result.target:<14} {result.name:<28} {cases:>9} "
             f"{result.duration_s:6.2f}s  {result.runner}")
+    if skipped := sum(1 for c in result.cases if c.status is CaseStatus.SKIP):
+        line += f"  {skipped} skipped"
     if "executed_instructions" in result.extras:
         line += f"  {result.extras['executed_instructions']} instr"
     return line + (f"\n         {result.reason}" if result.reason else "")

@@ -86,11 +86,16 @@ def test_cases_and_failures_in_reports(fixture_elfs: FixtureBuilder, tmp_path: P
     junit = tmp_path / "r.xml"
     proc, records = run_fixtures(elfs, ["fail", "pass"], "qemu_cortexm3", tmp_path,
                                  "--junit", str(junit))
+    assert records["fail"]["format"] == "micro_test"
+    durations = [case.pop("duration_s") for case in records["fail"]["cases"]]
+    assert all(isinstance(d, float) and d >= 0 for d in durations)  # from line arrival times
     assert records["fail"]["cases"] == [
-        {"name": "Passes", "status": "PASS", "failures": []},
-        {"name": "FailsOnPurpose", "status": "FAIL", "failures": [
+        {"name": "Passes", "status": "PASS", "reason": "", "failures": []},
+        {"name": "FailsOnPurpose", "status": "FAIL",
+         "reason": "42 == answer failed at ../tests/firmware/fail.c:10 (42 vs 41); 1 more",
+         "failures": [
             {"expr": "42 == answer", "file": "../tests/firmware/fail.c", "line": 10,
-             "detail": "(42 vs 41)"},
+             "detail": "42 vs 41"},
             {"expr": "answer > 50", "file": "../tests/firmware/fail.c", "line": 11,
              "detail": ""}]}]
     assert records["pass"]["exit_code"] == 0

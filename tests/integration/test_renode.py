@@ -22,7 +22,7 @@ from tflm_test.errors import RunnerUnavailable
 from tflm_test.runners.base import RunnerConfig, RunOutcome, RunRequest
 from tflm_test.runners.renode import RenodeRunner
 from tflm_test.targets import get_target
-from tflm_test.testlog import SENTINEL_FAIL, SENTINEL_PASS, is_final_line
+from tflm_test.testlog import SENTINEL_FAIL, SENTINEL_PASS, final_line_rule
 
 from .conftest import tflm_test
 
@@ -59,7 +59,7 @@ def runner(root: Path) -> Iterator[RenodeRunner]:
 
 def run(runner: RenodeRunner, elf: Path, work: Path, timeout_s: float = 20.0) -> RunOutcome:
     return runner.run(RunRequest(binary=elf, log_path=work / f"{elf.stem}.log", work_dir=work,
-                                 timeout_s=timeout_s, stop_on=is_final_line))
+                                 timeout_s=timeout_s, stop_on=final_line_rule()))
 
 
 def output(work: Path, name: str) -> list[str]:
@@ -177,7 +177,7 @@ def test_cancel_stops_at_once(root: Path, fixtures: Path, tmp_path: Path) -> Non
         pid = r.pid
         threading.Timer(1.0, cancel.set).start()
         outcome = r.run(RunRequest(binary=fixtures / "hang.elf", log_path=tmp_path / "hang.log",
-                                   work_dir=tmp_path, timeout_s=30.0, stop_on=is_final_line,
+                                   work_dir=tmp_path, timeout_s=30.0, stop_on=final_line_rule(),
                                    cancel=cancel))
         assert outcome.interrupted and not outcome.timed_out and outcome.duration_s < 5
         assert pid is not None and not _alive(pid)

@@ -65,3 +65,12 @@ def test_version_is_asked_once_per_runner(monkeypatch) -> None:
     runner = QemuRunner(target, target.emulators[0], config=None)  # type: ignore[arg-type]
     assert [runner.version() for _ in range(3)] == ["QEMU emulator version 7.2.22"] * 3
     assert len(calls) == 1
+
+
+def test_a_v7m_usage_fault_is_a_fault(recorded_logs) -> None:
+    # a BX to an even address: QEMU names the fault itself, no Undefined Instruction first
+    parse = QemuEventParser()
+    log = (recorded_logs / "formats" / "unity_crash.qemu.log").read_text().splitlines()
+    events = [e for line in log if (e := parse(line)) is not None]
+    assert [(e.kind, e.message) for e in events] == [
+        ("fault", "HardFault (v7M INVSTATE UsageFault)")]
