@@ -17,7 +17,7 @@ from .reports.junit import write_junit
 from .results import BinaryResult
 from .runners.base import RunnerConfig
 from .session import Interrupted, Job, RunSettings, TargetPlan, plan_target, run_jobs
-from .targets import Target, get_target, load_targets
+from .targets import Boards, Target, load_boards
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -69,8 +69,11 @@ class Events:
     result: Callable[[BinaryResult], None] = lambda result: None
 
 
-def _targets(config: RunConfig) -> list[Target]:
-    return [get_target(name, config.root / "platforms") for name in config.targets]
+def _targets(config: RunConfig, events: Events) -> list[Target]:
+    boards = load_boards()
+    for problem in boards.problems:  # the other boards still run; say why this one is missing
+        events.notice(f"board file skipped: {problem}")
+    return [boards.get(name) for name in config.targets]
 
 
 def _forced(target: Target, targets: list[Target], emulator: str | None) -> str | None:
@@ -110,7 +113,7 @@ def _write_reports(results: list[BinaryResult], config: RunConfig) -> None:
 
 def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
     """Build every test binary for each target, run them all, write the reports."""
-    plans = _plans(_targets(config), config, events)
+    plans = _plans(_targets(config, events), config, events)
     jobs = [Job(plan, binary) for plan in plans
             for binary in build.build_tests(config.root, plan.target, config.jobs)]
     return _run_and_report(jobs, config, events)
@@ -120,7 +123,7 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
         events: Events = Events()) -> list[BinaryResult]:
     """Run prebuilt binaries (no build) on each target; each is checked to be an ELF the
     target runs before anything starts."""
-    targets = _targets(config)
+    targets = _targets(config, events)
     for target in targets:
         for binary in binaries:
             check_elf(binary, target.elf_machine, target.name)
@@ -136,12 +139,12 @@ class TargetStatus:
     toolchain_missing: bool
 
 
-def target_statuses(root: Path, runner_config: RunnerConfig) -> list[TargetStatus]:
-    """Every target with each of its emulators and whether it can be used here."""
+def target_statuses(boards: Boards, runner_config: RunnerConfig) -> list[TargetStatus]:
+    """Every loaded board with each of its emulators and whether it can be used here."""
     from .runners import load_runner
 
     statuses = []
-    for target in load_targets(root / "platforms").values():
+    for target in boards.targets.values():
         emulators = []
         for spec in target.emulators:
             runner = load_runner(spec.runner)(target, spec, runner_config)
@@ -151,6 +154,6 @@ def target_statuses(root: Path, runner_config: RunnerConfig) -> list[TargetStatu
             except TflmTestError as exc:
                 problem = str(exc)
             emulators.append((runner.describe(), problem))
-        statuses.append(TargetStatus(target, tuple(emulators),
-                                     shutil.which(target.toolchain.program) is None))
+        missing = target.toolchain is not None and shutil.which(target.toolchain.program) is None
+        statuses.append(TargetStatus(target, tuple(emulators), missing))
     return statuses

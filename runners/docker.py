@@ -9,7 +9,7 @@ Renode's log (parse_log_line). Unlike the direct RenodeRunner there is no long-l
 (each binary pays Renode's 2-3 s start-up), no virtual-time hang rule and no instruction
 count: only the wall-clock timeout, counted from "Starting emulation".
 
-The container sees three folders: the binary's folder and platforms/ read-only, the run's
+The container sees three folders: the binary's and the board's (its .resc) read-only, the run's
 work folder read-write (the emulator's event log lands there and is followed from the host
 with FileTail). The container has no network, runs as the calling user, and is named
 tflm-test-<uuid> so it can always be removed by name: the `finally` of every run removes it
@@ -512,8 +512,10 @@ class DockerRunner(Runner):
         return self._client
 
     def _platforms_dir(self) -> Path | None:
-        platforms = (self.config.root / "platforms").resolve()
-        return platforms if platforms.is_dir() else None
+        # The board's Renode script is all the container reads from a platforms folder, and
+        # it may be a built-in board (in the package) or a project's.
+        script = self.emulator.script
+        return script.parent if script is not None else None
 
     def _inner_program(self) -> str:
         """The program the image must have for this emulator."""

@@ -16,14 +16,14 @@ from tflm_test.runners.docker import (BIN_DIR, CONTAINER_PREFIX, CONTROL_DIR, PL
                                       WORK_DIR,
                                       DockerRunner, Mount, container_name, default_image,
                                       plan_mounts, to_container, with_deadline)
-from tflm_test.targets import EmulatorSpec, get_target
+from tflm_test.targets import EmulatorSpec, load_boards
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _runner(target: str = "qemu_cortexm3", inner: str = "qemu",
             image: str | None = None) -> DockerRunner:
-    t = get_target(target, ROOT / "platforms")
+    t = load_boards().get(target)
     emulator = next(e for e in t.emulators if e.runner == inner)
     return DockerRunner(t, emulator, RunnerConfig(docker_image=image, root=ROOT))
 
@@ -144,6 +144,18 @@ def test_renode_plan_loads_the_script_on_container_paths(tmp_path: Path) -> None
     assert not any(str(tmp_path) in a for a in argv), "a host path leaked into the container argv"
 
 
+def test_renode_plan_mounts_the_folder_of_a_project_boards_script(tmp_path: Path) -> None:
+    boards_dir = tmp_path / "platforms"
+    boards_dir.mkdir()
+    (boards_dir / "mine.resc").write_text("mach create\n")
+    (boards_dir / "mine.yaml").write_text("name: mine\nelf_machine: arm\ncan_exit: false\n"
+                                          "emulators: [{runner: renode, script: mine.resc}]\n")
+    board = load_boards([boards_dir]).get("mine")
+    plan = DockerRunner(board, board.emulators[0], RunnerConfig(root=ROOT)).plan(_request(tmp_path))
+    assert Mount(boards_dir, PLATFORMS_DIR, True) in plan.mounts
+    assert "include @/tflm/platforms/mine.resc" in plan.argv
+
+
 def test_renode_script_outside_platforms_is_refused(tmp_path: Path) -> None:
     script = tmp_path / "own.resc"
     script.write_text("mach create\n")
@@ -155,14 +167,14 @@ def test_renode_script_outside_platforms_is_refused(tmp_path: Path) -> None:
 
 
 def test_renode_without_script_is_unavailable() -> None:
-    t = get_target("bluepill", ROOT / "platforms")
+    t = load_boards().get("bluepill")
     runner = DockerRunner(t, EmulatorSpec(runner="renode", script=None), RunnerConfig(root=ROOT))
     with pytest.raises(RunnerUnavailable, match="Renode script"):
         runner.check_available()  # refused before any engine is contacted
 
 
 def test_host_runner_cannot_go_into_docker() -> None:
-    t = get_target("host", ROOT / "platforms")
+    t = load_boards().get("host")
     runner = DockerRunner(t, EmulatorSpec(runner="host"), RunnerConfig(root=ROOT))
     with pytest.raises(RunnerUnavailable, match="cannot run in Docker"):
         runner.check_available()
