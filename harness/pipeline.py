@@ -126,7 +126,7 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
     targets = _targets(config, events)
     for target in targets:
         for binary in binaries:
-            check_elf(binary, target.elf_machine, target.name)
+            check_elf(binary, target)
     plans = _plans(targets, config, events)
     jobs = [Job(plan, binary.resolve()) for plan in plans for binary in binaries]
     return _run_and_report(jobs, config, events)
