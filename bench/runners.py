@@ -44,9 +44,9 @@ def ways(renode_image: str) -> tuple[Way, ...]:
 
 
 def fixtures(target: str) -> list[Path]:
-    from tflm_test.targets import get_target
+    from tflm_test.targets import load_boards
 
-    make(ROOT, get_target(target, ROOT / "platforms"), "fixtures")
+    make(ROOT, load_boards().get(target), "fixtures")
     folder = ROOT / "reference_runtime" / "gen" / target / "fixtures"
     return [folder / f"{name}.elf" for name in FIXTURES]
 

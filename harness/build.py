@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from .errors import BuildFailed, ToolMissing
-from .targets import Target
+from .targets import Target, Tool
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,10 @@ def runtime_dir(root: Path) -> Path:
 
 def check_toolchain(target: Target) -> None:
     """Raise ToolMissing naming the Debian package when the compiler or make is missing."""
-    for program, package in ((target.toolchain.program, target.toolchain.package),
-                             ("make", "make")):
-        if shutil.which(program) is None:
-            raise ToolMissing(f"{program} not found (needed to build for {target.name}); "
-                              f"install the Debian package {package} (ci/setup does)")
+    for tool in (t for t in (target.toolchain, Tool("make", "make")) if t is not None):
+        if shutil.which(tool.program) is None:
+            raise ToolMissing(f"{tool.program} not found (needed to build for {target.name}); "
+                              f"install the Debian package {tool.package} (ci/setup does)")
 
 
 def explain_failure(output: str, target: str) -> str:
@@ -58,7 +57,7 @@ def make(root: Path, target: Target, goal: str, jobs: int = 2,
         BuildFailed: make failed; the message is explain_failure's line.
     """
     check_toolchain(target)
-    argv = ["make", "-C", str(runtime_dir(root)), f"-j{jobs}", f"TARGET={target.make_target}",
+    argv = ["make", "-C", str(runtime_dir(root)), f"-j{jobs}", f"TARGET={target.name}",
             goal, *extra]
     log.debug("building: %s", " ".join(argv))
     proc = subprocess.run(argv, capture_output=True, text=True, errors="replace")

@@ -24,6 +24,7 @@ from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
 from .runners.base import RunnerConfig
 from .runners.docker import default_image
+from .targets import load_boards, origin
 
 DEFAULTS = pipeline.RunConfig(root=Path("."))
 DEFAULT_IMAGE = default_image()
@@ -183,19 +184,24 @@ def run(binaries: tuple[Path, ...], **options: Any) -> None:
 @cli.command()
 @RENODE_OPTION
 def targets(renode: Path | None) -> None:
-    """List every target, its emulators, and whether each is available here."""
+    """List every target, where it is defined, its emulators, and whether each is available
+    here. Board files that fail validation are listed with their problem (then exit 2)."""
 
     def body() -> int:
-        root = pipeline.find_root()
-        for status in pipeline.target_statuses(root, RunnerConfig(renode=renode)):
+        boards = load_boards()
+        for status in pipeline.target_statuses(boards, RunnerConfig(renode=renode)):
             t = status.target
-            tool = "missing" if status.toolchain_missing else "ok"
-            click.echo(f"{t.name:<14} {t.description}  [toolchain {t.toolchain.program}: {tool}]")
+            tool = "none" if t.toolchain is None else (
+                f"{t.toolchain.program}: {'missing' if status.toolchain_missing else 'ok'}")
+            click.echo(f"{t.name:<14} {t.description}  [toolchain {tool}]")
+            click.echo(f"  {'from':<9} {origin(t)}")
             for i, (name, problem) in enumerate(status.emulators):
                 rank = "preferred" if i == 0 else "fallback"
                 state = "available" if problem is None else f"unavailable: {problem}"
                 click.echo(f"  {rank:<9} {name:<22} {state}")
-        return 0
+        for broken in boards.problems:
+            click.echo(f"broken board file: {broken}")
+        return int(ExitCode.USAGE_OR_ENV) if boards.problems else 0
 
     sys.exit(guarded(body))
 

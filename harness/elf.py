@@ -1,5 +1,10 @@
 """Just enough ELF reading to reject wrong input early and to report sizes (no binutils).
 
+check_elf refuses, before anything starts, what an emulator would misread: a file that is
+not regular (reading a FIFO blocks forever), a truncated ELF (QEMU then loads it as a raw
+image and the run ends in a TIMEOUT or a lockup), the wrong architecture, and segments
+outside the board's memory map (another board's ELF: a register dump instead of a reason).
+
 flash = every allocated section with file contents (code, constants, .data's load image);
 ram   = every allocated writable section (.data, .bss, the reserved stack).
 """
@@ -7,15 +12,27 @@ ram   = every allocated writable section (.data, .bss, the reserved stack).
 from __future__ import annotations
 
 import platform
+import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BadBinary
+from .targets import ElfMachine, MemoryRegion, Target
 
 EM_ARM = 40
+PT_LOAD = 1
 _NATIVE = {"x86_64": 62, "amd64": 62, "aarch64": 183, "arm64": 183, "i686": 3, "armv7l": 40}
 _NAMES = {3: "x86", 40: "ARM", 62: "x86-64", 183: "AArch64", 243: "RISC-V"}
+
+# After e_ident: type machine version entry phoff shoff flags ehsize phentsize phnum
+# shentsize shnum shstrndx, by is_64bit.
+_HEADER = {False: "HHIIIIIHHHHHH", True: "HHIQQQIHHHHHH"}
+# 32-bit: type offset vaddr paddr filesz memsz flags align; 64-bit moves flags second.
+_PHDR = {False: "IIIIIIII", True: "IIQQQQQQ"}
+# The first six fields of a section header: name type flags addr offset size.
+_SHDR = {False: "IIIIII", True: "IIQQQQ"}
+_SHDR_SIZE = {False: 40, True: 64}
 
 
 @dataclass(frozen=True)
@@ -28,50 +45,149 @@ class ElfInfo:
         return _NAMES.get(self.machine, f"machine {self.machine}")
 
 
-def _ident(head: bytes, path: Path) -> tuple[str, bool]:
-    """(struct byte-order prefix, is 64-bit) from the first 20 bytes of an ELF file."""
-    if head[:4] != b"\x7fELF":
-        raise BadBinary(f"{path}: not an ELF file")
-    if len(head) < 20 or head[4] not in (1, 2) or head[5] not in (1, 2):
-        raise BadBinary(f"{path}: truncated or malformed ELF header")
-    return ("<" if head[5] == 1 else ">"), head[4] == 2
+@dataclass(frozen=True)
+class _Header:
+    endian: str  # struct byte-order prefix
+    info: ElfInfo
+    phoff: int
+    phentsize: int
+    phnum: int
+    shoff: int
+    shentsize: int
+    shnum: int
+    shstrndx: int
 
 
-def _read(path: Path, size: int = -1) -> bytes:
+@dataclass(frozen=True)
+class Segment:
+    """A PT_LOAD program header: file bytes copied to paddr, run at vaddr."""
+
+    index: int  # in the program header table, as readelf -l counts
+    vaddr: int
+    paddr: int
+    filesz: int
+    memsz: int
+
+
+def _read(path: Path) -> bytes:
+    """The whole file; anything but a regular file is refused before it is opened (opening
+    a FIFO for reading waits for a writer forever)."""
     try:
-        with path.open("rb") as fh:
-            return fh.read(size)
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise BadBinary(f"{path}: not a regular file")
+        return path.read_bytes()
     except OSError as exc:
         raise BadBinary(f"{path}: cannot read ({exc.strerror})") from exc
 
 
-def read_elf_header(path: Path) -> ElfInfo:
-    """Class and machine of an ELF file.
+def _header(data: bytes, path: Path) -> _Header:
+    if data[:4] != b"\x7fELF":
+        raise BadBinary(f"{path}: not an ELF file")
+    if len(data) < 6 or data[4] not in (1, 2) or data[5] not in (1, 2):
+        raise BadBinary(f"{path}: truncated or malformed ELF header")
+    is_64bit, endian = data[4] == 2, "<" if data[5] == 1 else ">"
+    fmt = endian + _HEADER[is_64bit]
+    if len(data) < 16 + struct.calcsize(fmt):
+        raise BadBinary(f"{path}: truncated ELF header ({len(data)} of "
+                        f"{16 + struct.calcsize(fmt)} bytes)")
+    (_, machine, _, _, phoff, shoff, _, _, phentsize, phnum, shentsize, shnum,
+     shstrndx) = struct.unpack_from(fmt, data, 16)
+    return _Header(endian, ElfInfo(machine, is_64bit), phoff, phentsize, phnum,
+                   shoff, shentsize, shnum, shstrndx)
 
-    Raises:
-        BadBinary: unreadable, not an ELF, or truncated.
-    """
-    head = _read(path, 20)
-    endian, is_64bit = _ident(head, path)
-    (machine,) = struct.unpack(endian + "H", head[18:20])
-    return ElfInfo(machine=machine, is_64bit=is_64bit)
+
+def _bytes(offset: int, size: int) -> str:
+    return f"0x{offset:x}-0x{offset + size - 1:x}"
+
+
+def _check_table(data: bytes, path: Path, what: str, offset: int, entsize: int, count: int,
+                 need: int) -> None:
+    """Raise BadBinary unless `count` entries of `entsize` >= `need` bytes fit in the file."""
+    if count == 0:
+        return
+    if entsize < need:
+        raise BadBinary(f"{path}: malformed ELF: {what} entries of {entsize} bytes, "
+                        f"expected {need}")
+    if offset + count * entsize > len(data):
+        raise BadBinary(f"{path}: truncated ELF: the {what} table (bytes "
+                        f"{_bytes(offset, count * entsize)}) ends past the end of the file "
+                        f"({len(data)} bytes)")
+
+
+def _segments(data: bytes, header: _Header, path: Path) -> list[Segment]:
+    """The loadable segments, each checked to lie inside the file."""
+    is_64bit = header.info.is_64bit
+    fmt = header.endian + _PHDR[is_64bit]
+    _check_table(data, path, "program header", header.phoff, header.phentsize, header.phnum,
+                 struct.calcsize(fmt))
+    loads = []
+    for i in range(header.phnum):
+        raw = struct.unpack_from(fmt, data, header.phoff + i * header.phentsize)
+        kind, offset, vaddr, paddr, filesz, memsz = (raw[0], *raw[2:7]) if is_64bit else raw[:6]
+        if kind != PT_LOAD:
+            continue
+        if offset + filesz > len(data):
+            raise BadBinary(f"{path}: truncated ELF: segment {i} (bytes "
+                            f"{_bytes(offset, filesz)}) ends past the end of the file "
+                            f"({len(data)} bytes)")
+        if filesz > memsz:
+            raise BadBinary(f"{path}: malformed ELF: segment {i} has more file bytes "
+                            f"({filesz}) than memory ({memsz})")
+        loads.append(Segment(i, vaddr, paddr, filesz, memsz))
+    if not loads:
+        raise BadBinary(f"{path}: no loadable segments (not a linked program)")
+    return loads
+
+
+def _span(start: int, size: int) -> str:
+    return f"0x{start:08x}-0x{start + size - 1:08x}"
+
+
+def _inside(start: int, size: int, regions: tuple[MemoryRegion, ...]) -> bool:
+    return any(r.origin <= start and start + size <= r.origin + r.length for r in regions)
+
+
+def _check_memory(segments: list[Segment], target: Target, path: Path) -> None:
+    """Each segment's load image and run image inside one region of the board's map."""
+    regions = ", ".join(f"{r.name} {_span(r.origin, r.length)}" for r in target.memory)
+    for seg in segments:
+        for verb, start, size in (("loads", seg.paddr, seg.filesz), ("runs", seg.vaddr, seg.memsz)):
+            if size and not _inside(start, size, target.memory):
+                raise BadBinary(f"{path}: segment {seg.index} {verb} at {_span(start, size)}, "
+                                f"outside {target.name}'s memory ({regions})")
 
 
 def expected_machine(elf_machine: str) -> int:
     """e_machine a target expects: 'arm', or 'native' for this computer."""
-    if elf_machine == "arm":
+    if elf_machine == ElfMachine.ARM:
         return EM_ARM
     return _NATIVE.get(platform.machine().lower(), -1)
 
 
-def check_elf(path: Path, elf_machine: str, target: str) -> ElfInfo:
-    """Raise BadBinary unless path is an ELF the target can run."""
-    info = read_elf_header(path)
-    want = expected_machine(elf_machine)
-    if info.machine != want:
-        raise BadBinary(f"{path}: {info.machine_name} ELF, but target {target} runs "
-                        f"{_NAMES.get(want, elf_machine)} binaries")
-    return info
+def check_elf(path: Path, target: Target) -> ElfInfo:
+    """Check that path is a whole ELF the target can run, before anything starts.
+
+    Args:
+        path: the binary.
+        target: the board it is meant for (its elf_machine and, when given, memory map).
+    Returns:
+        Its class and machine.
+    Raises:
+        BadBinary: not a regular readable file, not an ELF, truncated or malformed, another
+            architecture, or a loadable segment outside the board's memory.
+    """
+    data = _read(path)
+    header = _header(data, path)
+    want = expected_machine(target.elf_machine)
+    if header.info.machine != want:
+        raise BadBinary(f"{path}: {header.info.machine_name} ELF, but target {target.name} "
+                        f"runs {_NAMES.get(want, target.elf_machine)} binaries")
+    segments = _segments(data, header, path)
+    _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
+                 _SHDR_SIZE[header.info.is_64bit])
+    if target.memory:
+        _check_memory(segments, target, path)
+    return header.info
 
 
 SHT_NOBITS = 8
@@ -93,18 +209,6 @@ class MemoryUse:
     ram: int
 
 
-def _section_table(data: bytes, path: Path) -> tuple[str, int, int, int, int]:
-    """(endian, shoff, shentsize, shnum, shstrndx) from the ELF header."""
-    endian, is_64bit = _ident(data[:20], path)
-    if is_64bit:
-        shoff, = struct.unpack_from(endian + "Q", data, 0x28)
-        shentsize, shnum, shstrndx = struct.unpack_from(endian + "HHH", data, 0x3A)
-    else:
-        shoff, = struct.unpack_from(endian + "I", data, 0x20)
-        shentsize, shnum, shstrndx = struct.unpack_from(endian + "HHH", data, 0x2E)
-    return endian, shoff, shentsize, shnum, shstrndx
-
-
 def sections(path: Path) -> list[Section]:
     """Every section of an ELF file.
 
@@ -116,13 +220,16 @@ def sections(path: Path) -> list[Section]:
         BadBinary: unreadable, not an ELF, or section headers outside the file.
     """
     data = _read(path)
-    try:
-        endian, shoff, entsize, count, strndx = _section_table(data, path)
-        fmt = endian + ("IIQQQQ" if data[4] == 2 else "IIIIII")  # name type flags addr offset size
-        raw = [struct.unpack_from(fmt, data, shoff + i * entsize) for i in range(count)]
-        names_at = raw[strndx][4]
-    except (struct.error, IndexError) as exc:
-        raise BadBinary(f"{path}: cannot read ELF sections ({exc})") from exc
+    header = _header(data, path)
+    is_64bit = header.info.is_64bit
+    _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
+                 _SHDR_SIZE[is_64bit])
+    fmt = header.endian + _SHDR[is_64bit]
+    raw = [struct.unpack_from(fmt, data, header.shoff + i * header.shentsize)
+           for i in range(header.shnum)]
+    if header.shstrndx >= len(raw):
+        raise BadBinary(f"{path}: cannot read ELF sections (no section name table)")
+    names_at = raw[header.shstrndx][4]
 
     def name(offset: int) -> str:
         end = data.find(b"\0", names_at + offset)

@@ -18,7 +18,7 @@ from .results import BinaryResult
 from .runners.base import RunnerConfig
 from .session import (Interrupted, Job, RunSettings, TargetPlan, jobs_for, plan_target,
                       prepare_out_dir, run_jobs)
-from .targets import Target, get_target, load_targets
+from .targets import Boards, Target, load_boards
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -71,8 +71,11 @@ class Events:
     result: Callable[[BinaryResult], None] = lambda result: None
 
 
-def _targets(config: RunConfig) -> list[Target]:
-    return [get_target(name, config.root / "platforms") for name in config.targets]
+def _targets(config: RunConfig, events: Events) -> list[Target]:
+    boards = load_boards()
+    for problem in boards.problems:  # the other boards still run; say why this one is missing
+        events.notice(f"board file skipped: {problem}")
+    return [boards.get(name) for name in config.targets]
 
 
 def _forced(target: Target, targets: list[Target], emulator: str | None) -> str | None:
@@ -119,7 +122,7 @@ def _run_and_report(jobs: list[Job], config: RunConfig, reports: ReportFiles,
 
 def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
     """Build every test binary for each target, run them all, write the reports."""
-    plans = _plans(_targets(config), config, events)
+    plans = _plans(_targets(config, events), config, events)
     reports = _prepare(config)
     jobs = [job for plan in plans
             for job in jobs_for(plan, build.build_tests(config.root, plan.target, config.jobs))]
@@ -130,10 +133,10 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
         events: Events = Events()) -> list[BinaryResult]:
     """Run prebuilt binaries (no build) on each target; each is checked to be an ELF the
     target runs before anything starts."""
-    targets = _targets(config)
+    targets = _targets(config, events)
     for target in targets:
         for binary in binaries:
-            check_elf(binary, target.elf_machine, target.name)
+            check_elf(binary, target)
     plans = _plans(targets, config, events)
     reports = _prepare(config)
     jobs = [job for plan in plans for job in jobs_for(plan, binaries)]
@@ -147,12 +150,12 @@ class TargetStatus:
     toolchain_missing: bool
 
 
-def target_statuses(root: Path, runner_config: RunnerConfig) -> list[TargetStatus]:
-    """Every target with each of its emulators and whether it can be used here."""
+def target_statuses(boards: Boards, runner_config: RunnerConfig) -> list[TargetStatus]:
+    """Every loaded board with each of its emulators and whether it can be used here."""
     from .runners import load_runner
 
     statuses = []
-    for target in load_targets(root / "platforms").values():
+    for target in boards.targets.values():
         emulators = []
         for spec in target.emulators:
             runner = load_runner(spec.runner)(target, spec, runner_config)
@@ -162,6 +165,6 @@ def target_statuses(root: Path, runner_config: RunnerConfig) -> list[TargetStatu
             except TflmTestError as exc:
                 problem = str(exc)
             emulators.append((runner.describe(), problem))
-        statuses.append(TargetStatus(target, tuple(emulators),
-                                     shutil.which(target.toolchain.program) is None))
+        missing = target.toolchain is not None and shutil.which(target.toolchain.program) is None
+        statuses.append(TargetStatus(target, tuple(emulators), missing))
     return statuses

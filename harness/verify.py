@@ -25,7 +25,7 @@ from .reports.verify_report import write_json
 from .results import BinaryResult, Verdict
 from .runners.base import RunnerConfig
 from .session import Job, RunSettings, TargetPlan, plan_target, run_jobs
-from .targets import Target, get_target
+from .targets import Target, load_boards
 from .tflite_model import MalformedModel, ModelInfo, read_model
 from .verify_app import AppCase, AppSpec, BuiltApp, Kernel, build_apps, supported_kernels
 from .verify_compare import (CaseOutput, Comparison, argmax_label, compare, parse_outputs,
@@ -193,7 +193,7 @@ def _cases(config: VerifyConfig, model: ModelInfo, data: bytes,
 
 
 def _plan(config: VerifyConfig, events: Events) -> TargetPlan:
-    target = get_target(config.target, config.root / "platforms")
+    target = load_boards().get(config.target)
     plan = plan_target(target, config.runner_config(), config.emulator)
     if plan.notice:
         events.notice(plan.notice)

@@ -174,7 +174,7 @@ def first_arena_size(target: Target) -> int:
 
 def app_elf(root: Path, target: Target, name: str) -> Path:
     """Where `make app APP_NAME=name` puts the program."""
-    return build.runtime_dir(root) / "gen" / target.make_target / "bin" / "apps" / f"{name}.elf"
+    return build.runtime_dir(root) / "gen" / target.name / "bin" / "apps" / f"{name}.elf"
 
 
 def build_source(root: Path, target: Target, name: str, source: str, jobs: int = 2) -> Path:
@@ -191,7 +191,7 @@ def build_source(root: Path, target: Target, name: str, source: str, jobs: int =
     Raises:
         BuildFailed, ToolMissing: as build.make.
     """
-    app_dir = build.runtime_dir(root) / "gen" / target.make_target / "apps" / name
+    app_dir = build.runtime_dir(root) / "gen" / target.name / "apps" / name
     app_dir.mkdir(parents=True, exist_ok=True)
     data_file = app_dir / "verify_data.c"
     if not data_file.exists() or data_file.read_text() != source:  # unchanged: no rebuild

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tflm_test.build import make
-from tflm_test.targets import get_target
+from tflm_test.targets import load_boards
 
 FixtureBuilder = Callable[[str], dict[str, Path]]
 
@@ -30,9 +30,9 @@ def fixture_elfs(root: Path) -> FixtureBuilder:
 
     def build(target_name: str) -> dict[str, Path]:
         if target_name not in built:
-            target = get_target(target_name, root / "platforms")
+            target = load_boards().get(target_name)
             make(root, target, "fixtures")
-            folder = root / "reference_runtime" / "gen" / target.make_target / "fixtures"
+            folder = root / "reference_runtime" / "gen" / target.name / "fixtures"
             built[target_name] = {p.stem: p for p in sorted(folder.glob("*.elf"))}
         return built[target_name]
 

@@ -25,7 +25,7 @@ from tflm_test.runners.base import RunnerConfig, RunOutcome, RunRequest
 from tflm_test.runners.docker import CONTAINER_PREFIX, DockerRunner
 from tflm_test.runners.docker_image import LOCAL_BASE, build_base_image, build_image, connect
 from tflm_test.runners.qemu import QemuRunner
-from tflm_test.targets import Target, get_target
+from tflm_test.targets import Target, load_boards
 
 from .conftest import tflm_test
 
@@ -143,7 +143,7 @@ def no_leftover_containers(engine: None) -> Iterator[None]:
 
 
 def _target(name: str) -> Target:
-    return get_target(name, ROOT / "platforms")
+    return load_boards().get(name)
 
 
 def _request(target: Target, binary: Path, work_dir: Path, timeout_s: float = TIMEOUT_S,

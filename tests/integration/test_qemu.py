@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+
+from tflm_test.elf import check_elf
+from tflm_test.errors import BadBinary
+from tflm_test.targets import load_boards
 
 from .conftest import TFLM_TEST, FixtureBuilder, tflm_test
 
@@ -116,6 +121,54 @@ def test_non_elf_and_wrong_architecture_are_one_line_exit_2(
     assert proc.returncode == 2
     assert proc.stderr.startswith("tflm-test: error:") and "runs ARM binaries" in proc.stderr
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("target", ["qemu_cortexm3", "bluepill", "host"])
+def test_truncated_real_elfs_are_refused(target: str, fixture_elfs: FixtureBuilder,
+                                         tmp_path: Path) -> None:
+    elf = fixture_elfs(target)["pass"]
+    board = load_boards().get(target)
+    check_elf(elf, board)  # the whole file is fine
+    data = elf.read_bytes()
+    for length in (0, 4, 16, 40, 60, 200, 0x1000, len(data) // 2, len(data) - 1):
+        cut = tmp_path / f"cut{length}.elf"
+        cut.write_bytes(data[:length])
+        with pytest.raises(BadBinary, match=f"{cut}: "):
+            check_elf(cut, board)
+
+
+def test_truncated_elf_is_one_line_exit_2_not_a_timeout(fixture_elfs: FixtureBuilder,
+                                                        tmp_path: Path) -> None:
+    data = fixture_elfs("qemu_cortexm3")["pass"].read_bytes()
+    cut = tmp_path / "cut.elf"
+    cut.write_bytes(data[:0x1800])  # inside the code segment, which starts at file offset 0x1000
+    start = time.monotonic()
+    proc = tflm_test("run", str(cut), "--target", "qemu_cortexm3", "--timeout", "30")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.startswith(f"tflm-test: error: {cut}: truncated ELF: segment 0 ")
+    assert proc.stderr.count("\n") == 1
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("built_for,run_on,loads_at", [
+    ("bluepill", "qemu_cortexm3", "0x08000000"), ("qemu_cortexm3", "bluepill", "0x00000000")])
+def test_another_boards_elf_is_one_line_exit_2(built_for: str, run_on: str, loads_at: str,
+                                               fixture_elfs: FixtureBuilder) -> None:
+    elf = fixture_elfs(built_for)["pass"]
+    proc = tflm_test("run", str(elf), "--target", run_on, "--timeout", "30")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert re.fullmatch(rf"tflm-test: error: {re.escape(str(elf))}: segment 0 loads at "
+                        rf"{loads_at}-0x[0-9a-f]{{8}}, outside {run_on}'s memory "
+                        r"\(FLASH 0x[0-9a-f]{8}-0x[0-9a-f]{8}, RAM 0x[0-9a-f]{8}-0x[0-9a-f]{8}\)\n",
+                        proc.stderr), proc.stderr
+
+
+def test_fifo_given_as_a_binary_is_one_line_exit_2(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    proc = tflm_test("run", str(fifo), "--target", "host", timeout=30)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        2, "", f"tflm-test: error: {fifo}: not a regular file\n")
 
 
 def test_unknown_target_is_one_line_exit_2(root: Path) -> None:

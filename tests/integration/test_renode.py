@@ -21,7 +21,7 @@ import pytest
 from tflm_test.errors import RunnerUnavailable
 from tflm_test.runners.base import RunnerConfig, RunOutcome, RunRequest
 from tflm_test.runners.renode import RenodeRunner
-from tflm_test.targets import get_target
+from tflm_test.targets import load_boards
 from tflm_test.testlog import SENTINEL_FAIL, SENTINEL_PASS, final_line_rule
 
 from .conftest import tflm_test
@@ -45,7 +45,7 @@ def fixtures(root: Path) -> Path:
 
 
 def make_runner(root: Path) -> RenodeRunner:
-    target = get_target("bluepill", root / "platforms")
+    target = load_boards().get("bluepill")
     spec = next(e for e in target.emulators if e.runner == "renode")
     return RenodeRunner(target, spec, RunnerConfig(renode=Path(str(RENODE))))
 
@@ -197,7 +197,7 @@ def test_keyboard_interrupt_quits_renode(root: Path, fixtures: Path, tmp_path: P
 
 
 def test_a_path_that_is_not_renode_is_one_clear_error(root: Path) -> None:
-    target = get_target("bluepill", root / "platforms")
+    target = load_boards().get("bluepill")
     spec = next(e for e in target.emulators if e.runner == "renode")
     runner = RenodeRunner(target, spec, RunnerConfig(renode=Path("/bin/true")))
     with pytest.raises(RunnerUnavailable, match=r"/bin/true is not a working renode.*--renode PATH"):

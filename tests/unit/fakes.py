@@ -39,8 +39,9 @@ class ScriptedRunner(Runner):
 
 def make_target(name: str = "board", can_exit: bool = False,
                 runners: tuple[str, ...] = ("renode", "qemu")) -> Target:
-    return Target(name, "a board", name, "arm", can_exit, Tool("cc", "gcc"),
-                  tuple(EmulatorSpec(r, machine="m" if r == "qemu" else None) for r in runners))
+    return Target(name, "a board", "arm", can_exit, Tool("cc", "gcc"),
+                  tuple(EmulatorSpec(r, machine="m" if r == "qemu" else None) for r in runners),
+                  source=Path(f"{name}.yaml"))
 
 
 def binary(tmp_path: Path, stem: str) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tflm_test.build import check_toolchain, explain_failure
@@ -30,7 +32,7 @@ def test_compile_error_is_first_error_line() -> None:
 
 def test_missing_compiler_names_package(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("shutil.which", lambda program: None)
-    target = Target("bluepill", "", "bluepill", "arm", False,
-                    Tool("arm-none-eabi-gcc", "gcc-arm-none-eabi"), ())
+    target = Target("bluepill", "", "arm", False,
+                    Tool("arm-none-eabi-gcc", "gcc-arm-none-eabi"), (), source=Path("b.yaml"))
     with pytest.raises(ToolMissing, match="install the Debian package gcc-arm-none-eabi"):
         check_toolchain(target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tflm_test import cli, pipeline
 from tflm_test.errors import RunnerUnavailable, ToolMissing
 from tflm_test.results import BinaryResult, Verdict
 from tflm_test.session import Interrupted
+from tflm_test.targets import builtin_platforms, load_boards
 
 
 def result(verdict: Verdict) -> BinaryResult:
@@ -123,3 +125,34 @@ def test_image_build_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     res = invoke("image", "build", "--base", "debian:bookworm")
     assert (res.exit_code, res.output) == (2, "tflm-test: error: Docker engine unreachable; "
                                                "start dockerd\n")
+
+
+def test_targets_says_where_each_board_comes_from_and_lists_broken_files(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("bluepill.yaml", "bluepill.resc"):
+        shutil.copy(builtin_platforms() / name, tmp_path / name)
+    (tmp_path / "mine.yaml").write_text("name: mine\ndescription: my board\nelf_machine: native\n"
+                                        "can_exit: true\nemulators: [{runner: host}]\n")
+    (tmp_path / "bad.yaml").write_text("name: bad\nelf_machine: arm\ncan_exit: 'false'\n")
+    monkeypatch.setattr(cli, "load_boards", lambda: load_boards([tmp_path]))
+    monkeypatch.setattr(pipeline, "target_statuses", lambda boards, config: [
+        pipeline.TargetStatus(t, (), False) for t in boards.targets.values()])
+    res = invoke("targets")
+    assert res.exit_code == 2, res.output
+    lines = res.output.splitlines()
+    after = {line.split()[0]: lines[i + 1] for i, line in enumerate(lines[:-1])
+             if not line.startswith(" ")}
+    assert after["bluepill"] == f"  from      {tmp_path / 'bluepill.yaml'} (overrides built-in)"
+    assert after["host"] == "  from      built-in"
+    assert after["mine"] == f"  from      {tmp_path / 'mine.yaml'}"
+    assert "my board  [toolchain none]" in res.output
+    assert lines[-1] == (f"broken board file: {tmp_path / 'bad.yaml'}:3: can_exit: expected "
+                         'true or false, got the string "false"')
+
+
+def test_targets_without_broken_files_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "target_statuses", lambda boards, config: [
+        pipeline.TargetStatus(t, (), False) for t in boards.targets.values()])
+    res = invoke("targets")
+    assert res.exit_code == 0 and "broken" not in res.output
+    assert res.output.count("  from      built-in") == 4

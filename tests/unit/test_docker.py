@@ -15,14 +15,14 @@ from tflm_test.runners.base import RunnerConfig
 from tflm_test.runners.docker import (CONTAINER_PREFIX, READ_ONLY_DIR, WRITABLE_DIR,
                                       DockerLauncher, DockerRunner, Mount, container_name,
                                       default_image, with_deadline)
-from tflm_test.targets import EmulatorSpec, get_target
+from tflm_test.targets import EmulatorSpec, load_boards
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _runner(target: str = "qemu_cortexm3", inner: str = "qemu",
             image: str | None = None) -> DockerRunner:
-    t = get_target(target, ROOT / "platforms")
+    t = load_boards().get(target)
     emulator = next(e for e in t.emulators if e.runner == inner)
     return DockerRunner(t, emulator, RunnerConfig(docker_image=image))
 
@@ -124,14 +124,14 @@ def test_renode_runs_interactively_by_its_plain_name(tmp_path: Path) -> None:
 
 
 def test_renode_without_script_is_unavailable() -> None:
-    t = get_target("bluepill", ROOT / "platforms")
+    t = load_boards().get("bluepill")
     runner = DockerRunner(t, EmulatorSpec(runner="renode", script=None), RunnerConfig())
     with pytest.raises(RunnerUnavailable, match="Renode script"):
         runner.check_available()  # refused before any engine is contacted
 
 
 def test_host_runner_cannot_go_into_docker() -> None:
-    t = get_target("host", ROOT / "platforms")
+    t = load_boards().get("host")
     with pytest.raises(RunnerUnavailable, match="cannot run in Docker"):
         DockerRunner(t, EmulatorSpec(runner="host"), RunnerConfig())
 

@@ -37,8 +37,9 @@ def test_lockup_is_reported() -> None:
 
 
 def test_command_line() -> None:
-    target = Target("t", "", "t", "arm", True, Tool("cc", "gcc"),
-                    (EmulatorSpec("qemu", machine="netduino2", cpu="cortex-m3", args=("-s",)),))
+    target = Target("t", "", "arm", True, Tool("cc", "gcc"),
+                    (EmulatorSpec("qemu", machine="netduino2", cpu="cortex-m3", args=("-s",)),),
+                    source=Path("t.yaml"))
     runner = QemuRunner(target, target.emulators[0], config=None)  # type: ignore[arg-type]
     argv = runner.command("/b/x.elf")
     assert argv[:5] == ["qemu-system-arm", "-M", "netduino2", "-cpu", "cortex-m3"]
@@ -61,7 +62,8 @@ def test_version_is_asked_once_per_runner(monkeypatch) -> None:
         return sp.CompletedProcess(argv, 0, stdout="QEMU emulator version 7.2.22\n", stderr="")
 
     monkeypatch.setattr(qemu.subprocess, "run", fake_run)
-    target = Target("t", "", "t", "arm", True, Tool("cc", "gcc"), (EmulatorSpec("qemu"),))
+    target = Target("t", "", "arm", True, Tool("cc", "gcc"), (EmulatorSpec("qemu"),),
+                    source=Path("t.yaml"))
     runner = QemuRunner(target, target.emulators[0], config=None)  # type: ignore[arg-type]
     assert [runner.version() for _ in range(3)] == ["QEMU emulator version 7.2.22"] * 3
     assert len(calls) == 1

@@ -132,7 +132,7 @@ def test_other_lines() -> None:
 
 
 def runner(config: RunnerConfig, script: Path | None) -> RenodeRunner:
-    target = Target("bluepill", "", "bluepill", "arm", False, Tool("cc", "gcc"), ())
+    target = Target("bluepill", "", "arm", False, Tool("cc", "gcc"), (), source=Path("b.yaml"))
     return RenodeRunner(target, EmulatorSpec("renode", script=script), config)
 
 

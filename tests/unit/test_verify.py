@@ -16,7 +16,7 @@ from tflm_test.errors import ModelRejected, TflmTestError
 from tflm_test.golden import TensorValue, load_golden, parse_golden
 from tflm_test.oracle import random_cases
 from tflm_test.reports.verify_report import case_line
-from tflm_test.targets import get_target
+from tflm_test.targets import load_boards
 from tflm_test.tflite_model import MalformedModel, parse_model, read_model
 from tflm_test.verify import CaseReport, app_name, check_activations_fit, kernels_for
 from tflm_test.verify_app import (AppCase, first_arena_size, generate_source, overflow,
@@ -252,9 +252,9 @@ def test_generated_source_embeds_model_ops_cases_and_arena(models: Path, root: P
     assert "uint8_t tm_verify_arena[4096] __attribute__((aligned(16)));" in text
 
 
-def test_arena_and_overflow_helpers(root: Path) -> None:
-    bluepill = get_target("bluepill", root / "platforms")
-    host = get_target("host", root / "platforms")
+def test_arena_and_overflow_helpers() -> None:
+    bluepill = load_boards().get("bluepill")
+    host = load_boards().get("host")
     assert first_arena_size(bluepill) % 16 == 0 and first_arena_size(bluepill) < 20 * 1024
     assert first_arena_size(host) == 1 << 20
     assert overflow("x.elf does not fit bluepill: region RAM overflowed by 132 bytes") == ("RAM",
@@ -263,12 +263,12 @@ def test_arena_and_overflow_helpers(root: Path) -> None:
     assert app_name(Path("a/hello-world.v2.tflite")) == "verify_hello_world_v2"
 
 
-def test_simple_add_is_rejected_for_bluepill_before_building(models: Path, root: Path) -> None:
+def test_simple_add_is_rejected_for_bluepill_before_building(models: Path) -> None:
     _, info = read_model(models / "simple_add_model.tflite")
     with pytest.raises(ModelRejected, match="does not fit bluepill: operator 0 \\(ADD\\) alone "
                                             "needs 49152 bytes"):
-        check_activations_fit(info, get_target("bluepill", root / "platforms"), "s.tflite")
-    check_activations_fit(info, get_target("qemu_cortexm3", root / "platforms"), "s.tflite")
+        check_activations_fit(info, load_boards().get("bluepill"), "s.tflite")
+    check_activations_fit(info, load_boards().get("qemu_cortexm3"), "s.tflite")
 
 
 def test_random_cases_are_seeded_and_in_range(models: Path) -> None:
