@@ -45,3 +45,10 @@ class ModelRejected(TflmTestError):
     """verify: the model cannot run on the target (unsupported op, malformed, does not fit)."""
 
     exit_code = ExitCode.NOT_ALL_PASSED
+
+
+class OracleFailed(TflmTestError):
+    """verify: the reference interpreter (tflite_micro) crashed, hung or failed on the model,
+    so no expected outputs exist; like ModelRejected, the model is what is wrong."""
+
+    exit_code = ExitCode.NOT_ALL_PASSED

@@ -185,10 +185,10 @@ def _cases(config: VerifyConfig, model: ModelInfo, data: bytes,
     cases = random_cases(model, config.seed)
     version = oracle_version() if config.use_oracle else None
     if version is None:
-        events.notice("expected outputs not available (tflite_micro is not importable): "
+        events.notice("expected outputs not available (tflite_micro is not installed): "
                       "printing outputs only")
         return cases, "none: expected outputs not available", None
-    cases = expected_outputs(config.model, model, cases)
+    cases = expected_outputs(data, model, cases, config.model.name, config.timeout_s)
     return cases, f"{version} on seeded random inputs (seed {config.seed})", None
 
 

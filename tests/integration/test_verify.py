@@ -5,8 +5,12 @@ official TFLM interpreter bit for bit; models a target cannot run get one line a
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from tflm_test import cli
 
-from .conftest import tflm_test
+from .conftest import TFLM_TEST, tflm_test
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "reference_runtime" / "tests" / "models"  # the runtime's test models
@@ -147,3 +151,92 @@ def test_smoke_as_a_subprocess(tmp_path: Path) -> None:
                      str(GOLDEN / "hello_world_int8.json"), "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "PASS: all 4 cases match" in proc.stdout
+
+
+CORRUPTED = DATA / "corrupted"  # models that crash, hang or trip up tflite_micro (README)
+ORACLE_FAILURES = {
+    "oracle_segfault": "tflite_micro crashed on it (SIGSEGV)",
+    "oracle_sigfpe": "tflite_micro crashed on it (SIGFPE)",
+    "oracle_hang": "tflite_micro did not finish within 5 s",
+    "oracle_struct_error": "tflite_micro cannot run it: struct.error: ",
+    "oracle_type_error": "tflite_micro cannot run it: TypeError: bad number",
+    "oracle_alloc_failure": "Dynamic tensors are not supported",
+}
+
+
+@pytest.mark.parametrize(("stem", "words"), sorted(ORACLE_FAILURES.items()))
+def test_oracle_failures_are_one_line_and_exit_1_within_the_timeout(tmp_path: Path, stem: str,
+                                                                    words: str) -> None:
+    pytest.importorskip("tflite_micro")
+    start = time.monotonic()
+    proc = tflm_test("verify", str(CORRUPTED / f"{stem}.tflite"), "--target", "host",
+                     "--timeout", "5", "--out", str(tmp_path), timeout=60)
+    assert time.monotonic() - start < 5 + 10  # the timeout, plus start-up and the build check
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith(f"tflm-test: error: {stem}.tflite: ") and words in line
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is pid (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue
+        if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie may wait for a reaper that never comes)."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+def _start_hanging_oracle(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+    """The CLI on the model that hangs tflite_micro, once its oracle process runs."""
+    cli_proc = subprocess.Popen([TFLM_TEST, "verify", str(CORRUPTED / "oracle_hang.tflite"),
+                                 "--timeout", "120", "--out", str(tmp_path)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        oracle = [p for p in _children(cli_proc.pid)
+                  if b"oracle_child" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        if oracle:
+            time.sleep(0.5)  # inside tflite_micro by now
+            return cli_proc, oracle[0]
+        time.sleep(0.05)
+    cli_proc.kill()
+    pytest.fail("the oracle process never started")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_during_a_hanging_oracle_exits_130_and_leaves_no_process(
+        tmp_path: Path, sig: signal.Signals) -> None:
+    pytest.importorskip("tflite_micro")
+    cli_proc, oracle = _start_hanging_oracle(tmp_path)
+    group = os.getpgid(oracle)
+    assert group == oracle != os.getpgid(cli_proc.pid)  # its own process group
+    cli_proc.send_signal(sig)
+    _, stderr = cli_proc.communicate(timeout=5)
+    assert cli_proc.returncode == 130 and stderr == "tflm-test: interrupted\n"
+    assert not _running(oracle)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(group, 0)
+
+
+def test_oracle_dies_with_a_killed_tflm_test(tmp_path: Path) -> None:
+    pytest.importorskip("tflite_micro")
+    cli_proc, oracle = _start_hanging_oracle(tmp_path)
+    cli_proc.kill()
+    cli_proc.communicate()
+    deadline = time.monotonic() + 2
+    while _running(oracle) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(oracle), "orphaned oracle still running"

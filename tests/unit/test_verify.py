@@ -3,6 +3,7 @@ the generated program, early rejections. No process is started here."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import struct
@@ -14,7 +15,8 @@ from click.testing import CliRunner
 from tflm_test import cli
 from tflm_test.errors import ModelRejected, TflmTestError
 from tflm_test.golden import TensorValue, load_golden, parse_golden
-from tflm_test.oracle import random_cases
+from tflm_test.oracle import _failure, _read_answer, random_cases
+from tflm_test.oracle_child import EXIT_UNAVAILABLE
 from tflm_test.reports.verify_report import case_line
 from tflm_test.targets import load_boards
 from tflm_test.tflite_model import MalformedModel, parse_model, read_model
@@ -322,3 +324,70 @@ def test_c_op_name_table_is_generated_from_the_same_names(root: Path) -> None:
     spec.loader.exec_module(module)
     header = (root / "reference_runtime" / "src" / "tm_op_names_data.h").read_text()
     assert module.render() == header
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "data" / "models"
+                                         / "corrupted").glob("*.tflite")), ids=lambda p: p.stem)
+def test_corrupted_models_pass_our_own_check(path: Path, root: Path) -> None:
+    """They must reach the oracle, or the tests that crash and hang it test nothing."""
+    _, info = read_model(path)
+    kernels_for(info, supported_kernels(root), path.name)
+    check_activations_fit(info, load_boards().get("host"), path.name)
+
+
+ANSWER_OK = {"cases": [[{"shape": [1, 2], "dtype": "int8", "hex": "ff01"}]]}
+
+
+def test_oracle_answer_becomes_values(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(ANSWER_OK))
+    assert _read_answer(tmp_path / "a.json", 1, 1) == [(TensorValue((1, 2), "int8", (-1, 1)),)]
+    with pytest.raises(ValueError, match="not 2 outputs"):
+        _read_answer(tmp_path / "a.json", 1, 2)
+    with pytest.raises(ValueError):
+        _read_answer(tmp_path / "missing.json", 1, 1)
+
+
+@pytest.mark.parametrize("answer", [
+    "not json", "[]", '{"cases": 3}', '{"cases": [[]]}', '{"cases": [[{"shape": [2]}]]}',
+    '{"cases": [[{"shape": [1, 2], "dtype": "int8", "hex": "ff"}]]}',
+    '{"cases": [[{"shape": [1], "dtype": "string", "hex": "ff"}]]}',
+    '{"cases": [[{"shape": [1], "dtype": "int8", "hex": "zz"}]]}',
+    '{"cases": [[{"shape": [1], "dtype": "int8", "hex": 5}]]}',
+    '{"cases": [[{"shape": [-1], "dtype": "int8", "hex": ""}]]}',
+])
+def test_malformed_oracle_answers_are_value_errors(tmp_path: Path, answer: str) -> None:
+    (tmp_path / "a.json").write_text(answer)
+    with pytest.raises(ValueError):
+        _read_answer(tmp_path / "a.json", 1, 1)
+
+
+@pytest.mark.parametrize(("status", "answer", "log", "message", "code"), [
+    (None, "", "", "m.tflite: tflite_micro did not finish within 5 s", 1),
+    (-11, "", "", "m.tflite: tflite_micro crashed on it (SIGSEGV)", 1),
+    (-99, "", "", "m.tflite: tflite_micro crashed on it (signal 99)", 1),
+    (1, '{"error": "RuntimeError: no"}', "Dynamic tensors are not supported\n",
+     "m.tflite: tflite_micro cannot run it: RuntimeError: no (TFLM: Dynamic tensors", 1),
+    (1, "", "", "m.tflite: tflite_micro exited with status 1: no output", 1),
+    (EXIT_UNAVAILABLE, "", "cannot import numpy\n",
+     "the reference interpreter is not usable: cannot import numpy", 2),
+])
+def test_oracle_failures_are_one_line_errors(tmp_path: Path, status: int | None, answer: str,
+                                             log: str, message: str, code: int) -> None:
+    (tmp_path / "log").write_text(log)
+    if answer:
+        (tmp_path / "answer").write_text(answer)
+    error = _failure(status, tmp_path / "answer", tmp_path / "log", "m.tflite", 5.0)
+    assert str(error).startswith(message) and "\n" not in str(error)
+    assert error.exit_code == code
+
+
+def test_cli_oracle_crash_is_one_line_and_exit_1(tmp_path: Path, models: Path, root: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
+    monkeypatch.setattr("tflm_test.verify.oracle_version", lambda: "tflite-micro test")
+    monkeypatch.setattr("tflm_test.oracle._run_child", lambda argv, log, timeout: -11)
+    result = CliRunner().invoke(cli.cli, ["verify", str(models / "hello_world_int8.tflite"),
+                                          "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == ("tflm-test: error: hello_world_int8.tflite: tflite_micro crashed "
+                             "on it (SIGSEGV)\n")
