@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,8 @@ from .runners.base import RunnerConfig
 from .session import Job, RunSettings, TargetPlan, plan_target, run_jobs
 from .targets import Target, load_boards
 from .tflite_model import MalformedModel, ModelInfo, read_model
-from .verify_app import AppCase, AppSpec, BuiltApp, Kernel, build_apps, supported_kernels
+from .verify_app import (AppCase, AppSpec, BuiltApp, Kernel, build_apps, locked,
+                         supported_kernels)
 from .verify_compare import (CaseOutput, Comparison, argmax_label, compare, parse_outputs,
                              tolerance_for)
 
@@ -271,8 +273,13 @@ def _sizes(apps: Sequence[BuiltApp], model_len: int, target: Target) -> Sizes:
 
 def _run(config: VerifyConfig, plan: TargetPlan,
          apps: Sequence[BuiltApp]) -> list[BinaryResult]:
+    """Run the programs, each under its lock: a concurrent verify of the same content (same
+    program, same log file) waits instead of writing the log at the same time."""
     settings = RunSettings(config.out_dir.resolve(), config.timeout_s, config.runner_config())
-    return run_jobs([Job(plan, app.elf) for app in apps], settings, config.jobs)
+    with ExitStack() as held:
+        for lock in sorted({app.lock for app in apps}):  # one order everywhere: no deadlock
+            held.enter_context(locked(lock))
+        return run_jobs([Job(plan, app.elf) for app in apps], settings, config.jobs)
 
 
 @dataclass(frozen=True)
@@ -344,6 +351,7 @@ def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:
 
 
 def app_name(model: Path) -> str:
-    """The verify program's name for a model: verify_<stem>, as a file-name-safe word."""
+    """The start of the verify program's name for a model: verify_<stem>, as a
+    file-name-safe word (verify_app.program_name adds the hash that tells models apart)."""
     stem = "".join(ch if ch.isalnum() else "_" for ch in model.stem)
     return f"verify_{stem}"

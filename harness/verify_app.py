@@ -15,9 +15,12 @@ program is linked again. When flash overflows, each case gets its own program.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +73,7 @@ class BuiltApp:
     flash: int  # whole program
     ram: int  # static RAM incl. arena and stack
     input_bytes: int  # flash taken by the cases' input data
+    lock: Path  # hold it (locked()) while running the ELF: one run at a time writes its log
 
 
 def supported_kernels(root: Path) -> dict[int, Kernel]:
@@ -177,13 +181,46 @@ def app_elf(root: Path, target: Target, name: str) -> Path:
     return build.runtime_dir(root) / "gen" / target.name / "bin" / "apps" / f"{name}.elf"
 
 
-def build_source(root: Path, target: Target, name: str, source: str, jobs: int = 2) -> Path:
-    """Write the data file under gen/<target>/apps/<name>/ and link the program.
+def program_name(prefix: str, source: str) -> str:
+    """The program's name: prefix plus a hash of its generated source.
+
+    Keyed by content, not by the model's file name: two runs of different models that share a
+    file name must not build into (and run) one folder, while runs of the same content share
+    one build.
+    """
+    return f"{prefix}_{hashlib.sha256(source.encode()).hexdigest()[:16]}"
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive flock on path (created if missing) during the with-block.
+
+    The kernel drops it when the process dies, so a killed run never leaves a stale lock.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def app_lock(root: Path, target: Target, name: str) -> Path:
+    """The lock held while program `name` is built or run (see locked)."""
+    return build.runtime_dir(root) / "gen" / target.name / "apps" / f"{name}.lock"
+
+
+def build_source(root: Path, target: Target, prefix: str, source: str, jobs: int = 2) -> Path:
+    """Write the data file under gen/<target>/apps/<name>/ and link the program (the one
+    place verify builds).
+
+    Concurrent runs: the objects every program links (library, port, template) are brought
+    up to date under one lock per target, so two makes never write them at once; then the
+    program's own folder is written and linked under its own lock.
 
     Args:
         root: the project root.
         target: what to build for.
-        name: the program name (a file-name-safe word).
+        prefix: the start of the program name (a file-name-safe word); program_name adds
+            the source's hash.
         source: the generated data file.
         jobs: make -j.
     Returns:
@@ -191,13 +228,17 @@ def build_source(root: Path, target: Target, name: str, source: str, jobs: int =
     Raises:
         BuildFailed, ToolMissing: as build.make.
     """
+    name = program_name(prefix, source)
     app_dir = build.runtime_dir(root) / "gen" / target.name / "apps" / name
-    app_dir.mkdir(parents=True, exist_ok=True)
-    data_file = app_dir / "verify_data.c"
-    if not data_file.exists() or data_file.read_text() != source:  # unchanged: no rebuild
-        data_file.write_text(source)
-    build.make(root, target, "app", jobs,
-               (f"APP_NAME={name}", f"APP_DIR={app_dir}", f"APP_SRCS={TEMPLATE}"))
+    args = (f"APP_NAME={name}", f"APP_DIR={app_dir}", f"APP_SRCS={TEMPLATE}")
+    with locked(app_dir.parent / ".shared.lock"):
+        build.make(root, target, "app-deps", jobs, args)
+    with locked(app_lock(root, target, name)):
+        app_dir.mkdir(parents=True, exist_ok=True)
+        data_file = app_dir / "verify_data.c"
+        if not data_file.exists() or data_file.read_text() != source:  # unchanged: no rebuild
+            data_file.write_text(source)
+        build.make(root, target, "app", jobs, args)
     return app_elf(root, target, name)
 
 
@@ -213,7 +254,7 @@ class AppSpec:
 
     root: Path
     target: Target
-    name: str
+    prefix: str  # of the program names (verify.app_name), before the source's hash
     model: bytes
     model_name: str
     kernels: tuple[Kernel, ...]
@@ -221,7 +262,7 @@ class AppSpec:
     jobs: int = 2
 
 
-def _link_fitting(spec: AppSpec, name: str, cases: Sequence[AppCase]) -> BuiltApp:
+def _link_fitting(spec: AppSpec, prefix: str, cases: Sequence[AppCase]) -> BuiltApp:
     """Link one program, shrinking the arena while RAM overflows.
 
     Raises:
@@ -233,7 +274,7 @@ def _link_fitting(spec: AppSpec, name: str, cases: Sequence[AppCase]) -> BuiltAp
         source = generate_source(spec.model, spec.model_name, spec.kernels, cases, arena,
                                  spec.repeat)
         try:
-            elf = build_source(spec.root, spec.target, name, source, spec.jobs)
+            elf = build_source(spec.root, spec.target, prefix, source, spec.jobs)
         except BuildFailed as exc:
             over = overflow(str(exc))
             if over is None or over[0] != "RAM":
@@ -246,14 +287,15 @@ def _link_fitting(spec: AppSpec, name: str, cases: Sequence[AppCase]) -> BuiltAp
             continue
         use = memory_use(elf)
         inputs = sum(len(d) for c in cases for d in c.inputs)
-        return BuiltApp(elf, tuple(c.name for c in cases), arena, use.flash, use.ram, inputs)
+        return BuiltApp(elf, tuple(c.name for c in cases), arena, use.flash, use.ram, inputs,
+                        app_lock(spec.root, spec.target, elf.stem))
     raise ModelRejected(f"{spec.model_name}: could not size the arena for {spec.target.name}")
 
 
-def _link_one_case(spec: AppSpec, name: str, case: AppCase) -> BuiltApp:
+def _link_one_case(spec: AppSpec, prefix: str, case: AppCase) -> BuiltApp:
     """Link a program for a single case; a FLASH overflow now means the model does not fit."""
     try:
-        return _link_fitting(spec, name, [case])
+        return _link_fitting(spec, prefix, [case])
     except BuildFailed as exc:
         over = overflow(str(exc))
         if over is None or over[0] != "FLASH":
@@ -278,13 +320,13 @@ def build_apps(spec: AppSpec, cases: Sequence[AppCase]) -> list[BuiltApp]:
         BuildFailed, ToolMissing: the build failed otherwise.
     """
     if len(cases) == 1:
-        return [_link_one_case(spec, spec.name, cases[0])]
+        return [_link_one_case(spec, spec.prefix, cases[0])]
     try:
-        return [_link_fitting(spec, spec.name, cases)]
+        return [_link_fitting(spec, spec.prefix, cases)]
     except BuildFailed as exc:
         over = overflow(str(exc))
         if over is None or over[0] != "FLASH":
             raise
         log.debug("%d cases overflow flash by %d bytes: one program per case",
                   len(cases), over[1])
-    return [_link_one_case(spec, f"{spec.name}_{i}", case) for i, case in enumerate(cases)]
+    return [_link_one_case(spec, f"{spec.prefix}_{i}", case) for i, case in enumerate(cases)]

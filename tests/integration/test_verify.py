@@ -240,3 +240,22 @@ def test_oracle_dies_with_a_killed_tflm_test(tmp_path: Path) -> None:
     while _running(oracle) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(oracle), "orphaned oracle still running"
+
+
+def test_concurrent_runs_of_models_with_the_same_file_name_do_not_mix(tmp_path: Path) -> None:
+    # Two different models both called model.tflite, each verified twice at once, all
+    # writing to one --out folder (as runs from one working directory do).
+    stems = ["hello_world_int8", "hello_world_float"] * 2
+    runs = []
+    for i, stem in enumerate(stems):
+        folder = tmp_path / f"run{i}"
+        folder.mkdir()
+        shutil.copy(MODELS / f"{stem}.tflite", folder / "model.tflite")
+        runs.append(subprocess.Popen(
+            [TFLM_TEST, "verify", str(folder / "model.tflite"), "--golden",
+             str(GOLDEN / f"{stem}.json"), "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for stem, proc in zip(stems, runs):
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, f"{stem}: {stdout}{stderr}"
+        assert "PASS: all 4 cases match" in stdout and stderr == ""

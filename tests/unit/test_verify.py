@@ -7,6 +7,8 @@ import json
 import math
 import random
 import struct
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,9 @@ from tflm_test.reports.verify_report import case_line
 from tflm_test.targets import load_boards
 from tflm_test.tflite_model import MalformedModel, parse_model, read_model
 from tflm_test.verify import CaseReport, app_name, check_activations_fit, kernels_for
-from tflm_test.verify_app import (AppCase, first_arena_size, generate_source, overflow,
-                                  registered_symbol, supported_kernels)
+from tflm_test.verify_app import (AppCase, build_source, first_arena_size, generate_source,
+                                  locked, overflow, program_name, registered_symbol,
+                                  supported_kernels)
 from tflm_test.verify_compare import (FLOAT_TRANSCENDENTAL_ULPS, argmax_label, compare,
                                       parse_outputs, tolerance_for)
 
@@ -391,3 +394,39 @@ def test_cli_oracle_crash_is_one_line_and_exit_1(tmp_path: Path, models: Path, r
     assert result.exit_code == 1
     assert result.output == ("tflm-test: error: hello_world_int8.tflite: tflite_micro crashed "
                              "on it (SIGSEGV)\n")
+
+
+def test_program_names_are_keyed_by_the_generated_source() -> None:
+    a, b = program_name("verify_model", "int a;"), program_name("verify_model", "int b;")
+    assert a.startswith("verify_model_") and a != b
+    assert program_name("verify_model", "int a;") == a
+
+
+def test_build_source_builds_shared_objects_then_the_keyed_program(
+        tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    monkeypatch.setattr("tflm_test.build.runtime_dir", lambda r: tmp_path)
+    monkeypatch.setattr("tflm_test.build.make",
+                        lambda r, t, goal, jobs, extra: calls.append((goal, extra)) or "")
+    host = load_boards().get("host")
+    elf = build_source(root, host, "verify_model", "int a;\n")
+    name = program_name("verify_model", "int a;\n")
+    assert [goal for goal, _ in calls] == ["app-deps", "app"]
+    assert f"APP_NAME={name}" in calls[1][1] and elf.name == f"{name}.elf"
+    assert (tmp_path / "gen" / "host" / "apps" / name / "verify_data.c").read_text() == "int a;\n"
+
+
+def _locked_append(path: Path, order: list[str]) -> None:
+    with locked(path):
+        order.append("second")
+
+
+def test_locked_excludes_another_holder(tmp_path: Path) -> None:
+    order: list[str] = []
+    with locked(tmp_path / "x.lock"):
+        other = threading.Thread(target=_locked_append, args=(tmp_path / "x.lock", order))
+        other.start()
+        time.sleep(0.2)
+        order.append("first")
+    other.join(5)
+    assert order == ["first", "second"]
