@@ -231,8 +231,9 @@ def verify(model: Path, golden: Path | None, target: str, json_path: Path | None
 
         tflm-test verify model.tflite --golden model.json --target bluepill
 
-    Exit codes: 0 every case matched, 1 a case differed or the model cannot run on the
-    target, 2 usage or environment error.
+    Exit codes: 0 every case matched; 1 a case differed, the model cannot run on the target
+    (or tflite_micro cannot run it), or the golden file does not match the model's inputs
+    and outputs; 2 usage or environment error, or a malformed golden file.
     """
     def body() -> int:
         config = verification.VerifyConfig(model=model, golden=golden, target=target,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OracleFailed, TflmTestError
-from .golden import FORMATS, GoldenCase, TensorValue
+from .golden import FORMATS, INT_RANGES, GoldenCase, TensorValue
 from .oracle_child import EXIT_UNAVAILABLE
 from .runners.process import spawn, stop_process
 from .tflite_model import ModelInfo, TensorInfo
@@ -34,9 +34,6 @@ from .tflite_model import ModelInfo, TensorInfo
 log = logging.getLogger(__name__)
 
 RANDOM_CASES = 4
-_INT_RANGES = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767),
-               "uint16": (0, 65535), "int32": (-2**31, 2**31 - 1), "uint32": (0, 2**32 - 1),
-               "int64": (-2**63, 2**63 - 1), "bool": (0, 1)}
 _FLOAT_DEFAULT = (-1.0, 1.0)
 ORACLE_ARENA = 8 << 20  # tflite_micro's default arena is too small for e.g. simple_add_model
 ORACLE_MODULE = "tflm_test.oracle_child"
@@ -46,7 +43,7 @@ def _float_range(model: ModelInfo, tensor: TensorInfo) -> tuple[float, float]:
     for op in model.operators:
         if op.code.name == "QUANTIZE" and op.inputs[:1] == (tensor.index,) and op.outputs:
             out = model.tensors[op.outputs[0]]
-            lo, hi = _INT_RANGES.get(out.dtype, (None, None))
+            lo, hi = INT_RANGES.get(out.dtype, (None, None))
             if out.scale and out.zero_point and lo is not None:
                 scale, zp = out.scale[0], out.zero_point[0]
                 return (lo - zp) * scale, (hi - zp) * scale
@@ -55,8 +52,8 @@ def _float_range(model: ModelInfo, tensor: TensorInfo) -> tuple[float, float]:
 
 def _random_tensor(rng: random.Random, model: ModelInfo, tensor: TensorInfo) -> TensorValue:
     n = tensor.elements
-    if tensor.dtype in _INT_RANGES:
-        lo, hi = _INT_RANGES[tensor.dtype]
+    if tensor.dtype in INT_RANGES:
+        lo, hi = INT_RANGES[tensor.dtype]
         data: tuple = tuple(rng.randint(lo, hi) for _ in range(n))
     elif tensor.dtype == "float32":
         lo_f, hi_f = _float_range(model, tensor)

@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ModelRejected, TflmTestError
+from .errors import ModelRejected
 from .golden import Golden, GoldenCase, TensorValue, load_golden
 from .oracle import expected_outputs, oracle_version, random_cases
 from .pipeline import Events, find_root
@@ -162,17 +162,24 @@ def check_activations_fit(model: ModelInfo, target: Target, name: str) -> None:
                 f"alone needs {need} bytes of activations, the target has {ram} bytes of RAM")
 
 
-def _check_golden(golden: Golden, model: ModelInfo, data: bytes, where: str,
-                  events: Events) -> None:
-    want = [(t.dtype, t.shape) for t in model.inputs]
+def check_golden_fits(golden: Golden, model: ModelInfo, where: str) -> None:
+    """Every case gives exactly the model's inputs and outputs: count, dtype and shape.
+
+    Raises:
+        ModelRejected: the first difference, naming the file, case and tensor.
+    """
     for case in golden.cases:
-        got = [(v.dtype, v.shape) for v in case.inputs]
-        if got != want:
-            raise ModelRejected(f"{where}: case {case.name} gives inputs {got}, the model "
-                                f"takes {want}")
-    if golden.model_sha256 and golden.model_sha256 != hashlib.sha256(data).hexdigest():
-        events.notice(f"{where} was made for {golden.model or 'another model'} "
-                      "(sha256 differs); comparing anyway")
+        for kind, values, tensors in (("input", case.inputs, model.inputs),
+                                      ("output", case.outputs or (), model.outputs)):
+            if len(values) != len(tensors):
+                raise ModelRejected(f"{where}: case {case.name}: {len(values)} {kind}s, the "
+                                    f"model has {len(tensors)}")
+            for i, (value, tensor) in enumerate(zip(values, tensors)):
+                if (value.dtype, value.shape) != (tensor.dtype, tensor.shape):
+                    raise ModelRejected(
+                        f"{where}: case {case.name}: {kind} {i} is {value.dtype} "
+                        f"{list(value.shape)}, the model's {kind} {i} ({tensor.name}) is "
+                        f"{tensor.dtype} {list(tensor.shape)}")
 
 
 def _cases(config: VerifyConfig, model: ModelInfo, data: bytes,
@@ -180,9 +187,10 @@ def _cases(config: VerifyConfig, model: ModelInfo, data: bytes,
     """(cases, where the expected outputs come from, the golden file if any)."""
     if config.golden is not None:
         golden = load_golden(config.golden)
-        if not golden.cases:
-            raise TflmTestError(f"{config.golden}: no cases")
-        _check_golden(golden, model, data, str(config.golden), events)
+        check_golden_fits(golden, model, str(config.golden))
+        if golden.model_sha256 and golden.model_sha256 != hashlib.sha256(data).hexdigest():
+            events.notice(f"{config.golden} was made for {golden.model or 'another model'} "
+                          "(sha256 differs); comparing anyway")
         return list(golden.cases), f"{config.golden.name} ({golden.interpreter})", golden
     cases = random_cases(model, config.seed)
     version = oracle_version() if config.use_oracle else None
@@ -333,8 +341,11 @@ def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:
     Returns:
         The report; report.exit_code is 0 only when every case matched.
     Raises:
-        ModelRejected: unsupported op, malformed model, or it does not fit the target.
-        TflmTestError: bad golden file, unknown target, missing tool, build failure.
+        ModelRejected: unsupported op, malformed model, it does not fit the target, or the
+            golden file does not match it (exit 1).
+        OracleFailed: tflite_micro crashed, hung or failed on it (exit 1).
+        TflmTestError: malformed golden file, unknown target, missing tool, build failure
+            (exit 2).
     """
     p = _prepare(config, events)
     spec = AppSpec(config.root, p.plan.target, app_name(config.model), p.data,

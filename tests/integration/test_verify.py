@@ -259,3 +259,20 @@ def test_concurrent_runs_of_models_with_the_same_file_name_do_not_mix(tmp_path: 
         stdout, stderr = proc.communicate(timeout=300)
         assert proc.returncode == 0, f"{stem}: {stdout}{stderr}"
         assert "PASS: all 4 cases match" in stdout and stderr == ""
+
+
+@pytest.mark.parametrize("target", ["host", "qemu_cortexm3"])
+def test_case_names_with_c_and_protocol_specials_survive_the_round_trip(tmp_path: Path,
+                                                                        target: str) -> None:
+    skip_without_toolchain(target)
+    raw = json.loads((GOLDEN / "hello_world_int8.json").read_text())
+    names = ['q"uote', "tri??=graph", "back\\slash 100%", "ünï cödé"]
+    for case, name in zip(raw["cases"], names):
+        case["name"] = name
+    golden = tmp_path / "names.json"
+    golden.write_text(json.dumps(raw))
+    result = verify(tmp_path, MODELS / "hello_world_int8.tflite", "--golden", str(golden),
+                    "--target", target)
+    assert result.exit_code == 0, result.output
+    for name in names:
+        assert f"  {name:<16} bit-exact" in result.output

@@ -9,6 +9,7 @@ import random
 import struct
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ from tflm_test.reports.verify_report import case_line
 from tflm_test.targets import load_boards
 from tflm_test.tflite_model import MalformedModel, parse_model, read_model
 from tflm_test.verify import CaseReport, app_name, check_activations_fit, kernels_for
-from tflm_test.verify_app import (AppCase, build_source, first_arena_size, generate_source,
+from tflm_test.verify_app import (AppCase, build_source, c_string, first_arena_size,
+                                  generate_source,
                                   locked, overflow, program_name, registered_symbol,
                                   supported_kernels)
 from tflm_test.verify_compare import (FLOAT_TRANSCENDENTAL_ULPS, argmax_label, compare,
@@ -253,7 +255,7 @@ def test_generated_source_embeds_model_ops_cases_and_arena(models: Path, root: P
     assert f"const unsigned int tm_verify_model_len = {len(data)};" in text
     assert "{TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8}," in text
     assert "tm_verify_num_ops = 1u;" in text and "tm_kernel_add" not in text
-    assert '{"random_0", case0_inputs, 1u},' in text and r'"q\"uote"' in text
+    assert '{"random_0", case0_inputs, 1u},' in text and r'"q\042uote"' in text
     assert "uint8_t tm_verify_arena[4096] __attribute__((aligned(16)));" in text
 
 
@@ -430,3 +432,114 @@ def test_locked_excludes_another_holder(tmp_path: Path) -> None:
         order.append("first")
     other.join(5)
     assert order == ["first", "second"]
+
+
+def test_case_names_become_c_literals_that_keep_every_byte() -> None:
+    assert c_string("random_0") == '"random_0"'
+    assert c_string('a\nb"c\\d??=e') == r'"a\012b\042c\134d\077\077=e"'
+    assert c_string("é1") == r'"\303\2511"'  # octal: the '1' after it stays a character
+
+
+GOLDEN_FILE = Path(__file__).parents[1] / "data" / "models" / "golden" / "hello_world_int8.json"
+
+
+def _golden_edit(edit: Callable[[dict], object]) -> dict:
+    raw = json.loads(GOLDEN_FILE.read_text())
+    edit(raw)
+    return raw
+
+
+def _first(raw: dict, kind: str = "inputs") -> dict:
+    return raw["cases"][0][kind][0]
+
+
+def _every_output(raw: dict, **changes: object) -> None:
+    for case in raw["cases"]:
+        case["outputs"][0].update(changes)
+
+
+# (edit of hello_world_int8.json, exit code, what the one line says)
+BAD_GOLDEN = {
+    "int8 value out of range": (lambda r: _first(r).update(data=[300]), 2,
+                                "case random_0: input 0: value 0 (300) is outside int8's "
+                                "range -128..127"),
+    "float for an int8": (lambda r: _first(r).update(data=[1.5]), 2,
+                          "case random_0: input 0: value 0 (1.5) is not an integer (int8)"),
+    "bool for an int8": (lambda r: _first(r).update(data=[True]), 2,
+                         "input 0: value 0 (True) is not a number"),
+    "string values": (lambda r: _first(r, "outputs").update(data=["yes"]), 2,
+                      "case random_0: output 0: value 0 ('yes') is not a number"),
+    "string output": (lambda r: _first(r, "outputs").update(dtype="string"), 2,
+                      "case random_0: output 0: dtype 'string' is not one of int8"),
+    "float32 overflow": (lambda r: _first(r).update(dtype="float32", data=[1e39]), 2,
+                         "input 0: value 0 (1e+39) is outside float32's range"),
+    "no outputs": (lambda r: [c.update(outputs=[]) for c in r["cases"]], 2,
+                   "case random_0: no outputs (nothing to compare)"),
+    "duplicate names": (lambda r: r["cases"][1].update(name="random_0"), 2,
+                        "case name random_0 is used 2 times"),
+    "newline in a name": (lambda r: r["cases"][0].update(name="a\nb"), 2,
+                          "case 0: name 'a\\nb' has a control or unprintable character"),
+    "name with spaces around": (lambda r: r["cases"][0].update(name=" a"), 2,
+                                "case 0: name ' a' starts or ends with white space"),
+    "name too long": (lambda r: r["cases"][0].update(name="x" * 248), 2,
+                      "case 0: name is longer than 247 bytes"),
+    "negative size": (lambda r: _first(r).update(shape=[-1]), 2,
+                      "input 0: shape [-1] is not a list of sizes"),
+    "labels not a list": (lambda r: r.update(labels="yes"), 2, "labels is not a list of strings"),
+    "cases not a list": (lambda r: r.update(cases={}), 2, "not a golden vector file"),
+    "a case that is a list": (lambda r: r.update(cases=[[]]), 2, "case 0 is not an object"),
+    "no cases": (lambda r: r.update(cases=[]), 2, "no cases"),
+    "wrong output dtype": (lambda r: _every_output(r, dtype="int16"), 1,
+                           "case random_0: output 0 is int16 [1, 1], the model's output 0 "
+                           "(StatefulPartitionedCall:0) is int8 [1, 1]"),
+    "wrong output shape": (lambda r: _every_output(r, shape=[1]), 1,
+                           "case random_0: output 0 is int8 [1], the model's output 0 "
+                           "(StatefulPartitionedCall:0) is int8 [1, 1]"),
+    "an output too many": (lambda r: [c["outputs"].append(c["outputs"][0]) for c in r["cases"]],
+                           1, "case random_0: 2 outputs, the model has 1"),
+    "an input too few": (lambda r: [c.update(inputs=[]) for c in r["cases"]], 1,
+                         "case random_0: 0 inputs, the model has 1"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(BAD_GOLDEN))
+def test_bad_golden_files_are_one_line_before_anything_is_built(
+        tmp_path: Path, models: Path, root: Path, monkeypatch: pytest.MonkeyPatch,
+        what: str) -> None:
+    edit, code, message = BAD_GOLDEN[what]
+    golden = tmp_path / "g.json"
+    golden.write_text(json.dumps(_golden_edit(edit)))
+    monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
+    result = CliRunner().invoke(cli.cli, ["verify", str(models / "hello_world_int8.tflite"),
+                                          "--golden", str(golden), "--out", str(tmp_path)])
+    assert (result.exit_code, result.output.count("\n")) == (code, 1), result.output
+    assert result.output.startswith(f"tflm-test: error: {golden}: ")
+    assert message in result.output
+
+
+def test_a_golden_file_for_another_model_is_rejected(tmp_path: Path, models: Path, data: Path,
+                                                     root: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
+    golden = data / "golden" / "network_model.json"
+    result = CliRunner().invoke(cli.cli, ["verify", str(models / "hello_world_int8.tflite"),
+                                          "--golden", str(golden), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (f"tflm-test: error: {golden}: case random_0: input 0 is int8 "
+                             "[1, 8, 8, 16], the model's input 0 (serving_default_dense_input:0)"
+                             " is int8 [1, 1]\n")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("", "cannot read golden vectors"), ("[1, 2]", "top level is not an object"),
+    ("\xff", "cannot read golden vectors")])
+def test_unreadable_golden_files_are_one_line_and_exit_2(tmp_path: Path, models: Path,
+                                                         root: Path, content: str, message: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
+    golden = tmp_path / "g.json"
+    golden.write_bytes(content.encode("latin-1"))
+    result = CliRunner().invoke(cli.cli, ["verify", str(models / "hello_world_int8.tflite"),
+                                          "--golden", str(golden), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert message in result.output
