@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ModelRejected
-from .golden import Golden, GoldenCase, TensorValue, load_golden
+from .golden import FORMATS, Golden, GoldenCase, TensorValue, load_golden
 from .oracle import expected_outputs, oracle_version, random_cases
 from .pipeline import Events, find_root
 from .reports.verify_report import write_json
@@ -137,6 +137,22 @@ def kernels_for(model: ModelInfo, available: dict[int, Kernel], name: str) -> tu
         raise ModelRejected(f"{name}: unsupported op{'s' if len(missing) > 1 else ''} {names}; "
                             f"the runtime implements {have}")
     return tuple(available[c.builtin_code] for c in model.used_codes)
+
+
+def check_io(model: ModelInfo, name: str) -> None:
+    """verify feeds and compares tensors as packed numbers: every input and output must be of
+    a numeric dtype, and there must be an output to compare.
+
+    Raises:
+        ModelRejected: no outputs, or a string, complex or other unsupported input or output.
+    """
+    if not model.outputs:
+        raise ModelRejected(f"{name}: the model has no outputs to compare")
+    for kind, tensors in (("input", model.inputs), ("output", model.outputs)):
+        for i, tensor in enumerate(tensors):
+            if tensor.dtype not in FORMATS:
+                raise ModelRejected(f"{name}: {kind} {i} ({tensor.name}) is a {tensor.dtype} "
+                                    f"tensor; verify handles {', '.join(FORMATS)}")
 
 
 def check_activations_fit(model: ModelInfo, target: Target, name: str) -> None:
@@ -307,6 +323,7 @@ def _prepare(config: VerifyConfig, events: Events) -> _Plan:
     data, model = _read(config.model)
     plan = _plan(config, events)
     kernels = kernels_for(model, supported_kernels(config.root), config.model.name)
+    check_io(model, config.model.name)
     check_activations_fit(model, plan.target, config.model.name)
     cases, reference, golden = _cases(config, model, data, events)
     return _Plan(data, model, plan, kernels, cases, reference, golden)

@@ -22,8 +22,9 @@ from tflm_test.oracle import _failure, _read_answer, random_cases
 from tflm_test.oracle_child import EXIT_UNAVAILABLE
 from tflm_test.reports.verify_report import case_line
 from tflm_test.targets import load_boards
-from tflm_test.tflite_model import MalformedModel, parse_model, read_model
-from tflm_test.verify import CaseReport, app_name, check_activations_fit, kernels_for
+from tflm_test.tflite_model import MalformedModel, ModelInfo, parse_model, read_model
+from tflm_test.verify import (CaseReport, app_name, check_activations_fit, check_io,
+                              kernels_for)
 from tflm_test.verify_app import (AppCase, build_source, c_string, first_arena_size,
                                   generate_source,
                                   locked, overflow, program_name, registered_symbol,
@@ -543,3 +544,27 @@ def test_unreadable_golden_files_are_one_line_and_exit_2(tmp_path: Path, models:
                                           "--golden", str(golden), "--out", str(tmp_path)])
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert message in result.output
+
+
+@pytest.mark.parametrize(("tensor", "tflite_type", "words"), [
+    (9, 5, "output 0 (StatefulPartitionedCall:0) is a string tensor"),
+    (9, 8, "output 0 (StatefulPartitionedCall:0) is a complex64 tensor"),
+    (0, 5, "input 0 (serving_default_dense_input:0) is a string tensor")])
+def test_models_with_non_numeric_inputs_or_outputs_are_rejected_first(
+        tmp_path: Path, models: Path, root: Path, monkeypatch: pytest.MonkeyPatch,
+        tensor: int, tflite_type: int, words: str) -> None:
+    data = bytearray((models / "hello_world_int8.tflite").read_bytes())
+    data[{9: 1398, 0: 2538}[tensor]] = tflite_type  # the Tensor.type byte of that tensor
+    (tmp_path / "m.tflite").write_bytes(data)
+    assert read_model(tmp_path / "m.tflite")[1].tensors[tensor].dtype in words
+    monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
+    result = CliRunner().invoke(cli.cli, ["verify", str(tmp_path / "m.tflite"),
+                                          "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"tflm-test: error: m.tflite: {words}; verify handles int8")
+    assert result.output.count("\n") == 1
+
+
+def test_a_model_without_outputs_is_rejected() -> None:
+    with pytest.raises(ModelRejected, match="^m.tflite: the model has no outputs to compare"):
+        check_io(ModelInfo(100, (), (), (), (), ()), "m.tflite")
