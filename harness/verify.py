@@ -18,14 +18,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ModelRejected
+from .errors import ModelRejected, TflmTestError
 from .golden import FORMATS, Golden, GoldenCase, TensorValue, load_golden
 from .oracle import expected_outputs, oracle_version, random_cases
 from .pipeline import Events, find_root
 from .reports.verify_report import write_json
 from .results import BinaryResult, Verdict
 from .runners.base import RunnerConfig
-from .session import Job, RunSettings, TargetPlan, plan_target, run_jobs
+from .session import Job, RunSettings, TargetPlan, plan_target, prepare_out_dir, run_jobs
 from .targets import Target, load_boards
 from .tflite_model import MalformedModel, ModelInfo, read_model
 from .verify_app import (AppCase, AppSpec, BuiltApp, Kernel, build_apps, locked,
@@ -320,6 +320,7 @@ class _Plan:
 
 
 def _prepare(config: VerifyConfig, events: Events) -> _Plan:
+    prepare_out_dir(config.out_dir)  # before any build, not when the first run writes there
     data, model = _read(config.model)
     plan = _plan(config, events)
     kernels = kernels_for(model, supported_kernels(config.root), config.model.name)
@@ -374,7 +375,11 @@ def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:
     _reject_on_target(printed, config.model.name, p.plan.target.name)
     report = _report(config, p, apps, results, printed)
     if config.json is not None:
-        write_json(report, config.json)
+        try:
+            write_json(report, config.json)
+        except OSError as exc:
+            raise TflmTestError(f"{config.json}: cannot write the report "
+                                f"({exc.strerror or exc})") from exc
     return report
 
 

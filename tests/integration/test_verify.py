@@ -276,3 +276,13 @@ def test_case_names_with_c_and_protocol_specials_survive_the_round_trip(tmp_path
     assert result.exit_code == 0, result.output
     for name in names:
         assert f"  {name:<16} bit-exact" in result.output
+
+
+def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    result = verify(tmp_path, MODELS / "hello_world_int8.tflite", "--golden",
+                    str(GOLDEN / "hello_world_int8.json"), "--json",
+                    str(tmp_path / "file" / "r.json"))
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert result.output.startswith(f"tflm-test: error: {tmp_path / 'file' / 'r.json'}: cannot "
+                                    "write the report (")

@@ -568,3 +568,15 @@ def test_models_with_non_numeric_inputs_or_outputs_are_rejected_first(
 def test_a_model_without_outputs_is_rejected() -> None:
     with pytest.raises(ModelRejected, match="^m.tflite: the model has no outputs to compare"):
         check_io(ModelInfo(100, (), (), (), (), ()), "m.tflite")
+
+
+def test_an_out_folder_that_cannot_be_made_is_one_line(tmp_path: Path, models: Path,
+                                                       root: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TFLM_TEST_ROOT", str(root))
+    (tmp_path / "file").write_text("")
+    result = CliRunner().invoke(cli.cli, ["verify", str(models / "hello_world_int8.tflite"),
+                                          "--out", str(tmp_path / "file" / "out")])
+    assert result.exit_code == 2
+    assert result.output == (f"tflm-test: error: --out {tmp_path / 'file' / 'out'}: cannot "
+                             "write there (Not a directory)\n")
