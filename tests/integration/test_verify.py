@@ -201,9 +201,11 @@ def _running(pid: int) -> bool:
 
 def _start_hanging_oracle(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     """The CLI on the model that hangs tflite_micro, once its oracle process runs."""
+    # TMPDIR: the oracle's work folder of a SIGKILLed run is left behind; keep it in tmp_path
     cli_proc = subprocess.Popen([TFLM_TEST, "verify", str(CORRUPTED / "oracle_hang.tflite"),
                                  "--timeout", "120", "--out", str(tmp_path)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "TMPDIR": str(tmp_path)})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         oracle = [p for p in _children(cli_proc.pid)
