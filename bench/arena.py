@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tflm_test.pipeline import RunOptions
 from tflm_test.verify import VerifyConfig, verify
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ def tflm_arena(model: Path) -> int | None:
 def ours(stem: str, target: str, out: Path) -> int | None:
     config = VerifyConfig(model=MODELS / f"{stem}.tflite",
                           golden=GOLDEN / f"{stem}.json", target=target,
-                          out_dir=out, root=ROOT)
+                          options=RunOptions(out_dir=out, project=ROOT))
     return verify(config).arena_used
 
 

@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from tflm_test.pipeline import RunOptions
 from tflm_test.verify import VerifyConfig, verify
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +42,8 @@ def run_s(config: VerifyConfig) -> tuple[float, int]:
 def per_inference(stem: str, target: str) -> float:
     base = VerifyConfig(model=MODELS / f"{stem}.tflite",
                         golden=GOLDEN / f"{stem}.json", target=target,
-                        out_dir=ROOT / "tflm-test-out" / "bench-time", root=ROOT)
+                        options=RunOptions(out_dir=ROOT / "tflm-test-out" / "bench-time",
+                                           project=ROOT))
     once, cases = run_s(base)
     repeat = REPEAT[stem, target]
     many, _ = run_s(replace(base, repeat=repeat))

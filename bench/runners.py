@@ -10,16 +10,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tflm_test.build import make
 from tflm_test.cli import DEFAULT_IMAGE
 from tflm_test.errors import TflmTestError
-from tflm_test.pipeline import RunConfig, run
+from tflm_test.pipeline import RunConfig, RunOptions, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ("pass", "fail", "hardfault")  # a pass, a failure and a crash with our handler
@@ -44,9 +44,8 @@ def ways(renode_image: str) -> tuple[Way, ...]:
 
 
 def fixtures(target: str) -> list[Path]:
-    from tflm_test.targets import load_boards
-
-    make(ROOT, load_boards().get(target), "fixtures")
+    subprocess.run(["make", "-s", "-C", str(ROOT / "reference_runtime"), f"TARGET={target}",
+                    "fixtures"], check=True)
     folder = ROOT / "reference_runtime" / "gen" / target / "fixtures"
     return [folder / f"{name}.elf" for name in FIXTURES]
 
@@ -55,8 +54,9 @@ def measure(way: Way, rounds: int, out: Path,
             renode: Path | None) -> tuple[list[float], float] | str:
     """(per-binary durations, wall seconds of the whole run) or why it was skipped."""
     binaries = tuple(fixtures(way.target) * rounds)
-    config = RunConfig(targets=(way.target,), jobs=1, timeout_s=30, emulator=way.emulator,
-                       docker_image=way.docker_image, renode=renode, out_dir=out, root=ROOT)
+    options = RunOptions(jobs=1, timeout_s=30, emulator=way.emulator, renode=renode,
+                         docker_image=way.docker_image, out_dir=out, project=ROOT)
+    config = RunConfig(targets=(way.target,), options=options)
     start = time.monotonic()
     try:
         results = run(config, binaries)

@@ -1,16 +1,21 @@
-"""make -> test binaries. The Makefile (reference_runtime/Makefile) is the build; this module
-only calls it, lists what it built and turns its failures into one clear line."""
+"""The project's build -> its test binaries. The project file says how to build for a
+target (an argv template) and where the binaries land (globs); this module runs the one,
+lists the other, and turns a failure into one clear line."""
 
 from __future__ import annotations
 
 import logging
 import re
+import shlex
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import BuildFailed, ToolMissing
-from .targets import Target, Tool
+from .project import BadProject, Project, expand, find_binaries
+from .runners.process import die_with_parent
+from .targets import Target
 
 log = logging.getLogger(__name__)
 
@@ -22,16 +27,15 @@ _NOT_FIT = re.compile(r"(?P<file>\S+\.elf) section [`'](?P<section>\S+)' will no
 _ERROR = re.compile(r"^.*\berror: .*$", re.M)
 
 
-def runtime_dir(root: Path) -> Path:
-    return root / "reference_runtime"
-
-
-def check_toolchain(target: Target) -> None:
-    """Raise ToolMissing naming the Debian package when the compiler or make is missing."""
-    for tool in (t for t in (target.toolchain, Tool("make", "make")) if t is not None):
-        if shutil.which(tool.program) is None:
-            raise ToolMissing(f"{tool.program} not found (needed to build for {target.name}); "
-                              f"install the Debian package {tool.package} (ci/setup does)")
+def check_toolchain(target: Target, program: str, cwd: Path) -> None:
+    """Raise ToolMissing when the board's compiler (naming its Debian package) or the build
+    command's program (found on PATH, or from cwd when it names a path) is missing."""
+    if target.toolchain is not None and shutil.which(target.toolchain.program) is None:
+        raise ToolMissing(f"{target.toolchain.program} not found (needed to build for "
+                          f"{target.name}); install the Debian package "
+                          f"{target.toolchain.package} (ci/setup does)")
+    if shutil.which(program if "/" not in program else str(cwd / program)) is None:
+        raise ToolMissing(f"{program} not found: the build command for {target.name} runs it")
 
 
 def explain_failure(output: str, target: str) -> str:
@@ -48,27 +52,42 @@ def explain_failure(output: str, target: str) -> str:
     return lines[-1].strip() if lines else "make failed without output"
 
 
-def make(root: Path, target: Target, goal: str, jobs: int = 2,
-         extra: tuple[str, ...] = ()) -> str:
-    """Run one make goal for target; returns make's stdout.
+def run_build(argv: Sequence[str], cwd: Path, target: Target) -> str:
+    """Run one build command (no shell) in cwd; returns its stdout.
 
     Raises:
-        ToolMissing: no compiler or make.
-        BuildFailed: make failed; the message is explain_failure's line.
+        ToolMissing: the compiler or the command's program is missing.
+        BuildFailed: it failed; the message is explain_failure's line.
     """
-    check_toolchain(target)
-    argv = ["make", "-C", str(runtime_dir(root)), f"-j{jobs}", f"TARGET={target.name}",
-            goal, *extra]
-    log.debug("building: %s", " ".join(argv))
-    proc = subprocess.run(argv, capture_output=True, text=True, errors="replace")
+    check_toolchain(target, argv[0], cwd)
+    log.debug("building: %s", shlex.join(argv))
+    proc = subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True,
+                          errors="replace", stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
     if proc.returncode != 0:
         raise BuildFailed(f"build for {target.name} failed: "
                           f"{explain_failure(proc.stdout + proc.stderr, target.name)}")
     return proc.stdout
 
 
-def build_tests(root: Path, target: Target, jobs: int = 2) -> list[Path]:
-    """Build every test binary of the runtime for target; returns their paths, sorted."""
-    make(root, target, "tests", jobs)
-    listed = make(root, target, "print-tests", 1, ("-s",))
-    return sorted(runtime_dir(root) / line.strip() for line in listed.splitlines() if line.strip())
+def build_tests(project: Project, target: Target, jobs: int) -> list[Path]:
+    """Build the project's test binaries for target (as its project file says) and list them.
+
+    Raises:
+        BadProject: the project file does not say how to build or where binaries land.
+        ToolMissing, BuildFailed: as run_build; also when nothing matches the globs.
+    """
+    settings = project.settings(target.name)
+    where = project.where()
+    if not settings.binaries:
+        raise BadProject(f"{where}: nothing says where the test binaries for {target.name} "
+                         "land: give `binaries` (and `build`) in tflm-test.toml "
+                         "(docs/project-file.md)")
+    values = {"target": target.name, "jobs": jobs, "root": project.root}
+    if settings.build is not None:
+        run_build(expand(settings.build, values, f"{where}: build"), project.root, target)
+    patterns = expand(settings.binaries, values, f"{where}: binaries")
+    binaries = find_binaries(project.root, patterns)
+    if not binaries:
+        raise BuildFailed(f"the build for {target.name} made no test binaries: nothing "
+                          f"matches {', '.join(patterns)} under {project.root}")
+    return binaries

@@ -11,6 +11,7 @@ import math
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,13 @@ from .errors import ExitCode, TflmTestError
 from .reports import terminal
 from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
-from .runners.base import RunnerConfig
+from .project import AUTO
 from .runners.docker import default_image
 from .targets import load_boards, origin
+from .testlog import Format
 
-DEFAULTS = pipeline.RunConfig(root=Path("."))
+DEFAULTS = pipeline.RunConfig()
+OPTIONS = pipeline.RunOptions()
 DEFAULT_IMAGE = default_image()
 
 
@@ -73,51 +76,80 @@ class Seconds(click.ParamType):
         return seconds
 
 
-# Options several commands take, each defined once.
-EMULATOR_OPTION = click.option(
-    "--emulator", type=click.Choice(["host", "qemu", "renode"]),
-    help="Force an emulator instead of the target's preferred available one; a forced "
-         "emulator that is missing is an error.")
-DOCKER_OPTION = click.option(
-    "--docker", "docker_image", is_flag=False, flag_value=DEFAULT_IMAGE, metavar="[IMAGE]",
-    help=f"Run the emulator inside a Docker container (default image {DEFAULT_IMAGE}; build "
-         "it with `tflm-test image build`).")
-RENODE_OPTION = click.option(
-    "--renode", type=click.Path(path_type=Path), envvar="TFLM_TEST_RENODE",
-    help="The renode executable [env TFLM_TEST_RENODE; else renode on PATH].")
-OUT_OPTION = click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULTS.out_dir, show_default=True, help="Folder for per-binary logs and emulator logs.")
+# Every option is defined once; commands share them by name.
+def target_option(multiple: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    if multiple:
+        return click.option("--target", "-t", "targets", multiple=True, metavar="NAME",
+                            help="Target to build and run for (repeatable); see `tflm-test "
+                                 f"targets`. Default: {DEFAULTS.targets[0]}.")
+    return click.option("--target", "-t", default=DEFAULTS.targets[0], show_default=True,
+                        metavar="NAME", help="Target to run on; see `tflm-test targets`.")
 
 
-def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by the default job and `run`, each defined once."""
-    options = [
-        click.option("--target", "-t", "targets", multiple=True, metavar="NAME",
-                     help="Target to build and run for (repeatable); see `tflm-test targets`. "
-                          f"Default: {DEFAULTS.targets[0]}."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=DEFAULTS.jobs,
-                     show_default=True, help="Binaries run in parallel (one emulator each)."),
-        click.option("--timeout", "timeout_s", type=Seconds(),
-                     default=DEFAULTS.timeout_s, show_default=True, envvar="TFLM_TEST_TIMEOUT",
-                     help="Seconds one binary may run [env TFLM_TEST_TIMEOUT]."),
-        EMULATOR_OPTION,
-        DOCKER_OPTION,
-        RENODE_OPTION,
-        OUT_OPTION,
-        click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write a JUnit XML report here."),
-        click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write the JSON report (schema in docs/json-report.md) here."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+JSON_OPTION = click.option(
+    "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON report here (docs/json-report.md; verify's: docs/verify.md).")
+
+# One per field of pipeline.RunOptions, with its default.
+RUN_OPTIONS = (
+    click.option("-j", "--jobs", type=click.IntRange(min=1), default=OPTIONS.jobs,
+                 show_default=True, help="Binaries run in parallel (one emulator each)."),
+    click.option("--timeout", "timeout_s", type=Seconds(), envvar="TFLM_TEST_TIMEOUT",
+                 help="Seconds one binary may run [env TFLM_TEST_TIMEOUT; else the project "
+                      f"file's; else {pipeline.DEFAULT_TIMEOUT_S:g}]."),
+    click.option("--emulator", type=click.Choice(["host", "qemu", "renode"]),
+                 help="Force an emulator instead of the target's preferred available one; a "
+                      "forced emulator that is missing is an error."),
+    click.option("--docker", "docker_image", is_flag=False, flag_value=DEFAULT_IMAGE,
+                 metavar="[IMAGE]",
+                 help=f"Run the emulator inside a Docker container (default image "
+                      f"{DEFAULT_IMAGE}; build it with `tflm-test image build`)."),
+    click.option("--renode", type=click.Path(path_type=Path), envvar="TFLM_TEST_RENODE",
+                 help="The renode executable [env TFLM_TEST_RENODE; else renode on PATH]."),
+    click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                 default=OPTIONS.out_dir, show_default=True,
+                 help="Folder for every run's log and emulator files."),
+    click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+                 envvar="TFLM_TEST_PROJECT",
+                 help="The project's folder (its tflm-test.toml, or [tool.tflm-test] in "
+                      "pyproject.toml) [env TFLM_TEST_PROJECT; else found upward from here]."),
+)
+# The options of a test run (the default job and `run`) beside RUN_OPTIONS.
+TEST_RUN_OPTIONS = (
+    target_option(multiple=True),
+    click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
+                 help="Write a JUnit XML report here."),
+    JSON_OPTION,
+    click.option("--format", "format_name",
+                 type=click.Choice([AUTO, *(str(f) for f in Format)]),
+                 help="The binaries' output format [default: the project file's, else auto: "
+                      "detected per binary]."),
+    click.option("--expect-from", type=click.Path(dir_okay=False, path_type=Path),
+                 help="An earlier JSON report: every case it lists must run again (a missing "
+                      "one is a FAIL) [default: the project file's expect_from]."),
+)
 
 
-def _config(targets: tuple[str, ...], json_path: Path | None, **options: Any) -> pipeline.RunConfig:
-    return pipeline.RunConfig(targets=targets or DEFAULTS.targets, json=json_path,
-                              root=pipeline.find_root(), **options)
+def apply(options: tuple[Callable[[Any], Any], ...]) -> Callable[[Callable[..., Any]], Any]:
+    def decorate(func: Callable[..., Any]) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
+def run_options_of(values: dict[str, Any]) -> pipeline.RunOptions:
+    """The RunOptions among a command's parameters (removed from `values`)."""
+    names = {f.name for f in fields(pipeline.RunOptions)}
+    return pipeline.RunOptions(**{n: values.pop(n) for n in list(values) if n in names})
+
+
+def _config(values: dict[str, Any]) -> pipeline.RunConfig:
+    options = run_options_of(values)
+    return pipeline.RunConfig(targets=values["targets"] or DEFAULTS.targets,
+                              junit=values["junit"], json=values["json_path"],
+                              format=values["format_name"], expect_from=values["expect_from"],
+                              options=options)
 
 
 def _finish(results: list[BinaryResult]) -> int:
@@ -150,11 +182,11 @@ class OneLineErrors(click.Group):
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tflm-test")
 @click.option("-v", "--verbose", is_flag=True, help="Log every command we run (to stderr).")
-@run_options
+@apply(TEST_RUN_OPTIONS + RUN_OPTIONS)
 @click.pass_context
-def cli(ctx: click.Context, verbose: bool, **options: Any) -> None:
-    """Build the reference runtime's test binaries for each target, run them on the
-    target's emulator, and judge each binary and each test case.
+def cli(ctx: click.Context, verbose: bool, **values: Any) -> None:
+    """Build a TFLM-style project's test binaries for each target (as its tflm-test.toml
+    says), run them on the target's emulator, and judge each binary and each test case.
 
     With no command: build and run every test for each --target (the CI job), e.g.
 
@@ -166,30 +198,32 @@ def cli(ctx: click.Context, verbose: bool, **options: Any) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if ctx.invoked_subcommand is None:
-        sys.exit(guarded(lambda: _finish(pipeline.test(_config(**options), EVENTS))))
+        sys.exit(guarded(lambda: _finish(pipeline.test(_config(values), EVENTS))))
 
 
 @cli.command()
 @click.argument("binaries", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@run_options
-def run(binaries: tuple[Path, ...], **options: Any) -> None:
-    """Run prebuilt test binaries (no build) on each --target and judge them.
+@apply(TEST_RUN_OPTIONS + RUN_OPTIONS)
+def run(binaries: tuple[Path, ...], **values: Any) -> None:
+    """Run prebuilt test binaries (no build, no project file needed) on each --target and
+    judge them.
 
         tflm-test run build/foo_test.elf --target qemu_cortexm3
     """
-    sys.exit(guarded(lambda: _finish(pipeline.run(_config(**options), binaries, EVENTS))))
+    sys.exit(guarded(lambda: _finish(pipeline.run(_config(values), binaries, EVENTS))))
 
 
 @cli.command()
-@RENODE_OPTION
-def targets(renode: Path | None) -> None:
+@apply(RUN_OPTIONS)
+def targets(**values: Any) -> None:
     """List every target, where it is defined, its emulators, and whether each is available
     here. Board files that fail validation are listed with their problem (then exit 2)."""
 
     def body() -> int:
-        boards = load_boards()
-        for status in pipeline.target_statuses(boards, RunnerConfig(renode=renode)):
+        options = run_options_of(values)
+        boards = load_boards(options.load_project().platforms)
+        for status in pipeline.target_statuses(boards, options.runner_config()):
             t = status.target
             tool = "none" if t.toolchain is None else (
                 f"{t.toolchain.program}: {'missing' if status.toolchain_missing else 'ok'}")
@@ -211,33 +245,26 @@ def targets(renode: Path | None) -> None:
 @click.option("--golden", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Golden vectors (JSON); without it: seeded random inputs, expected outputs "
                    "from tflite_micro when it is installed.")
-@click.option("--target", "-t", default=verification.VerifyConfig.target, show_default=True,
-              metavar="NAME", help="Target to run on; see `tflm-test targets`.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the per-case figures here.")
+@target_option(multiple=False)
+@JSON_OPTION
 @click.option("--seed", type=int, default=verification.VerifyConfig.seed, show_default=True,
               help="Seed of the random inputs made without --golden.")
-@click.option("--timeout", "timeout_s", type=Seconds(),
-              default=verification.VerifyConfig.timeout_s, show_default=True,
-              envvar="TFLM_TEST_TIMEOUT",
-              help="Seconds one program may run [env TFLM_TEST_TIMEOUT].")
-@EMULATOR_OPTION
-@DOCKER_OPTION
-@RENODE_OPTION
-@OUT_OPTION
-def verify(model: Path, golden: Path | None, target: str, json_path: Path | None,
-           **options: Any) -> None:
+@apply(RUN_OPTIONS)
+def verify(model: Path, golden: Path | None, target: str, json_path: Path | None, seed: int,
+           **values: Any) -> None:
     """Run MODEL on a target and check every output bit for bit, e.g.
 
         tflm-test verify model.tflite --golden model.json --target bluepill
 
+    The program is built with the project's runtime ([verify] in tflm-test.toml).
     Exit codes: 0 every case matched; 1 a case differed, the model cannot run on the target
     (or tflite_micro cannot run it), or the golden file does not match the model's inputs
     and outputs; 2 usage or environment error, or a malformed golden file.
     """
     def body() -> int:
         config = verification.VerifyConfig(model=model, golden=golden, target=target,
-                                           json=json_path, root=pipeline.find_root(), **options)
+                                           json=json_path, seed=seed,
+                                           options=run_options_of(values))
         report = verification.verify(config, pipeline.Events(notice=EVENTS.notice))
         for line in text_lines(report):
             click.echo(line)

@@ -5,62 +5,66 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import build
 from .elf import check_elf
 from .errors import TflmTestError
+from .expect import Expected, load_expected
+from .project import (PROJECT_FILE, BadProject, Project, TargetSettings, find_project,
+                      parse_format)
 from .reports import RunStatus
 from .reports.files import ReportFiles
-from .results import BinaryResult
+from .results import BinaryResult, Verdict
 from .runners.base import RunnerConfig
 from .session import (Interrupted, Job, RunSettings, TargetPlan, jobs_for, plan_target,
                       prepare_out_dir, run_jobs)
 from .targets import Boards, Target, load_boards
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The project root: $TFLM_TEST_ROOT, else the nearest folder up from `start` (cwd) with
-    platforms/ and reference_runtime/, else the source tree this package was installed from.
+DEFAULT_TIMEOUT_S = 60.0
 
-    Raises:
-        TflmTestError: none of these is a project root.
-    """
-    def is_root(p: Path) -> bool:
-        return (p / "platforms").is_dir() and (p / "reference_runtime" / "Makefile").is_file()
 
-    if env := os.environ.get("TFLM_TEST_ROOT"):
-        candidates = [Path(env)]
-    else:
-        here = (start or Path.cwd()).resolve()
-        candidates = [here, *here.parents, Path(__file__).resolve().parent.parent]
-    for candidate in candidates:
-        if is_root(candidate):
-            return candidate
-    raise TflmTestError("cannot find the tflm-test project (platforms/ and reference_runtime/); "
-                        "run inside a checkout or set TFLM_TEST_ROOT")
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
-class RunConfig:
-    """Every option of a test run, defined once; cli.py reads its defaults from here."""
+class RunOptions:
+    """How binaries run, for the test job, `run` and `verify` alike; cli.py defines one
+    option per field, with these defaults."""
 
-    targets: tuple[str, ...] = ("host",)
-    jobs: int = max(1, os.cpu_count() or 1)
-    timeout_s: float = 60.0
+    jobs: int = field(default_factory=default_jobs)
+    timeout_s: float | None = None  # None: the project's (per target), else DEFAULT_TIMEOUT_S
     emulator: str | None = None
     docker_image: str | None = None
     renode: Path | None = None
     out_dir: Path = Path("tflm-test-out")
-    junit: Path | None = None
-    json: Path | None = None
-    root: Path = field(default_factory=find_root)
+    project: Path | None = None  # --project DIR; None: found upward from the current folder
 
     def runner_config(self) -> RunnerConfig:
         return RunnerConfig(renode=self.renode, docker_image=self.docker_image,
                             out_dir=self.out_dir.resolve())
+
+    def load_project(self) -> Project:
+        return find_project(explicit=self.project)
+
+    def timeout_for(self, settings: TargetSettings) -> float:
+        return self.timeout_s or settings.timeout_s or DEFAULT_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every option of a test run (the test job and `run`), defined once."""
+
+    targets: tuple[str, ...] = ("host",)
+    junit: Path | None = None
+    json: Path | None = None
+    format: str | None = None  # --format: "auto" or a Format; None: the project's, else auto
+    expect_from: Path | None = None  # --expect-from; None: the project's per target
+    options: RunOptions = RunOptions()
 
 
 @dataclass
@@ -71,11 +75,16 @@ class Events:
     result: Callable[[BinaryResult], None] = lambda result: None
 
 
-def _targets(config: RunConfig, events: Events) -> list[Target]:
-    boards = load_boards()
+def load_targets(names: Sequence[str], project: Project, events: Events) -> list[Target]:
+    """The named boards: built-in, or from the project's platform folders.
+
+    Raises:
+        UnknownName, TflmTestError: a name no board has, or whose board file is broken.
+    """
+    boards = load_boards(project.platforms)
     for problem in boards.problems:  # the other boards still run; say why this one is missing
         events.notice(f"board file skipped: {problem}")
-    return [boards.get(name) for name in config.targets]
+    return [boards.get(name) for name in names]
 
 
 def _forced(target: Target, targets: list[Target], emulator: str | None) -> str | None:
@@ -86,60 +95,103 @@ def _forced(target: Target, targets: list[Target], emulator: str | None) -> str 
     return emulator if any(e.runner == emulator for e in target.emulators) else None
 
 
-def _plans(targets: list[Target], config: RunConfig, events: Events) -> list[TargetPlan]:
-    plans = [plan_target(t, config.runner_config(), _forced(t, targets, config.emulator))
-             for t in targets]
-    for plan in plans:
+def plan_targets(targets: list[Target], project: Project, options: RunOptions,
+                 events: Events, fmt: str | None = None) -> list[TargetPlan]:
+    """How each target runs: its emulator (checked now), timeout and output format."""
+    plans = []
+    for target in targets:
+        settings = project.settings(target.name)
+        plan = plan_target(target, options.runner_config(),
+                           _forced(target, targets, options.emulator))
+        plans.append(replace(plan, timeout_s=options.timeout_for(settings),
+                             format=settings.format if fmt is None else parse_format(fmt)))
         if plan.notice:
             events.notice(plan.notice)
     return plans
 
 
-def _prepare(config: RunConfig) -> ReportFiles:
+def prepare_outputs(options: RunOptions, reports: ReportFiles) -> None:
     """Before anything is built or run: every output path must be writable."""
-    prepare_out_dir(config.out_dir)
-    reports = ReportFiles(json=config.json, junit=config.junit)
+    prepare_out_dir(options.out_dir)
     reports.start()
-    return reports
+
+
+def _expected(plan: TargetPlan, project: Project, config: RunConfig) -> Expected | None:
+    path = config.expect_from or project.settings(plan.target.name).expect_from
+    return load_expected(path) if path is not None else None
 
 
 def _run_and_report(jobs: list[Job], config: RunConfig, reports: ReportFiles,
-                    events: Events) -> list[BinaryResult]:
-    settings = RunSettings(config.out_dir.resolve(), config.timeout_s, config.runner_config())
+                    events: Events, missing: Sequence[BinaryResult] = ()) -> list[BinaryResult]:
+    settings = RunSettings(config.options.out_dir.resolve(), config.options.runner_config())
 
     def on_result(result: BinaryResult) -> None:
         reports.add(result)
         events.result(result)
 
     try:
-        results = run_jobs(jobs, settings, config.jobs, on_result)
+        results = run_jobs(jobs, settings, config.options.jobs, on_result)
     except Interrupted as exc:
         reports.finish(exc.results, RunStatus.INTERRUPTED)  # no lost result
         raise
+    for result in missing:
+        on_result(result)
+    results += missing
     reports.finish(results, RunStatus.COMPLETE)
     return results
 
 
+def _gone(plan: TargetPlan, jobs: list[Job], expected: Expected | None) -> list[BinaryResult]:
+    """A FAIL for each binary the expected report has that this build did not make."""
+    if expected is None:
+        return []
+    return [BinaryResult(binary, plan.target.name, "-", Verdict.FAIL,
+                         f"did not run: it is in {expected.source} but the build made no such "
+                         "binary", 0.0, None, None, key=key)
+            for key, binary in expected.missing(plan.target.name, {j.name for j in jobs})]
+
+
 def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
-    """Build every test binary for each target, run them all, write the reports."""
-    plans = _plans(_targets(config, events), config, events)
-    reports = _prepare(config)
-    jobs = [job for plan in plans
-            for job in jobs_for(plan, build.build_tests(config.root, plan.target, config.jobs))]
-    return _run_and_report(jobs, config, reports, events)
+    """Build every test binary for each target as the project file says, run them all,
+    write the reports.
+
+    Raises:
+        BadProject: there is no project file, or it is malformed.
+    """
+    project = config.options.load_project()
+    if project.file is None:
+        raise BadProject(f"no {PROJECT_FILE} in {project.root} or above: write one to say how "
+                         "to build the tests (docs/project-file.md), or name its folder with "
+                         "--project; prebuilt binaries run with `tflm-test run`")
+    plans = plan_targets(load_targets(config.targets, project, events), project, config.options,
+                         events, config.format)
+    reports = ReportFiles(json=config.json, junit=config.junit)
+    prepare_outputs(config.options, reports)
+    jobs: list[Job] = []
+    missing: list[BinaryResult] = []
+    for plan in plans:
+        expected = _expected(plan, project, config)
+        built = build.build_tests(project, plan.target, config.options.jobs)
+        mine = jobs_for(plan, built, expected)
+        jobs += mine
+        missing += _gone(plan, mine, expected)
+    return _run_and_report(jobs, config, reports, events, missing)
 
 
 def run(config: RunConfig, binaries: tuple[Path, ...],
         events: Events = Events()) -> list[BinaryResult]:
     """Run prebuilt binaries (no build) on each target; each is checked to be an ELF the
-    target runs before anything starts."""
-    targets = _targets(config, events)
+    target runs before anything starts. A project file is optional here."""
+    project = config.options.load_project()
+    targets = load_targets(config.targets, project, events)
     for target in targets:
         for binary in binaries:
             check_elf(binary, target)
-    plans = _plans(targets, config, events)
-    reports = _prepare(config)
-    jobs = [job for plan in plans for job in jobs_for(plan, binaries)]
+    plans = plan_targets(targets, project, config.options, events, config.format)
+    reports = ReportFiles(json=config.json, junit=config.junit)
+    prepare_outputs(config.options, reports)
+    jobs = [job for plan in plans
+            for job in jobs_for(plan, binaries, _expected(plan, project, config))]
     return _run_and_report(jobs, config, reports, events)
 
 

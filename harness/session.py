@@ -17,13 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from .expect import Expected
 from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
 from .results import BinaryResult, Verdict
 from .runners import load_runner
 from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
 from .runners.follow import read_lines
 from .targets import EmulatorSpec, Target
-from .testlog import final_line_rule, parse_log
+from .testlog import Format, final_line_rule, parse_log
 from .verdict import case_results, judge
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class TargetPlan:
     runner_cls: type[Runner]
     emulator: EmulatorSpec
     notice: str | None = None  # one line, e.g. the fallback from Renode to QEMU
+    timeout_s: float = 60.0  # per binary
+    format: Format | None = None  # the output format; None: detected per binary
 
     def make_runner(self, config: RunnerConfig) -> Runner:
         return self.runner_cls(self.target, self.emulator, config)
@@ -59,6 +62,7 @@ class Job:
     plan: TargetPlan
     binary: Path
     key: str = ""  # unique among the target's jobs, readable: see job_keys(); default the stem
+    expected: tuple[str, ...] | None = None  # cases that must run (expect.Expected)
 
     @property
     def name(self) -> str:
@@ -103,9 +107,13 @@ def prepare_out_dir(out_dir: Path) -> None:
                             f"({exc.strerror or exc})") from exc
 
 
-def jobs_for(plan: TargetPlan, binaries: Sequence[Path]) -> list[Job]:
-    """One job per binary for a target, each with its own key (see job_keys)."""
-    return [Job(plan, binary.resolve(), key) for binary, key in zip(binaries, job_keys(binaries))]
+def jobs_for(plan: TargetPlan, binaries: Sequence[Path],
+             expected: Expected | None = None) -> list[Job]:
+    """One job per binary for a target, each with its own key (see job_keys) and, when an
+    earlier report is given, the cases it must run."""
+    return [Job(plan, binary.resolve(), key,
+                expected.cases_of(plan.target.name, key, binary.stem) if expected else None)
+            for binary, key in zip(binaries, job_keys(binaries))]
 
 
 def plan_target(target: Target, config: RunnerConfig, emulator: str | None = None) -> TargetPlan:
@@ -141,20 +149,19 @@ def plan_target(target: Target, config: RunnerConfig, emulator: str | None = Non
 @dataclass(frozen=True)
 class RunSettings:
     out_dir: Path
-    timeout_s: float
     runner_config: RunnerConfig
 
 
-def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path,
-            settings: RunSettings) -> BinaryResult:
+def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path) -> BinaryResult:
     lines = read_lines(log_path)
     # Arrival times when the runner timed every line (a runner that wrote the log some other
     # way gives none): then cases have durations.
     times = outcome.line_times if len(outcome.line_times) == len(lines) else None
-    parsed = parse_log(lines, times=times)
+    parsed = parse_log(lines, fmt=job.plan.format, times=times)
     target = job.plan.target
     grace = EXIT_GRACE_S if target.can_exit else 0.0
-    judgement = judge(parsed, outcome, target.can_exit, settings.timeout_s, grace, expected=None)
+    judgement = judge(parsed, outcome, target.can_exit, job.plan.timeout_s, grace,
+                      expected=job.expected)
     if outcome.interrupted:
         judgement = replace(judgement, verdict=Verdict.ERROR, reason="interrupted (Ctrl-C)")
     extras = dict(outcome.extras)
@@ -164,7 +171,7 @@ def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path,
         binary=job.binary, target=target.name, runner=runner.describe(),
         verdict=judgement.verdict, reason=judgement.reason, duration_s=outcome.duration_s,
         exit_code=outcome.exit_code, log=log_path,
-        cases=case_results(parsed, judgement, expected=None),
+        cases=case_results(parsed, judgement, expected=job.expected),
         extras=extras, tail=parsed.last_lines, format=parsed.format, key=job.name)
 
 
@@ -175,8 +182,9 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
     work_dir.mkdir(parents=True, exist_ok=True)
     log_path = work_dir / LOG_NAME
     request = RunRequest(
-        binary=job.binary, log_path=log_path, work_dir=work_dir, timeout_s=settings.timeout_s,
-        stop_on=final_line_rule(), exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
+        binary=job.binary, log_path=log_path, work_dir=work_dir, timeout_s=job.plan.timeout_s,
+        stop_on=final_line_rule(job.plan.format),
+        exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
         cancel=cancel)
     try:
         outcome = runner.run(request)
@@ -184,7 +192,7 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
         return BinaryResult(job.binary, job.plan.target.name, runner.describe(), Verdict.ERROR,
                             str(exc), 0.0, None, log_path if log_path.exists() else None,
                             key=job.name)
-    return _result(job, runner, outcome, log_path, settings)
+    return _result(job, runner, outcome, log_path)
 
 
 class _Worker:

@@ -15,20 +15,20 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelRejected, TflmTestError
 from .golden import FORMATS, Golden, GoldenCase, TensorValue, load_golden
 from .oracle import expected_outputs, oracle_version, random_cases
-from .pipeline import Events, find_root
+from .pipeline import Events, RunOptions, load_targets, plan_targets
+from .project import BadProject, Project, VerifySettings
 from .reports.verify_report import write_json
 from .results import BinaryResult, Verdict
-from .runners.base import RunnerConfig
-from .session import Job, RunSettings, TargetPlan, plan_target, prepare_out_dir, run_jobs
-from .targets import Target, load_boards
+from .session import RunSettings, TargetPlan, jobs_for, prepare_out_dir, run_jobs
+from .targets import Target
 from .tflite_model import MalformedModel, ModelInfo, read_model
-from .verify_app import (AppCase, AppSpec, BuiltApp, Kernel, build_apps, locked,
+from .verify_app import (AppBuild, AppCase, AppSpec, BuiltApp, Kernel, build_apps, locked,
                          supported_kernels)
 from .verify_compare import (CaseOutput, Comparison, argmax_label, compare, parse_outputs,
                              tolerance_for)
@@ -48,18 +48,8 @@ class VerifyConfig:
     json: Path | None = None
     seed: int = 0  # random inputs, when there is no golden file
     use_oracle: bool = True  # False: never import tflite_micro (outputs only)
-    timeout_s: float = 120.0
-    emulator: str | None = None
-    renode: Path | None = None
-    docker_image: str | None = None
-    out_dir: Path = Path("tflm-test-out")
-    jobs: int = 2
     repeat: int = 1  # invocations per case (benchmarks)
-    root: Path = field(default_factory=find_root)
-
-    def runner_config(self) -> RunnerConfig:
-        return RunnerConfig(renode=self.renode, docker_image=self.docker_image,
-                            out_dir=self.out_dir.resolve())
+    options: RunOptions = RunOptions()  # jobs, timeout, emulator, out folder, project...
 
 
 @dataclass(frozen=True)
@@ -198,7 +188,7 @@ def check_golden_fits(golden: Golden, model: ModelInfo, where: str) -> None:
                         f"{tensor.dtype} {list(tensor.shape)}")
 
 
-def _cases(config: VerifyConfig, model: ModelInfo, data: bytes,
+def _cases(config: VerifyConfig, timeout_s: float, model: ModelInfo, data: bytes,
            events: Events) -> tuple[list[GoldenCase], str, Golden | None]:
     """(cases, where the expected outputs come from, the golden file if any)."""
     if config.golden is not None:
@@ -214,16 +204,13 @@ def _cases(config: VerifyConfig, model: ModelInfo, data: bytes,
         events.notice("expected outputs not available (tflite_micro is not installed): "
                       "printing outputs only")
         return cases, "none: expected outputs not available", None
-    cases = expected_outputs(data, model, cases, config.model.name, config.timeout_s)
+    cases = expected_outputs(data, model, cases, config.model.name, timeout_s)
     return cases, f"{version} on seeded random inputs (seed {config.seed})", None
 
 
-def _plan(config: VerifyConfig, events: Events) -> TargetPlan:
-    target = load_boards().get(config.target)
-    plan = plan_target(target, config.runner_config(), config.emulator)
-    if plan.notice:
-        events.notice(plan.notice)
-    return plan
+def _plan(config: VerifyConfig, project: Project, events: Events) -> TargetPlan:
+    targets = load_targets([config.target], project, events)
+    return plan_targets(targets, project, config.options, events)[0]
 
 
 def _printed(results: Sequence[BinaryResult]) -> dict[str, CaseOutput]:
@@ -299,11 +286,12 @@ def _run(config: VerifyConfig, plan: TargetPlan,
          apps: Sequence[BuiltApp]) -> list[BinaryResult]:
     """Run the programs, each under its lock: a concurrent verify of the same content (same
     program, same log file) waits instead of writing the log at the same time."""
-    settings = RunSettings(config.out_dir.resolve(), config.timeout_s, config.runner_config())
+    settings = RunSettings(config.options.out_dir.resolve(), config.options.runner_config())
     with ExitStack() as held:
         for lock in sorted({app.lock for app in apps}):  # one order everywhere: no deadlock
             held.enter_context(locked(lock))
-        return run_jobs([Job(plan, app.elf) for app in apps], settings, config.jobs)
+        return run_jobs(jobs_for(plan, [app.elf for app in apps]), settings,
+                        config.options.jobs)
 
 
 @dataclass(frozen=True)
@@ -312,6 +300,8 @@ class _Plan:
 
     data: bytes
     model: ModelInfo
+    project: Project
+    build: VerifySettings
     plan: TargetPlan
     kernels: tuple[Kernel, ...]
     cases: list[GoldenCase]
@@ -319,15 +309,24 @@ class _Plan:
     golden: Golden | None
 
 
+def _verify_settings(project: Project) -> VerifySettings:
+    if project.verify is None:
+        raise BadProject(f"{project.where()}: no [verify] table says how to build a verify "
+                         "program with the project's runtime (docs/project-file.md)")
+    return project.verify
+
+
 def _prepare(config: VerifyConfig, events: Events) -> _Plan:
-    prepare_out_dir(config.out_dir)  # before any build, not when the first run writes there
+    project = config.options.load_project()
+    settings = _verify_settings(project)
+    prepare_out_dir(config.options.out_dir)  # before any build, not when a run writes there
     data, model = _read(config.model)
-    plan = _plan(config, events)
-    kernels = kernels_for(model, supported_kernels(config.root), config.model.name)
+    plan = _plan(config, project, events)
+    kernels = kernels_for(model, supported_kernels(settings.runtime), config.model.name)
     check_io(model, config.model.name)
     check_activations_fit(model, plan.target, config.model.name)
-    cases, reference, golden = _cases(config, model, data, events)
-    return _Plan(data, model, plan, kernels, cases, reference, golden)
+    cases, reference, golden = _cases(config, plan.timeout_s, model, data, events)
+    return _Plan(data, model, project, settings, plan, kernels, cases, reference, golden)
 
 
 def _report(config: VerifyConfig, p: _Plan, apps: Sequence[BuiltApp],
@@ -366,8 +365,10 @@ def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:
             (exit 2).
     """
     p = _prepare(config, events)
-    spec = AppSpec(config.root, p.plan.target, app_name(config.model), p.data,
-                   config.model.name, p.kernels, config.repeat, config.jobs)
+    spec = AppSpec(AppBuild(p.project.root, p.build, config.options.out_dir.resolve(),
+                            p.project.where()),
+                   p.plan.target, app_name(config.model), p.data, config.model.name, p.kernels,
+                   config.repeat, config.options.jobs)
     apps = build_apps(spec, [AppCase(c.name, tuple(v.to_bytes() for v in c.inputs))
                              for c in p.cases])
     results = _run(config, p.plan, apps)

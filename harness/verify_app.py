@@ -1,8 +1,9 @@
 """The on-target program of `tflm-test verify`: generate its data file, build it with the
-runtime's Makefile (`make app`), size it.
+project's command ([verify] in the project file), size it.
 
-The program is the fixed template reference_runtime/apps/verify/verify_main.c plus one
-generated C file (the contract is apps/verify/verify_app.h): the model as a const 16-byte
+The program is the runtime's fixed template (apps/verify/verify_main.c in the reference
+runtime) plus one generated C file (the contract is apps/verify/verify_app.h, and the
+runtime's include/tm_ops.h and kernels/ say which kernels it has): the model as a const 16-byte
 aligned array, a resolver table with exactly the model's kernels (so no other kernel is
 linked; an op whose tensors are all integer gets the kernel's int8-only registration when
 the runtime has one, as an int8 application would, so no float code is linked either), the
@@ -28,12 +29,12 @@ from . import build
 from .elf import memory_use
 from .errors import BuildFailed, ModelRejected
 from .model_to_c import to_c
+from .project import BadProject, VerifySettings, expand
 from .targets import Target
 from .tflite_model import ModelInfo, parse_model
 
 log = logging.getLogger(__name__)
 
-TEMPLATE = "apps/verify/verify_main.c"  # relative to reference_runtime/
 BIG_ARENA = 1 << 20  # targets with plenty of RAM (host, QEMU's 4 MB boards)
 RAM_RESERVE = 3 * 1024  # first guess of stack + static RAM on small parts; the linker corrects it
 SMALL_RAM = 1 << 20  # RAM regions up to this size are sized exactly
@@ -76,20 +77,25 @@ class BuiltApp:
     lock: Path  # hold it (locked()) while running the ELF: one run at a time writes its log
 
 
-def supported_kernels(root: Path) -> dict[int, Kernel]:
+def supported_kernels(runtime: Path) -> dict[int, Kernel]:
     """Kernels the runtime ships: declared in include/tm_ops.h and defined in kernels/*.c,
     each with its int8-only registration (tm_kernel_<op>_int8) when that is declared and
     defined too.
 
     Args:
-        root: the project root.
+        runtime: the runtime's folder ([verify] runtime in the project file).
     Returns:
         Builtin operator code -> kernel.
+    Raises:
+        BadProject: the folder has no include/tm_ops.h (not a runtime with this contract).
     """
-    runtime = build.runtime_dir(root)
+    try:
+        ops_h = (runtime / "include" / "tm_ops.h").read_text(errors="replace")
+    except OSError as exc:
+        raise BadProject(f"[verify] runtime {runtime}: no include/tm_ops.h there "
+                         f"({exc.strerror or exc})") from exc
     defined = {m["sym"] for src in sorted((runtime / "kernels").glob("*.c"))
                for m in _KERNEL_DEF.finditer(src.read_text(errors="replace"))}
-    ops_h = (runtime / "include" / "tm_ops.h").read_text(errors="replace")
     kernels = {}
     for m in _OP_ENUM.finditer(ops_h):
         symbol = f"tm_kernel_{m['name'].lower()}"
@@ -192,9 +198,27 @@ def first_arena_size(target: Target) -> int:
     return max(ALIGN, (ram - RAM_RESERVE) // ALIGN * ALIGN)
 
 
-def app_elf(root: Path, target: Target, name: str) -> Path:
-    """Where `make app APP_NAME=name` puts the program."""
-    return build.runtime_dir(root) / "gen" / target.name / "bin" / "apps" / f"{name}.elf"
+@dataclass(frozen=True)
+class AppBuild:
+    """Where and how verify programs are built: the project's [verify] command, the project
+    root it runs in, and the output folder that holds each program's generated source."""
+
+    root: Path
+    settings: VerifySettings
+    out_dir: Path
+    where: str  # the project file, for messages
+
+    def values(self, target: Target, name: str, jobs: int) -> dict[str, object]:
+        return {"target": target.name, "jobs": jobs, "root": self.root, "name": name,
+                "runtime": self.settings.runtime, "app_dir": self.app_dir(target, name)}
+
+    def app_dir(self, target: Target, name: str) -> Path:
+        return self.out_dir / "verify" / target.name / name
+
+    def elf(self, target: Target, name: str) -> Path:
+        """Where the build leaves program `name` ([verify] elf)."""
+        where = f"{self.where}: [verify] elf"
+        return self.root / expand([self.settings.elf], self.values(target, name, 1), where)[0]
 
 
 def program_name(prefix: str, source: str) -> str:
@@ -219,21 +243,19 @@ def locked(path: Path) -> Iterator[None]:
         yield  # closing the file releases the lock
 
 
-def app_lock(root: Path, target: Target, name: str) -> Path:
+def app_lock(app: AppBuild, target: Target, name: str) -> Path:
     """The lock held while program `name` is built or run (see locked)."""
-    return build.runtime_dir(root) / "gen" / target.name / "apps" / f"{name}.lock"
+    return app.elf(target, name).with_suffix(".lock")
 
 
-def build_source(root: Path, target: Target, prefix: str, source: str, jobs: int = 2) -> Path:
-    """Write the data file under gen/<target>/apps/<name>/ and link the program (the one
-    place verify builds).
-
-    Concurrent runs: the objects every program links (library, port, template) are brought
-    up to date under one lock per target, so two makes never write them at once; then the
-    program's own folder is written and linked under its own lock.
+def build_source(app: AppBuild, target: Target, prefix: str, source: str, jobs: int = 2) -> Path:
+    """Write the data file into the program's own folder and build it (the one place verify
+    builds). Builds for one target run one at a time (a lock beside the programs): the
+    objects every program links (library, port, template) are never written by two builds
+    at once.
 
     Args:
-        root: the project root.
+        app: the project's verify build.
         target: what to build for.
         prefix: the start of the program name (a file-name-safe word); program_name adds
             the source's hash.
@@ -242,20 +264,22 @@ def build_source(root: Path, target: Target, prefix: str, source: str, jobs: int
     Returns:
         The ELF.
     Raises:
-        BuildFailed, ToolMissing: as build.make.
+        BuildFailed, ToolMissing: as build.run_build.
     """
     name = program_name(prefix, source)
-    app_dir = build.runtime_dir(root) / "gen" / target.name / "apps" / name
-    args = (f"APP_NAME={name}", f"APP_DIR={app_dir}", f"APP_SRCS={TEMPLATE}")
-    with locked(app_dir.parent / ".shared.lock"):
-        build.make(root, target, "app-deps", jobs, args)
-    with locked(app_lock(root, target, name)):
+    elf = app.elf(target, name)
+    app_dir = app.app_dir(target, name)
+    argv = expand(app.settings.build, app.values(target, name, jobs),
+                  f"{app.where}: [verify] build")
+    with locked(elf.parent / ".verify-build.lock"):
         app_dir.mkdir(parents=True, exist_ok=True)
         data_file = app_dir / "verify_data.c"
         if not data_file.exists() or data_file.read_text() != source:  # unchanged: no rebuild
             data_file.write_text(source)
-        build.make(root, target, "app", jobs, args)
-    return app_elf(root, target, name)
+        build.run_build(argv, app.root, target)
+    if not elf.is_file():
+        raise BuildFailed(f"the [verify] build for {target.name} left no program at {elf}")
+    return elf
 
 
 def overflow(message: str) -> tuple[str, int] | None:
@@ -268,7 +292,7 @@ def overflow(message: str) -> tuple[str, int] | None:
 class AppSpec:
     """Everything a verify program is made of except its cases and arena."""
 
-    root: Path
+    app: AppBuild
     target: Target
     prefix: str  # of the program names (verify.app_name), before the source's hash
     model: bytes
@@ -290,7 +314,7 @@ def _link_fitting(spec: AppSpec, prefix: str, cases: Sequence[AppCase]) -> Built
         source = generate_source(spec.model, spec.model_name, spec.kernels, cases, arena,
                                  spec.repeat)
         try:
-            elf = build_source(spec.root, spec.target, prefix, source, spec.jobs)
+            elf = build_source(spec.app, spec.target, prefix, source, spec.jobs)
         except BuildFailed as exc:
             over = overflow(str(exc))
             if over is None or over[0] != "RAM":
@@ -304,7 +328,7 @@ def _link_fitting(spec: AppSpec, prefix: str, cases: Sequence[AppCase]) -> Built
         use = memory_use(elf)
         inputs = sum(len(d) for c in cases for d in c.inputs)
         return BuiltApp(elf, tuple(c.name for c in cases), arena, use.flash, use.ram, inputs,
-                        app_lock(spec.root, spec.target, elf.stem))
+                        app_lock(spec.app, spec.target, elf.stem))
     raise ModelRejected(f"{spec.model_name}: could not size the arena for {spec.target.name}")
 
 

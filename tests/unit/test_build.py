@@ -1,4 +1,4 @@
-"""build: make's failures become one line; the toolchain check names the package."""
+"""build: a failed build is one line; the toolchain check names the package."""
 
 from __future__ import annotations
 
@@ -35,4 +35,14 @@ def test_missing_compiler_names_package(monkeypatch: pytest.MonkeyPatch) -> None
     target = Target("bluepill", "", "arm", False,
                     Tool("arm-none-eabi-gcc", "gcc-arm-none-eabi"), (), source=Path("b.yaml"))
     with pytest.raises(ToolMissing, match="install the Debian package gcc-arm-none-eabi"):
-        check_toolchain(target)
+        check_toolchain(target, "make", Path("."))
+
+
+def test_missing_build_program_is_named(tmp_path: Path) -> None:
+    target = Target("host", "", "native", True, None, (), source=Path("h.yaml"))
+    with pytest.raises(ToolMissing, match="./build.sh not found: the build command for host"):
+        check_toolchain(target, "./build.sh", tmp_path)
+    script = tmp_path / "build.sh"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    check_toolchain(target, "./build.sh", tmp_path)  # a path is found from the project root

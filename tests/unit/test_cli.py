@@ -13,7 +13,7 @@ from tflm_test import cli, pipeline
 from tflm_test.errors import RunnerUnavailable, ToolMissing
 from tflm_test.results import BinaryResult, Verdict
 from tflm_test.session import Interrupted
-from tflm_test.targets import builtin_platforms, load_boards
+from tflm_test.targets import builtin_platforms
 
 
 def result(verdict: Verdict) -> BinaryResult:
@@ -52,15 +52,15 @@ def test_main_job_options_reach_the_library(calls: FakeLibrary) -> None:
     assert res.exit_code == 0, res.output
     config = calls.configs[0]
     assert config.targets == ("bluepill", "host")
-    assert (config.jobs, config.timeout_s) == (3, 9.0)
+    assert (config.options.jobs, config.options.timeout_s) == (3, 9.0)
     assert (config.junit, config.json) == (Path("j.xml"), Path("r.json"))
-    assert config.docker_image == cli.DEFAULT_IMAGE
+    assert config.options.docker_image == cli.DEFAULT_IMAGE
     assert "1 passed, 0 failed" in res.output
 
 
 def test_docker_takes_an_image_name(calls: FakeLibrary) -> None:
     assert invoke("--docker", "mine:1", "--target", "host").exit_code == 0
-    assert calls.configs[0].docker_image == "mine:1"
+    assert calls.configs[0].options.docker_image == "mine:1"
 
 
 def test_any_non_pass_exits_1(calls: FakeLibrary) -> None:
@@ -134,10 +134,10 @@ def test_targets_says_where_each_board_comes_from_and_lists_broken_files(
     (tmp_path / "mine.yaml").write_text("name: mine\ndescription: my board\nelf_machine: native\n"
                                         "can_exit: true\nemulators: [{runner: host}]\n")
     (tmp_path / "bad.yaml").write_text("name: bad\nelf_machine: arm\ncan_exit: 'false'\n")
-    monkeypatch.setattr(cli, "load_boards", lambda: load_boards([tmp_path]))
+    (tmp_path / "tflm-test.toml").write_text('platforms = ["."]\n')
     monkeypatch.setattr(pipeline, "target_statuses", lambda boards, config: [
         pipeline.TargetStatus(t, (), False) for t in boards.targets.values()])
-    res = invoke("targets")
+    res = invoke("targets", "--project", str(tmp_path))
     assert res.exit_code == 2, res.output
     lines = res.output.splitlines()
     after = {line.split()[0]: lines[i + 1] for i, line in enumerate(lines[:-1])

@@ -62,7 +62,7 @@ def test_all_unavailable_raises_the_last_reason(fake_runners: None) -> None:
 
 
 def settings(tmp_path: Path) -> RunSettings:
-    return RunSettings(tmp_path / "out", 5.0, RunnerConfig())
+    return RunSettings(tmp_path / "out", RunnerConfig())
 
 
 def test_jobs_run_on_workers_and_results_keep_job_order(fake_runners: None, tmp_path: Path) -> None:
