@@ -88,7 +88,7 @@ def target_option(multiple: bool) -> Callable[[Callable[..., Any]], Callable[...
 
 JSON_OPTION = click.option(
     "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the JSON report here (docs/json-report.md; verify's: docs/verify.md).")
+    help="Write the JSON report here (schema: docs/json-report.md; verify writes its per-case figures).")
 
 # One per field of pipeline.RunOptions, with its default.
 RUN_OPTIONS = (

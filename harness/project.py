@@ -63,6 +63,7 @@ class VerifySettings:
     """How `tflm-test verify` builds its program with the project's runtime."""
 
     runtime: Path  # the runtime folder: include/tm_ops.h, kernels/, apps/verify/
+    app_dir: str  # where tflm-test writes the program's generated source (template)
     build: tuple[str, ...]  # argv template; {name} {app_dir} {runtime} beside the usual
     elf: str  # where the build puts the program (template, from the root)
 
@@ -128,7 +129,7 @@ def parse_format(value: Any, where: str = "--format", key: str = "format") -> Fo
 
 _TARGET_KEYS = {"build", "binaries", "timeout", "format", "expect_from"}
 _TOP_KEYS = _TARGET_KEYS | {"platforms", "target", "verify"}
-_VERIFY_KEYS = {"runtime", "build", "elf"}
+_VERIFY_KEYS = {"runtime", "app_dir", "build", "elf"}
 
 
 def _unknown(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
@@ -158,6 +159,7 @@ def _verify_settings(table: Any, base: Path, where: str) -> VerifySettings:
     if missing:
         raise _fail(where, "[verify]", f"missing {', '.join(missing)}")
     return VerifySettings(runtime=base / _strings(table["runtime"], where, "verify.runtime")[0],
+                          app_dir=_strings(table["app_dir"], where, "verify.app_dir")[0],
                           build=_argv(table["build"], where, "verify.build"),
                           elf=_strings(table["elf"], where, "verify.elf")[0])
 

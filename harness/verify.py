@@ -365,8 +365,7 @@ def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:
             (exit 2).
     """
     p = _prepare(config, events)
-    spec = AppSpec(AppBuild(p.project.root, p.build, config.options.out_dir.resolve(),
-                            p.project.where()),
+    spec = AppSpec(AppBuild(p.project.root, p.build, p.project.where()),
                    p.plan.target, app_name(config.model), p.data, config.model.name, p.kernels,
                    config.repeat, config.options.jobs)
     apps = build_apps(spec, [AppCase(c.name, tuple(v.to_bytes() for v in c.inputs))

@@ -200,25 +200,29 @@ def first_arena_size(target: Target) -> int:
 
 @dataclass(frozen=True)
 class AppBuild:
-    """Where and how verify programs are built: the project's [verify] command, the project
-    root it runs in, and the output folder that holds each program's generated source."""
+    """Where and how verify programs are built: the project's [verify] settings and the
+    project root they are relative to."""
 
     root: Path
     settings: VerifySettings
-    out_dir: Path
     where: str  # the project file, for messages
 
+    def _path(self, key: str, template: str, values: dict[str, object]) -> Path:
+        return self.root / expand([template], values, f"{self.where}: [verify] {key}")[0]
+
     def values(self, target: Target, name: str, jobs: int) -> dict[str, object]:
-        return {"target": target.name, "jobs": jobs, "root": self.root, "name": name,
-                "runtime": self.settings.runtime, "app_dir": self.app_dir(target, name)}
+        values: dict[str, object] = {"target": target.name, "jobs": jobs, "root": self.root,
+                                     "name": name, "runtime": self.settings.runtime}
+        values["app_dir"] = self._path("app_dir", self.settings.app_dir, values)
+        return values
 
     def app_dir(self, target: Target, name: str) -> Path:
-        return self.out_dir / "verify" / target.name / name
+        """Where program `name`'s generated source goes ([verify] app_dir)."""
+        return self._path("app_dir", self.settings.app_dir, self.values(target, name, 1))
 
     def elf(self, target: Target, name: str) -> Path:
         """Where the build leaves program `name` ([verify] elf)."""
-        where = f"{self.where}: [verify] elf"
-        return self.root / expand([self.settings.elf], self.values(target, name, 1), where)[0]
+        return self._path("elf", self.settings.elf, self.values(target, name, 1))
 
 
 def program_name(prefix: str, source: str) -> str:

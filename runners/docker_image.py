@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from importlib import resources
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DOCKER_DIR = Path(__file__).resolve().parents[1] / "ci" / "docker"  # Dockerfile + its script
+# Dockerfile + its script: the repo's ci/docker/, shipped in the package
+DOCKER_DIR = Path(str(resources.files(f"{__package__.rpartition('.')[0]}.docker_context")))
 DEFAULT_BASE = "debian:bookworm"
 LOCAL_BASE = "tflm-test/debian:bookworm"  # what build_base_image() tags by default
 DEBIAN_MIRROR = "http://deb.debian.org/debian"

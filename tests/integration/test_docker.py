@@ -347,3 +347,26 @@ def test_missing_image_through_the_cli_is_one_line_exit_2(engine: None,
                      "qemu_cortexm3", "--docker", "tflm-test/no-such-image:0")
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "tflm-test image build" in proc.stderr
+
+
+def test_kill_9_of_tflm_test_ends_its_container(image: str, fixtures_dir: dict[str, Path],
+                                                tmp_path: Path) -> None:
+    """A CI job timeout or the OOM killer: the container must not run on (nor stay)."""
+    from .conftest import TFLM_TEST
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([TFLM_TEST, "run", str(fixtures_dir["qemu_cortexm3"] / "hang.elf"),
+                             "--target", "qemu_cortexm3", "--docker", image, "--timeout", "300",
+                             "--out", str(out)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    log = out / "qemu_cortexm3" / "hang" / "output.log"
+    deadline = time.monotonic() + 60
+    while not (log.exists() and log.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _leftover_containers(), "the container did not start"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while _leftover_containers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _leftover_containers() == []

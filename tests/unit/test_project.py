@@ -74,7 +74,7 @@ def test_explicit_folder_without_a_project_file_is_an_error(tmp_path: Path) -> N
     ('binaries = []\n', r"binaries: expected a non-empty string or list"),
     ('target = 3\n', r"target: expected \[target.<name>\] tables"),
     ('[target.x]\nplatforms = ["p"]\n', r"\[target.x\]: unknown key platforms"),
-    ('[verify]\nruntime = "rt"\n', r"\[verify\]: missing build, elf"),
+    ('[verify]\nruntime = "rt"\n', r"\[verify\]: missing app_dir, build, elf"),
     ('a = 1\nbuild = ["x" "y"]\n', r"not valid TOML: .*line 2"),
 ])
 def test_malformed_project_files_name_file_and_key(tmp_path: Path, text: str,

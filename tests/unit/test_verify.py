@@ -418,14 +418,14 @@ def test_build_source_runs_the_projects_command_for_the_keyed_program(
         return ""
 
     monkeypatch.setattr("tflm_test.build.run_build", fake_build)
-    settings = VerifySettings(runtime=tmp_path / "rt", build=("make", "APP_DIR={app_dir}",
-                                                              "APP_NAME={name}"),
+    settings = VerifySettings(runtime=tmp_path / "rt", app_dir="out/verify/{target}/{name}",
+                              build=("make", "APP_DIR={app_dir}", "APP_NAME={name}"),
                               elf="gen/{target}/{name}.elf")
-    app = AppBuild(tmp_path, settings, tmp_path / "out", "tflm-test.toml")
+    app = AppBuild(tmp_path, settings, "tflm-test.toml")
     host = load_boards().get("host")
     elf = build_source(app, host, "verify_model", "int a;\n")
     name = program_name("verify_model", "int a;\n")
-    app_dir = tmp_path / "out" / "verify" / "host" / name
+    app_dir = tmp_path / "out" / "verify" / "host" / name  # as [verify] app_dir says
     assert calls == [["make", f"APP_DIR={app_dir}", f"APP_NAME={name}"]]
     assert elf == tmp_path / "gen" / "host" / f"{name}.elf"
     assert (app_dir / "verify_data.c").read_text() == "int a;\n"
