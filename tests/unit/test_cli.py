@@ -156,3 +156,20 @@ def test_targets_without_broken_files_exits_0(monkeypatch: pytest.MonkeyPatch) -
     res = invoke("targets")
     assert res.exit_code == 0 and "broken" not in res.output
     assert res.output.count("  from      built-in") == 4
+
+
+@pytest.mark.parametrize("args, env", [(["--timeout", "nan"], {}), (["--timeout", "inf"], {}),
+                                       (["--timeout", "0"], {}), ([], {"TFLM_TEST_TIMEOUT": "nan"})])
+def test_a_timeout_that_never_fires_is_refused_in_one_line(calls: FakeLibrary, args: list[str],
+                                                          env: dict[str, str]) -> None:
+    res = CliRunner().invoke(cli.cli, ["--target", "host", *args], env=env)
+    assert res.exit_code == 2 and calls.configs == []
+    assert res.output.startswith("tflm-test: error: Invalid value for '--timeout'")
+    assert res.output.count("\n") == 1
+
+
+def test_usage_errors_are_one_line() -> None:
+    res = invoke("--no-such-option")
+    assert res.exit_code == 2
+    assert res.output.startswith("tflm-test: error: No such option") and \
+        res.output.count("\n") == 1

@@ -15,7 +15,8 @@ import pytest
 from tflm_test.errors import RunnerUnavailable
 from tflm_test.runners.base import RunnerConfig, RunnerEvent
 from tflm_test.runners.renode import (
-    RenodeRunner, clean_output, command_error, parse_hex_count, parse_log_line, parse_version,
+    RenodeRunner, clean_output, command_error, parse_hex_count, parse_log_line, parse_uart_time,
+    parse_version,
     parse_virtual_time, renode_argv, script_commands)
 from tflm_test.targets import EmulatorSpec, Target, Tool
 
@@ -150,3 +151,15 @@ def test_named_renode_that_does_not_exist(tmp_path: Path) -> None:
 
 def test_describe_names_the_script() -> None:
     assert runner(RunnerConfig(), Path("/p/bluepill.resc")).describe() == "renode bluepill.resc"
+
+
+def test_uart_lines_carry_their_virtual_time(recorded_logs: Path) -> None:
+    # one analyzer line per output line: case durations in Renode's own clock
+    log = (recorded_logs / "bluepill_pass.renode.log").read_text().splitlines()
+    times = [t for line in log if (t := parse_uart_time(line)) is not None]
+    assert times == [0.0, 0.0, 0.0, 0.0]
+    assert parse_uart_time("22:35:05.4520 [INFO] cpu.uartSemihosting: [host: 1.2s (+1ms)|virt: "
+                           "12.5ms (+0.5ms)] Testing A") == pytest.approx(0.0125)
+    assert parse_uart_time("03:27:32.4790 [DEBUG] cpu.uartSemihosting: [+0.22s host +0s virt "
+                           "1.5s virt from start] Testing A") == pytest.approx(1.5)
+    assert parse_uart_time("22:35:05.3806 [INFO] machine-0: Machine started.") is None
