@@ -19,12 +19,9 @@ from .reports import RunStatus
 from .reports.files import ReportFiles
 from .results import BinaryResult, Verdict
 from .runners.base import RunnerConfig
-from .session import (Interrupted, Job, RunSettings, TargetPlan, jobs_for, plan_target,
-                      prepare_out_dir, run_jobs)
+from .session import (DEFAULT_TIMEOUT_S, Interrupted, Job, RunSettings, TargetPlan, jobs_for,
+                      plan_target, prepare_out_dir, run_jobs)
 from .targets import Boards, Target, load_boards
-
-
-DEFAULT_TIMEOUT_S = 60.0
 
 
 def default_jobs() -> int:
@@ -116,9 +113,14 @@ def prepare_outputs(options: RunOptions, reports: ReportFiles) -> None:
     reports.start()
 
 
-def _expected(plan: TargetPlan, project: Project, config: RunConfig) -> Expected | None:
-    path = config.expect_from or project.settings(plan.target.name).expect_from
-    return load_expected(path) if path is not None else None
+def _expectations(project: Project, config: RunConfig,
+                  plans: Sequence[TargetPlan]) -> dict[str, Expected | None]:
+    """Per target, the earlier report its cases must match (each file read once)."""
+    paths = {p.target.name: config.expect_from or project.settings(p.target.name).expect_from
+             for p in plans}
+    loaded = {path: load_expected(path) for path in set(paths.values()) if path is not None}
+    return {name: loaded.get(path) if path is not None else None
+            for name, path in paths.items()}
 
 
 def _run_and_report(jobs: list[Job], config: RunConfig, reports: ReportFiles,
@@ -167,10 +169,11 @@ def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
                          events, config.format)
     reports = ReportFiles(json=config.json, junit=config.junit)
     prepare_outputs(config.options, reports)
+    expectations = _expectations(project, config, plans)
     jobs: list[Job] = []
     missing: list[BinaryResult] = []
     for plan in plans:
-        expected = _expected(plan, project, config)
+        expected = expectations[plan.target.name]
         built = build.build_tests(project, plan.target, config.options.jobs)
         mine = jobs_for(plan, built, expected)
         jobs += mine
@@ -190,8 +193,9 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
     plans = plan_targets(targets, project, config.options, events, config.format)
     reports = ReportFiles(json=config.json, junit=config.junit)
     prepare_outputs(config.options, reports)
+    expectations = _expectations(project, config, plans)
     jobs = [job for plan in plans
-            for job in jobs_for(plan, binaries, _expected(plan, project, config))]
+            for job in jobs_for(plan, binaries, expectations[plan.target.name])]
     return _run_and_report(jobs, config, reports, events)
 
 

@@ -29,6 +29,7 @@ from .verdict import case_results, judge
 
 log = logging.getLogger(__name__)
 
+DEFAULT_TIMEOUT_S = 60.0  # seconds per binary when neither --timeout nor the project says
 EXIT_GRACE_S = 2.0  # how long a target that can exit gets to do so after its final line
 
 
@@ -50,7 +51,7 @@ class TargetPlan:
     runner_cls: type[Runner]
     emulator: EmulatorSpec
     notice: str | None = None  # one line, e.g. the fallback from Renode to QEMU
-    timeout_s: float = 60.0  # per binary
+    timeout_s: float = DEFAULT_TIMEOUT_S  # per binary
     format: Format | None = None  # the output format; None: detected per binary
 
     def make_runner(self, config: RunnerConfig) -> Runner:
