@@ -26,6 +26,12 @@ enum {
   TM_OP_RESHAPE = 22,
   TM_OP_SOFTMAX = 25,
   TM_OP_TANH = 28,
+  TM_OP_PAD = 34,
+  TM_OP_SUB = 41,
+  TM_OP_STRIDED_SLICE = 45,
+  TM_OP_PADV2 = 60,
+  TM_OP_TRANSPOSE_CONV = 67,
+  TM_OP_LEAKY_RELU = 98,
   TM_OP_QUANTIZE = 114
 };
 
@@ -48,5 +54,11 @@ extern const tm_kernel tm_kernel_softmax;
 extern const tm_kernel tm_kernel_softmax_int8;
 extern const tm_kernel tm_kernel_tanh;
 extern const tm_kernel tm_kernel_quantize;
+extern const tm_kernel tm_kernel_sub;
+extern const tm_kernel tm_kernel_pad;
+extern const tm_kernel tm_kernel_padv2;
+extern const tm_kernel tm_kernel_strided_slice;
+extern const tm_kernel tm_kernel_leaky_relu;
+extern const tm_kernel tm_kernel_transpose_conv;
 
 #endif

@@ -28,8 +28,8 @@ static void fill_strides(const tm_tensor *t, tm_broadcast *bc, int32_t *stride) 
   }
 }
 
-static tm_status plan(const tm_node *node, const tm_tensor *in1, const tm_tensor *in2,
-                      const tm_tensor *out, tm_broadcast *bc) {
+tm_status tm_binary_plan(const tm_node *node, const tm_tensor *in1, const tm_tensor *in2,
+                         const tm_tensor *out, tm_broadcast *bc) {
   bc->ndims = out->ndims;
   int ok = out->ndims >= in1->ndims && out->ndims >= in2->ndims;
   for (int32_t d = 0; ok && d < out->ndims; d++) {
@@ -56,7 +56,7 @@ tm_status tm_binary_prepare(tm_ctx *ctx, const tm_node *node, tm_tensor **in1, t
   *in1 = in[0];
   *in2 = in[1];
   st = check_types(node, *in1, *in2, *out);
-  return st == TM_OK ? plan(node, *in1, *in2, *out, bc) : st;
+  return st == TM_OK ? tm_binary_plan(node, *in1, *in2, *out, bc) : st;
 }
 
 void tm_binary_run(const tm_broadcast *bc, size_t elem_size, tm_binary_fn op,
@@ -79,4 +79,23 @@ void tm_binary_run(const tm_broadcast *bc, size_t elem_size, tm_binary_fn op,
        (char *)out + (size_t)r * (size_t)run * elem_size, run);
     for (int32_t d = last - 1; d >= 0 && ++index[d] == bc->dims[d]; d--) index[d] = 0;
   }
+}
+
+void tm_binary_rescale_init(const tm_tensor *in1, const tm_tensor *in2, const tm_tensor *out,
+                            tm_binary_rescale *r) {
+  int shift;
+  r->input1_offset = -in1->zero_point;
+  r->input2_offset = -in2->zero_point;
+  r->output_offset = out->zero_point;
+  /* 65535 << 15 still fits the int32 sum of two inputs */
+  r->left_shift = out->type == TM_TYPE_INT16 ? 15 : 20;
+  const double twice_max_input_scale =
+      2 * (double)(in1->scale > in2->scale ? in1->scale : in2->scale);
+  tm_quantize_multiplier((double)in1->scale / twice_max_input_scale, &r->input1_multiplier, &shift);
+  r->input1_shift = shift;
+  tm_quantize_multiplier((double)in2->scale / twice_max_input_scale, &r->input2_multiplier, &shift);
+  r->input2_shift = shift;
+  tm_quantize_multiplier(twice_max_input_scale / ((1 << r->left_shift) * (double)out->scale),
+                         &r->output_multiplier, &shift);
+  r->output_shift = shift;
 }

@@ -160,3 +160,31 @@ tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
   }
   return st;
 }
+
+tm_status tm_ku_expect_type_in(const tm_node *node, const tm_tensor *t, const char *what,
+                               uint32_t allowed) {
+  if ((unsigned)t->type < 32u && (allowed & TM_KU_TYPE(t->type)) != 0) return TM_OK;
+  char names[64];
+  size_t len = 0;
+  for (unsigned type = 0; type < 32u; type++) {
+    if ((allowed & TM_KU_TYPE(type)) == 0) continue;
+    len += tm_format(names + len, sizeof names - len, "%s%s", len > 0 ? ", " : "",
+                     tm_ku_type_name((tm_type)type));
+  }
+  TM_KLOG(node, "%s type %s not supported (%s)", what, tm_ku_type_name(t->type), names);
+  return TM_ERR_UNSUPPORTED;
+}
+
+tm_status tm_ku_expect_const_i32(const tm_node *node, const tm_tensor *t, const char *what,
+                                 int32_t count) {
+  if (!t->is_const || t->data == NULL) {
+    TM_KLOG(node, "%s must be a constant tensor", what);
+    return TM_ERR_UNSUPPORTED;
+  }
+  if (t->type != TM_TYPE_INT32 || tm_tensor_elements(t) != count) {
+    TM_KLOG(node, "%s is %s with %ld elements, expected INT32 with %ld", what,
+            tm_ku_type_name(t->type), (long)tm_tensor_elements(t), (long)count);
+    return TM_ERR_MODEL;
+  }
+  return TM_OK;
+}

@@ -68,8 +68,22 @@ typedef struct {
 tm_status tm_ku_activation(const tm_node *node, int activation, const tm_tensor *out,
                            tm_act_range *range);
 
-
-
 /* One input, one output with the same shape (the unary elementwise kernels). */
 tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_tensor **out);
+
+/* A set of tensor types (bit tm_type), for kernels that take more than float32/int8. */
+#define TM_KU_TYPE(t) (1u << (unsigned)(t))
+/* TM_OK when t's type is in `allowed`, else logs "<what> type X not supported (A, B, ...)"
+ * -> TM_ERR_UNSUPPORTED. */
+tm_status tm_ku_expect_type_in(const tm_node *node, const tm_tensor *t, const char *what,
+                               uint32_t allowed);
+/* Element i of a constant int32 tensor (the model verifier aligned its data). */
+static inline int32_t tm_ku_i32_at(const tm_tensor *t, int32_t i) {
+  return ((const int32_t *)t->data)[i];
+}
+/* t must be a constant int32 tensor of `count` elements (parameters that
+ * TFLM micro reads in prepare: paddings, begin/end/strides, axes); TM_ERR_UNSUPPORTED when it
+ * is not constant, TM_ERR_MODEL for another type or count. */
+tm_status tm_ku_expect_const_i32(const tm_node *node, const tm_tensor *t, const char *what,
+                                 int32_t count);
 #endif
