@@ -44,6 +44,14 @@ void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t
   }
 }
 
+void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32_t zero_point) {
+  for (int i = 0; i < n; i++) {
+    int32_t q = (int32_t)(round(in[i] / scale) + zero_point);
+    q = q < INT16_MIN ? INT16_MIN : (q > INT16_MAX ? INT16_MAX : q);
+    out[i] = (int16_t)q;
+  }
+}
+
 void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale) {
   for (int i = 0; i < n; i++) {
     int64_t q = (int64_t)round(in[i] / scale);

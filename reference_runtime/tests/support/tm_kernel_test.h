@@ -30,6 +30,8 @@ void tm_kt_channels(tm_tensor *t, const float *scales, int32_t n, int32_t dim);
 /* tflite::Quantize<int8_t> (micro_utils.h FloatToQuantizedType): round(x / scale) + zp,
  * clamped to int8. */
 void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t zero_point);
+/* tflite::Quantize<int16_t>: the same, clamped to int16. */
+void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32_t zero_point);
 /* tflite::SymmetricQuantize<int32_t> (FloatToSymmetricQuantizedType): round(x / scale),
  * clamped to [INT32_MIN + 1, INT32_MAX] (bias tensors). */
 void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale);
