@@ -29,6 +29,11 @@ TARGETS = ["host", "qemu_cortexm3", "bluepill"]
 # against tflite_micro on random inputs instead).
 WITH_GOLDEN = sorted(p.stem for p in GOLDEN.glob("*.json"))
 NOT_ON_BLUEPILL = {"simple_add_model": "operator 0 (ADD) alone needs 49152 bytes"}
+# TFLM's further models with golden vectors (read-only test data of this machine; see its
+# MODELS.md). Users have no such folder: the tests that read it skip without it.
+SHARED_MORE = Path("/work/shared/models/more")
+# The SEANet single-op models (16x8) of SUB, PAD, STRIDED_SLICE, LEAKY_RELU, TRANSPOSE_CONV.
+NEW_OPS_MORE = ["leaky_relu0", "pad0", "strided_slice0", "sub0", "transpose_conv0"]
 
 needs_arm = pytest.mark.skipif(
     shutil.which("arm-none-eabi-gcc") is None or shutil.which("qemu-system-arm") is None,
@@ -72,6 +77,23 @@ def test_every_model_is_bit_exact_against_its_golden_file(tmp_path: Path, stem: 
     assert report["sizes"]["model"] == (MODELS / f"{stem}.tflite").stat().st_size
     if target == "bluepill":
         assert report["sizes"]["flash"] <= 64 * 1024 and report["sizes"]["ram"] <= 20 * 1024
+
+
+@pytest.mark.parametrize("target", ["host", "qemu_cortexm3"])
+@pytest.mark.parametrize("stem", NEW_OPS_MORE)
+def test_shared_more_models_of_the_new_ops_are_bit_exact(tmp_path: Path, stem: str,
+                                                         target: str) -> None:
+    model, golden = SHARED_MORE / f"{stem}.tflite", SHARED_MORE / "golden" / f"{stem}.json"
+    if not (model.is_file() and golden.is_file()):
+        pytest.skip(f"no {model} with {golden} on this machine")
+    skip_without_toolchain(target)
+    json_path = tmp_path / "report.json"
+    result = verify(tmp_path, model, "--golden", str(golden), "--target", target,
+                    "--json", str(json_path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(json_path.read_text())
+    assert report["verdict"] == "PASS" and report["cases"]
+    assert {c["status"] for c in report["cases"]} == {"bit-exact"}
 
 
 def test_micro_speech_labels_the_real_clips(tmp_path: Path) -> None:
