@@ -11,6 +11,8 @@
 #include "tm_ops.h"
 
 #define SS_DIMS 5
+/* TFLM micro rejects inputs of more than 4 dims, though its loop runs on 5. */
+#define SS_MAX_INPUT_DIMS 4
 
 /* StridedSliceOptions field positions (schema.fbs) */
 enum { OPT_BEGIN_MASK = 0, OPT_END_MASK = 1, OPT_SHRINK_AXIS_MASK = 4 };
@@ -94,7 +96,7 @@ static tm_status check_output(const tm_node *node, const ss_spec *s, const tm_te
     if (shrink) continue;
     const int32_t len = steps(begin, end, s->strides[axis]);
     if (n >= out->ndims || out->dims[n] != len) {
-      TM_KLOG(node, "axis %ld: slice of %ld elements, output dim %ld is not", (long)axis,
+      TM_KLOG(node, "axis %ld slices %ld elements, output dim %ld does not match", (long)axis,
               (long)len, (long)n);
       return TM_ERR_MODEL;
     }
@@ -142,8 +144,8 @@ static tm_status plan_loops(const tm_node *node, const ss_spec *s, const tm_tens
 
 static tm_status read_spec(const tm_node *node, tm_tensor *const *in, ss_spec *s) {
   const int32_t n = in[0]->ndims;
-  if (n > SS_DIMS) {
-    TM_KLOG(node, "input has %ld dims, at most %d supported", (long)n, SS_DIMS);
+  if (n > SS_MAX_INPUT_DIMS) {
+    TM_KLOG(node, "input has %ld dims, at most %d supported", (long)n, SS_MAX_INPUT_DIMS);
     return TM_ERR_UNSUPPORTED;
   }
   tm_status st = tm_ku_expect_const_i32(node, in[1], "begin", n);
