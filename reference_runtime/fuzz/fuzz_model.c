@@ -58,6 +58,12 @@ static const struct {
     {TM_OP_SOFTMAX, &tm_kernel_softmax},
     {TM_OP_TANH, &tm_kernel_tanh},
     {TM_OP_QUANTIZE, &tm_kernel_quantize},
+    {TM_OP_SUB, &tm_kernel_sub},
+    {TM_OP_PAD, &tm_kernel_pad},
+    {TM_OP_PADV2, &tm_kernel_padv2},
+    {TM_OP_STRIDED_SLICE, &tm_kernel_strided_slice},
+    {TM_OP_LEAKY_RELU, &tm_kernel_leaky_relu},
+    {TM_OP_TRANSPOSE_CONV, &tm_kernel_transpose_conv},
 };
 #define NUM_KERNELS (sizeof all_kernels / sizeof all_kernels[0])
 
