@@ -64,6 +64,7 @@ static const struct {
     {TM_OP_STRIDED_SLICE, &tm_kernel_strided_slice},
     {TM_OP_LEAKY_RELU, &tm_kernel_leaky_relu},
     {TM_OP_TRANSPOSE_CONV, &tm_kernel_transpose_conv},
+    {TM_OP_CONCATENATION, &tm_kernel_concatenation},
 };
 #define NUM_KERNELS (sizeof all_kernels / sizeof all_kernels[0])
 

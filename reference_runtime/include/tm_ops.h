@@ -60,5 +60,6 @@ extern const tm_kernel tm_kernel_padv2;
 extern const tm_kernel tm_kernel_strided_slice;
 extern const tm_kernel tm_kernel_leaky_relu;
 extern const tm_kernel tm_kernel_transpose_conv;
+extern const tm_kernel tm_kernel_concatenation;
 
 #endif
