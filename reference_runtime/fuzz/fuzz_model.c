@@ -65,6 +65,7 @@ static const struct {
     {TM_OP_LEAKY_RELU, &tm_kernel_leaky_relu},
     {TM_OP_TRANSPOSE_CONV, &tm_kernel_transpose_conv},
     {TM_OP_CONCATENATION, &tm_kernel_concatenation},
+    {TM_OP_MEAN, &tm_kernel_mean},
 };
 #define NUM_KERNELS (sizeof all_kernels / sizeof all_kernels[0])
 

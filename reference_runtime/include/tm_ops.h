@@ -27,6 +27,7 @@ enum {
   TM_OP_SOFTMAX = 25,
   TM_OP_TANH = 28,
   TM_OP_PAD = 34,
+  TM_OP_MEAN = 40,
   TM_OP_SUB = 41,
   TM_OP_STRIDED_SLICE = 45,
   TM_OP_PADV2 = 60,
@@ -61,5 +62,6 @@ extern const tm_kernel tm_kernel_strided_slice;
 extern const tm_kernel tm_kernel_leaky_relu;
 extern const tm_kernel tm_kernel_transpose_conv;
 extern const tm_kernel tm_kernel_concatenation;
+extern const tm_kernel tm_kernel_mean;
 
 #endif

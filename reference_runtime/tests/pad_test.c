@@ -94,7 +94,9 @@ TF_LITE_MICRO_TEST(FillIsInt8ZeroPointAndInt16Zero) {
   tensors(TM_TYPE_INT8, kIn2D, in_i8, kOut2D, out_i8, NULL);
   t[0].zero_point = t[2].zero_point = -7;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(0));
-  for (int i = 0; i < 24; i++) TF_LITE_MICRO_EXPECT_EQ(kGolden2D[i] == 0 ? -7 : kGolden2D[i], out_i8[i]);
+  for (int i = 0; i < 24; i++) {
+    TF_LITE_MICRO_EXPECT_EQ(kGolden2D[i] == 0 ? -7 : kGolden2D[i], out_i8[i]);
+  }
   tensors(TM_TYPE_INT16, kIn2D, in_i16, kOut2D, out_i16, NULL);
   t[0].zero_point = t[2].zero_point = -7;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(0));
