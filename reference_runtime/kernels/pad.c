@@ -47,9 +47,12 @@ static tm_status pad_check_int8_fill(const tm_node *node, const tm_tensor *value
 
 static tm_status pad_plan(const tm_node *node, const tm_tensor *in, const tm_tensor *paddings,
                           const tm_tensor *out, pad_params *p) {
-  if (in->ndims > PAD_MAX_DIMS || out->ndims != in->ndims) {
-    TM_KLOG(node, "input has %ld dims, output %ld: expected the same, at most %d",
-            (long)in->ndims, (long)out->ndims, PAD_MAX_DIMS);
+  if (in->ndims > PAD_MAX_DIMS) {
+    TM_KLOG(node, "input has %ld dims, at most %d supported", (long)in->ndims, PAD_MAX_DIMS);
+    return TM_ERR_UNSUPPORTED;
+  }
+  if (out->ndims != in->ndims) {
+    TM_KLOG(node, "input has %ld dims, output %ld", (long)in->ndims, (long)out->ndims);
     return TM_ERR_MODEL;
   }
   tm_status st = tm_ku_expect_const_i32(node, paddings, "paddings", 2 * out->ndims);
