@@ -125,8 +125,8 @@ TF_LITE_MICRO_TEST(Int32Int64AndThreeInputs) {
 
 TF_LITE_MICRO_TEST(PrepareErrors) {
   static const int s[] = {2, 2, 3}, so[] = {2, 4, 3}, s3[] = {2, 3, 3}, s1d[] = {1, 6};
-  static const float in[6] = {0};
-  check_float(s, in, s, in, 0, so, in);
+  static const float in[6] = {0}, zeros[12] = {0};
+  check_float(s, in, s, in, 0, so, zeros);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(2, 0, 1)); /* fused RELU */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(2, 2, 0));       /* axis past the dims */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(2, -3, 0));
