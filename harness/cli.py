@@ -21,6 +21,7 @@ from . import __version__, pipeline
 from . import verify as verification
 from .errors import ExitCode, TflmTestError
 from .reports import terminal
+from .reports.files import write_html_from
 from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
 from .project import AUTO
@@ -86,6 +87,13 @@ def target_option(multiple: bool) -> Callable[[Callable[..., Any]], Callable[...
                         metavar="NAME", help="Target to run on; see `tflm-test targets`.")
 
 
+def html_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+                        required=required,
+                        help="Write the HTML report here: one self-contained page, no network "
+                             "needed (during a run: rewritten after each result).")
+
+
 JSON_OPTION = click.option(
     "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the JSON report here (schema: docs/json-report.md; verify writes its per-case figures).")
@@ -120,6 +128,7 @@ TEST_RUN_OPTIONS = (
     click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
                  help="Write a JUnit XML report here."),
     JSON_OPTION,
+    html_option(required=False),
     click.option("--format", "format_name",
                  type=click.Choice([AUTO, *(str(f) for f in Format)]),
                  help="The binaries' output format [default: the project file's, else auto: "
@@ -148,6 +157,7 @@ def _config(values: dict[str, Any]) -> pipeline.RunConfig:
     options = run_options_of(values)
     return pipeline.RunConfig(targets=values["targets"] or DEFAULTS.targets,
                               junit=values["junit"], json=values["json_path"],
+                              html=values["html"],
                               format=values["format_name"], expect_from=values["expect_from"],
                               options=options)
 
@@ -212,6 +222,22 @@ def run(binaries: tuple[Path, ...], **values: Any) -> None:
         tflm-test run build/foo_test.elf --target qemu_cortexm3
     """
     sys.exit(guarded(lambda: _finish(pipeline.run(_config(values), binaries, EVENTS))))
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@html_option(required=True)
+def report(reports: tuple[Path, ...], html: Path) -> None:
+    """Render JSON reports (of one run, or of its shards) as one HTML page, e.g.
+
+        tflm-test report results.json --html results.html
+    """
+    def body() -> int:
+        write_html_from(reports, html)
+        return 0
+
+    sys.exit(guarded(body))
 
 
 @cli.command()

@@ -75,6 +75,7 @@ def test_json_schema_fields() -> None:
     assert rec["cases"][2] == {"name": "C", "status": "SKIP", "reason": "needs 64 KB",
                                "duration_s": None, "failures": []}
     assert doc["results"][0]["extras"] == {"executed_instructions": 1234}
+    assert (doc["results"][0]["tail"], rec["tail"]) == ([], ["Testing B", "bad\x01byte"])
 
 
 def test_terminal_lines() -> None:
