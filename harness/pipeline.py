@@ -70,6 +70,7 @@ class Events:
     """What the library tells its caller while it works (the CLI prints these)."""
 
     notice: Callable[[str], None] = lambda line: None
+    start: Callable[[int], None] = lambda total: None  # the run starts: this many results
     result: Callable[[BinaryResult], None] = lambda result: None
 
 
@@ -132,6 +133,7 @@ def _run_and_report(jobs: list[Job], config: RunConfig, reports: ReportFiles,
         reports.add(result)
         events.result(result)
 
+    events.start(len(jobs) + len(missing))
     try:
         results = run_jobs(jobs, settings, config.options.jobs, on_result)
     except Interrupted as exc:
