@@ -12,6 +12,7 @@ from tflm_test.results import BinaryResult, CaseResult, Verdict
 from tflm_test.testlog import CaseStatus, Failure
 
 from .chromium import CHROMIUM, chromium
+from .conftest import FixtureBuilder, tflm_test
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
                                 "(ci/setup --docker installs Debian's chromium)")
@@ -94,3 +95,21 @@ def test_the_check_catches_a_page_with_a_script_error(tmp_path: Path, broken: st
         browser.open(page(tmp_path, text))
         errors = browser.seen().errors
     assert len(errors) == 1 and ("undefinedFunction" in errors[0] or "boom" in errors[0])
+
+
+def test_a_real_run_writes_the_page_and_report_renders_it_again(
+        fixture_elfs: FixtureBuilder, tmp_path: Path) -> None:
+    elfs = fixture_elfs("host")
+    res = tflm_test("run", str(elfs["pass"]), str(elfs["fail"]), "--target", "host",
+                    "--json", "r.json", "--html", "r.html", "--out", "out", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    again = tflm_test("report", "r.json", "--html", "again.html", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    for name in ("r.html", "again.html"):
+        with chromium(tmp_path / f"profile-{name}") as browser:
+            tab = browser.open((tmp_path / name).as_uri())
+            shown = browser.evaluate(tab, MATRIX)
+            failures = browser.evaluate(tab, "document.querySelector('#failures').innerText")
+            assert browser.seen().errors == []
+        assert shown["rows"] == [["pass", "PASS"], ["fail", "FAIL"]]  # in job order
+        assert "fail.c:" in failures  # the failing expectation's file:line
