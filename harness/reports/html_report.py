@@ -103,7 +103,7 @@ def _row(index: int, record: Any) -> _Row:
         duration_s=float(_field(record, "duration_s", (int, float), 0.0) or 0.0),
         exit_code=_field(record, "exit_code", int), log=_field(record, "log", str),
         instructions=instructions if isinstance(instructions, int) else None,
-        footprint=record.get("footprint") or extras.get("footprint") or {},
+        footprint=_field(record, "footprint", dict) or _field(extras, "footprint", dict, {}),
         cases=tuple(c for c in _field(record, "cases", list, []) or [] if isinstance(c, dict)),
         tail=tuple(str(line) for line in _field(record, "tail", list, []) or []),
         cached=bool(record.get("cached") or extras.get("cached")))

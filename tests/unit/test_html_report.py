@@ -152,6 +152,10 @@ def test_reports_that_are_not_reports_are_one_clear_error(tmp_path: Path) -> Non
     bad.write_text(json.dumps(doc))
     with pytest.raises(BadReport, match=r"bad.json: result a: duration_s is 'slow'"):
         html_from_files([bad])
+    doc["results"][0].update(duration_s=1, footprint=[1, 2])
+    bad.write_text(json.dumps(doc))
+    with pytest.raises(BadReport, match=r"footprint is \[1, 2\]"):
+        html_from_files([bad])
 
 
 def test_report_command_writes_the_page_or_says_why_not(tmp_path: Path) -> None:
