@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import shutil
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -21,6 +25,7 @@ from . import __version__, pipeline
 from . import verify as verification
 from .errors import ExitCode, TflmTestError
 from .reports import terminal
+from .reports.files import write_html_from
 from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
 from .project import AUTO
@@ -45,14 +50,84 @@ def guarded(call: Callable[[], int]) -> int:
         return int(ExitCode.INTERRUPTED)
 
 
-def _print_result(result: BinaryResult) -> None:
-    click.echo(terminal.result_line(result))
-    for line in terminal.failure_details(result):
-        click.echo(line)
+def _notice(line: str) -> None:
+    click.echo(f"note: {line}", err=True)
 
 
-EVENTS = pipeline.Events(notice=lambda line: click.echo(f"note: {line}", err=True),
-                         result=_print_result)
+class Console:
+    """What a test run shows: a line per result as it comes (with a failure's log tail), and,
+    when stdout is a terminal, one progress line under them (done/total, failures so far,
+    elapsed), redrawn after each result and each second, erased at the end. Not at a
+    terminal (a CI log) the output is only the result lines."""
+
+    def __init__(self, live: bool | None = None, clock: Callable[[], float] = time.monotonic,
+                 tick_s: float = 1.0) -> None:
+        if live is None:
+            live = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+        self._live = live
+        self._clock, self._tick_s, self._started = clock, tick_s, clock()
+        self._progress: terminal.Progress | None = None
+        self._lock = threading.Lock()  # results arrive from the worker threads
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, daemon=True)
+
+    def events(self) -> pipeline.Events:
+        return pipeline.Events(notice=self._notice, start=self._start, result=self._result)
+
+    def close(self) -> None:
+        """Stop redrawing and erase the progress line (also after an error or Ctrl-C)."""
+        self._stop.set()
+        if self._ticker.is_alive():
+            self._ticker.join()
+        with self._lock:
+            self._erase()
+            self._progress = None
+
+    def _start(self, total: int) -> None:
+        with self._lock:
+            self._progress, self._started = terminal.Progress(total), self._clock()
+            self._draw()
+        if self._live:
+            self._ticker.start()
+
+    def _result(self, result: BinaryResult) -> None:
+        with self._lock:
+            self._erase()
+            for line in [terminal.result_line(result), *terminal.failure_details(result)]:
+                click.echo(line)
+            if self._progress is not None:
+                self._progress = self._progress.after(result)
+            self._draw()
+
+    def _notice(self, line: str) -> None:
+        with self._lock:
+            self._erase()
+            _notice(line)
+            self._draw()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self._tick_s):
+            with self._lock:
+                self._draw()
+
+    def _draw(self) -> None:
+        if self._live and self._progress is not None:
+            width = shutil.get_terminal_size().columns
+            click.echo("\r" + terminal.progress_line(
+                self._progress, self._clock() - self._started, width), nl=False)
+
+    def _erase(self) -> None:
+        if self._live and self._progress is not None:
+            click.echo("\r\x1b[K", nl=False)
+
+
+def _test_run(run: Callable[[pipeline.Events], list[BinaryResult]]) -> int:
+    console = Console()
+    try:
+        results = run(console.events())
+    finally:
+        console.close()
+    return _finish(results)
 
 
 class Seconds(click.ParamType):
@@ -84,6 +159,13 @@ def target_option(multiple: bool) -> Callable[[Callable[..., Any]], Callable[...
                                  f"targets`. Default: {DEFAULTS.targets[0]}.")
     return click.option("--target", "-t", default=DEFAULTS.targets[0], show_default=True,
                         metavar="NAME", help="Target to run on; see `tflm-test targets`.")
+
+
+def html_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+                        required=required,
+                        help="Write the HTML report here: one self-contained page, no network "
+                             "needed (during a run: rewritten after each result).")
 
 
 JSON_OPTION = click.option(
@@ -120,6 +202,7 @@ TEST_RUN_OPTIONS = (
     click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
                  help="Write a JUnit XML report here."),
     JSON_OPTION,
+    html_option(required=False),
     click.option("--format", "format_name",
                  type=click.Choice([AUTO, *(str(f) for f in Format)]),
                  help="The binaries' output format [default: the project file's, else auto: "
@@ -148,6 +231,7 @@ def _config(values: dict[str, Any]) -> pipeline.RunConfig:
     options = run_options_of(values)
     return pipeline.RunConfig(targets=values["targets"] or DEFAULTS.targets,
                               junit=values["junit"], json=values["json_path"],
+                              html=values["html"],
                               format=values["format_name"], expect_from=values["expect_from"],
                               options=options)
 
@@ -198,7 +282,8 @@ def cli(ctx: click.Context, verbose: bool, **values: Any) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if ctx.invoked_subcommand is None:
-        sys.exit(guarded(lambda: _finish(pipeline.test(_config(values), EVENTS))))
+        sys.exit(guarded(lambda: _test_run(lambda events: pipeline.test(_config(values),
+                                                                        events))))
 
 
 @cli.command()
@@ -211,7 +296,24 @@ def run(binaries: tuple[Path, ...], **values: Any) -> None:
 
         tflm-test run build/foo_test.elf --target qemu_cortexm3
     """
-    sys.exit(guarded(lambda: _finish(pipeline.run(_config(values), binaries, EVENTS))))
+    sys.exit(guarded(lambda: _test_run(
+        lambda events: pipeline.run(_config(values), binaries, events))))
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@html_option(required=True)
+def report(reports: tuple[Path, ...], html: Path) -> None:
+    """Render JSON reports (of one run, or of its shards) as one HTML page, e.g.
+
+        tflm-test report results.json --html results.html
+    """
+    def body() -> int:
+        write_html_from(reports, html)
+        return 0
+
+    sys.exit(guarded(body))
 
 
 @cli.command()
@@ -265,7 +367,7 @@ def verify(model: Path, golden: Path | None, target: str, json_path: Path | None
         config = verification.VerifyConfig(model=model, golden=golden, target=target,
                                            json=json_path, seed=seed,
                                            options=run_options_of(values))
-        report = verification.verify(config, pipeline.Events(notice=EVENTS.notice))
+        report = verification.verify(config, pipeline.Events(notice=_notice))
         for line in text_lines(report):
             click.echo(line)
         return report.exit_code

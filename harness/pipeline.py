@@ -59,6 +59,7 @@ class RunConfig:
     targets: tuple[str, ...] = ("host",)
     junit: Path | None = None
     json: Path | None = None
+    html: Path | None = None
     format: str | None = None  # --format: "auto" or a Format; None: the project's, else auto
     expect_from: Path | None = None  # --expect-from; None: the project's per target
     options: RunOptions = RunOptions()
@@ -69,6 +70,7 @@ class Events:
     """What the library tells its caller while it works (the CLI prints these)."""
 
     notice: Callable[[str], None] = lambda line: None
+    start: Callable[[int], None] = lambda total: None  # the run starts: this many results
     result: Callable[[BinaryResult], None] = lambda result: None
 
 
@@ -131,6 +133,7 @@ def _run_and_report(jobs: list[Job], config: RunConfig, reports: ReportFiles,
         reports.add(result)
         events.result(result)
 
+    events.start(len(jobs) + len(missing))
     try:
         results = run_jobs(jobs, settings, config.options.jobs, on_result)
     except Interrupted as exc:
@@ -167,7 +170,7 @@ def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
                          "--project; prebuilt binaries run with `tflm-test run`")
     plans = plan_targets(load_targets(config.targets, project, events), project, config.options,
                          events, config.format)
-    reports = ReportFiles(json=config.json, junit=config.junit)
+    reports = ReportFiles(json=config.json, junit=config.junit, html=config.html)
     prepare_outputs(config.options, reports)
     expectations = _expectations(project, config, plans)
     jobs: list[Job] = []
@@ -191,7 +194,7 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
         for binary in binaries:
             check_elf(binary, target)
     plans = plan_targets(targets, project, config.options, events, config.format)
-    reports = ReportFiles(json=config.json, junit=config.junit)
+    reports = ReportFiles(json=config.json, junit=config.junit, html=config.html)
     prepare_outputs(config.options, reports)
     expectations = _expectations(project, config, plans)
     jobs = [job for plan in plans

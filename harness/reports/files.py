@@ -1,4 +1,4 @@
-"""The run's report files (--json, --junit), kept true while the run goes on.
+"""The run's report files (--json, --junit, --html), kept true while the run goes on.
 
 At the start an earlier report at the same path is replaced by one that says "running" (so a
 run killed with SIGKILL never leaves an old PASS behind); after each result, and at the end,
@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import TflmTestError
 from ..results import BinaryResult
 from . import RunStatus, write_atomic
+from .html_report import html_from_files, html_text
 from .json_report import json_text
 from .junit import junit_text
 
@@ -30,10 +31,12 @@ class ReportUnwritable(TflmTestError):
 class ReportFiles:
     """Writes each named report file from the results so far."""
 
-    def __init__(self, json: Path | None = None, junit: Path | None = None) -> None:
+    def __init__(self, json: Path | None = None, junit: Path | None = None,
+                 html: Path | None = None) -> None:
         self._files: list[tuple[str, Path, Render]] = [
             (option, path, render) for option, path, render in
-            (("--json", json, json_text), ("--junit", junit, junit_text)) if path is not None]
+            (("--json", json, json_text), ("--junit", junit, junit_text),
+             ("--html", html, html_text)) if path is not None]
         self._results: list[BinaryResult] = []
         self._lock = threading.Lock()
 
@@ -66,8 +69,26 @@ class ReportFiles:
 
     def _write(self, results: list[BinaryResult], status: RunStatus) -> None:
         for option, path, render in self._files:
-            try:
-                write_atomic(path, render(results, status))
-            except OSError as exc:
-                raise ReportUnwritable(f"{option} {path}: cannot write the report "
-                                       f"({exc.strerror or exc})") from exc
+            write_report(option, path, render(results, status))
+
+
+def write_report(option: str, path: Path, text: str) -> None:
+    """Write one report file atomically.
+
+    Raises:
+        ReportUnwritable: it cannot be written (the message names option and path).
+    """
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise ReportUnwritable(f"{option} {path}: cannot write the report "
+                               f"({exc.strerror or exc})") from exc
+
+
+def write_html_from(reports: Sequence[Path], html: Path) -> None:
+    """Render existing JSON reports (one run, or its shards) as one HTML page.
+
+    Raises:
+        TflmTestError: a report cannot be read or is not one; the page cannot be written.
+    """
+    write_report("--html", html, html_from_files(reports))

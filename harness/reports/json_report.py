@@ -4,9 +4,11 @@ per binary with its cases."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..errors import TflmTestError
 from ..results import BinaryResult, Verdict
 from . import RunStatus
 
@@ -28,6 +30,7 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
         "exit_code": result.exit_code,
         "log": str(result.log) if result.log else None,
         "extras": dict(result.extras),
+        "tail": list(result.tail),
         "cases": [{"name": c.name, "status": str(c.status), "reason": c.reason,
                    "duration_s": None if c.duration_s is None else round(c.duration_s, 4),
                    "failures": [{"expr": f.expr, "file": f.file, "line": f.line,
@@ -48,3 +51,22 @@ def report_document(results: list[BinaryResult],
 
 def json_text(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE) -> str:
     return json.dumps(report_document(results, status), indent=2, default=str) + "\n"
+
+
+def read_report(path: Path, option: str) -> dict[str, Any]:
+    """A tflm-test JSON report as data (checked to be one, not its every field).
+
+    Args:
+        option: how the user named the file (e.g. "--expect-from"), for the message.
+
+    Raises:
+        TflmTestError: unreadable, not JSON, or not a tflm-test report.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TflmTestError(f"{option} {path}: cannot read it ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        raise TflmTestError(f"{option} {path}: not a tflm-test JSON report "
+                            f"(no \"schema\": \"{SCHEMA}\")")
+    return doc

@@ -1,6 +1,9 @@
-"""Terminal lines: one per binary as it finishes, a failure's log tail, a summary."""
+"""Terminal lines: one per binary as it finishes, a failure's log tail, a summary, and the
+progress line a terminal shows under them (the CLI draws it only when stdout is a terminal)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from ..results import BinaryResult, Verdict
 from ..testlog import CaseStatus
@@ -41,3 +44,34 @@ def summary_lines(results: list[BinaryResult]) -> list[str]:
     passed = sum(1 for r in results if r.verdict is Verdict.PASS)
     lines.append(f"{passed} passed, {len(results) - passed} failed")
     return lines
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a run is."""
+
+    total: int
+    done: int = 0
+    failed: int = 0  # results that are not a PASS
+    last: str = ""  # the latest result, e.g. "PASS bluepill conv_test"
+
+    def after(self, result: BinaryResult) -> Progress:
+        return replace(self, done=self.done + 1,
+                       failed=self.failed + (result.verdict is not Verdict.PASS),
+                       last=f"{result.verdict} {result.target} {result.name}")
+
+
+def clock(seconds: float) -> str:
+    """Elapsed time as m:ss, or h:mm:ss from an hour on."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+def progress_line(progress: Progress, elapsed_s: float, width: int) -> str:
+    """E.g. '[12/40] 2 failed  1:05  last: PASS bluepill conv_test', cut to width - 1
+    characters so that the terminal never wraps it (a wrapped line cannot be redrawn)."""
+    line = f"[{progress.done}/{progress.total}] {progress.failed} failed  {clock(elapsed_s)}"
+    if progress.last:
+        line += f"  last: {progress.last}"
+    return line[:max(width - 1, 1)]

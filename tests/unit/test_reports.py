@@ -14,7 +14,8 @@ from tflm_test.reports import RunStatus, write_atomic
 from tflm_test.reports.files import ReportFiles, ReportUnwritable
 from tflm_test.reports.json_report import SCHEMA_VERSION, json_text
 from tflm_test.reports.junit import junit_text
-from tflm_test.reports.terminal import failure_details, result_line, summary_lines
+from tflm_test.reports.terminal import (Progress, failure_details, progress_line, result_line,
+                                       summary_lines)
 from tflm_test.results import BinaryResult, CaseResult, Verdict
 from tflm_test.testlog import CaseStatus, Failure, Format
 
@@ -75,6 +76,7 @@ def test_json_schema_fields() -> None:
     assert rec["cases"][2] == {"name": "C", "status": "SKIP", "reason": "needs 64 KB",
                                "duration_s": None, "failures": []}
     assert doc["results"][0]["extras"] == {"executed_instructions": 1234}
+    assert (doc["results"][0]["tail"], rec["tail"]) == ([], ["Testing B", "bad\x01byte"])
 
 
 def test_terminal_lines() -> None:
@@ -142,3 +144,11 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path,
         write_atomic(path, "new")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_progress_line_counts_failures_and_fits_the_terminal() -> None:
+    passed, failed, crashed = results()
+    progress = Progress(3).after(passed).after(failed)
+    assert progress_line(progress, 65.2, 200) == "[2/3] 1 failed  1:05  last: FAIL bluepill fail"
+    assert progress_line(Progress(3), 3725, 200) == "[0/3] 0 failed  1:02:05"
+    assert len(progress_line(progress.after(crashed), 1, 20)) == 19  # never wraps
