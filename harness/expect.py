@@ -6,14 +6,13 @@ a test that silently stops running is the false pass this guards against.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from .errors import TflmTestError
-from .reports.json_report import SCHEMA
+from .reports.json_report import load_report
 
 Key = tuple[str, str]  # (target, run key)
 
@@ -44,13 +43,7 @@ def load_expected(path: Path) -> Expected:
     Raises:
         TflmTestError: unreadable, not JSON, or not a tflm-test report.
     """
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TflmTestError(f"--expect-from {path}: cannot read it ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-        raise TflmTestError(f"--expect-from {path}: not a tflm-test JSON report "
-                            f"(no \"schema\": \"{SCHEMA}\")")
+    doc = load_report(path, "--expect-from")
     cases: dict[Key, tuple[str, ...]] = {}
     binaries: dict[Key, Path] = {}
     try:

@@ -137,6 +137,8 @@ def require_image(image: str) -> None:
 class DockerLaunch(Launch):
     """One container: created by the first command, removed by close()."""
 
+    listen_host = "0.0.0.0"  # inside the container; published on the host's 127.0.0.1 only
+
     def __init__(self, image: str, mounts: tuple[Mount, ...]) -> None:
         self.image = image
         self.mounts = mounts
@@ -158,13 +160,15 @@ class DockerLaunch(Launch):
         return self.path(binary)
 
     def command(self, argv: Sequence[str], cwd: Path, interactive: bool = False,
-                deadline_s: float | None = None) -> Command:
+                deadline_s: float | None = None, publish: Sequence[int] = ()) -> Command:
         inner = list(argv) if interactive else ["sh", "-c", _WATCH_STDIN, "tflm-test", *argv]
         if deadline_s is not None:
             inner = with_deadline(inner, deadline_s)
+        # A published port needs the default bridge; without one the container has no network.
+        network = [arg for port in publish for arg in ("--publish", f"127.0.0.1:{port}:{port}")]
         run = [DOCKER, "run", "--rm", "-i", *(["-t"] if interactive else []), "--pull", "never",
-               "--name", self.name, "--label", f"{LABEL}={self.name}", "--network", "none",
-               "--init", "--user", f"{os.getuid()}:{os.getgid()}", "--env", "HOME=/tmp",
+               "--name", self.name, "--label", f"{LABEL}={self.name}",
+               *(network or ["--network", "none"]), "--init", "--user", f"{os.getuid()}:{os.getgid()}", "--env", "HOME=/tmp",
                "--workdir", self.path(cwd)]
         for mount in self.mounts:
             run += ["--volume", mount.option()]
@@ -240,6 +244,9 @@ class DockerRunner(Runner):
 
     def run(self, request: RunRequest) -> RunOutcome:
         return self.inner.run(request)
+
+    def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
+        return self.inner.debug_argv(launch, binary, work_dir, port)
 
     def version(self) -> str | None:
         """The inner emulator's version as the image reports it (known after check_available)."""

@@ -4,9 +4,11 @@ per binary with its cases."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..errors import TflmTestError
 from ..results import BinaryResult, Verdict
 from . import RunStatus
 
@@ -48,3 +50,22 @@ def report_document(results: list[BinaryResult],
 
 def json_text(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE) -> str:
     return json.dumps(report_document(results, status), indent=2, default=str) + "\n"
+
+
+def load_report(path: Path, option: str) -> dict[str, Any]:
+    """A tflm-test JSON report read back (any schema version).
+
+    Args:
+        path: the report.
+        option: how the user named it, for the error message (e.g. "--expect-from").
+    Raises:
+        TflmTestError: unreadable, not JSON, or not a tflm-test report.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TflmTestError(f"{option} {path}: cannot read it ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        raise TflmTestError(f"{option} {path}: not a tflm-test JSON report "
+                            f"(no \"schema\": \"{SCHEMA}\")")
+    return doc
