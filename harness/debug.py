@@ -234,7 +234,6 @@ class DebugSession:
         Returns:
             gdb's exit status.
         """
-        check_gdb()
         with self._emulator(output):
             return _foreground(self.plan.gdb)
 
@@ -309,6 +308,8 @@ def open_debug(config: DebugConfig, events: Events = Events()) -> DebugSession:
             for --case, an emulator that is missing or cannot serve gdb.
     """
     options = config.options
+    if config.mode is DebugMode.ATTACH:
+        check_gdb()
     (target,) = load_targets([config.target], options.load_project(), events)
     binary = config.binary.resolve()
     check_elf(binary, target)
