@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .elf import check_elf, sections
-from .errors import ExitCode, TflmTestError, ToolMissing
+from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing
 from .pipeline import Events, RunOptions, load_targets
 from .reports.json_report import load_report
 from .runners.base import Runner, RunOutcome, RunRequest
@@ -41,6 +42,7 @@ from .targets import EmulatorKind, Target
 GDB = "gdb-multiarch"
 GDB_PACKAGE = "gdb-multiarch"
 DEBUG_DIR = "debug"  # <out>/debug/<target>/<binary stem>/: the debug session's files
+SERVER_WAIT_S = 30.0  # for the gdb server to answer (a container takes a second or two)
 DEFAULT_BREAK = "main"  # when neither --break, --case nor an earlier failure says where
 
 
@@ -234,7 +236,8 @@ class DebugSession:
         Returns:
             gdb's exit status.
         """
-        with self._emulator(output):
+        with self._emulator(output) as done:
+            self._wait_for_server(done)
             return _foreground(self.plan.gdb)
 
     def serve(self, output: Callable[[str], None], ready: Callable[[], None]) -> int:
@@ -248,9 +251,33 @@ class DebugSession:
             raise TflmTestError(f"--no-attach: target {self.plan.target.name} has no emulator "
                                 "(gdb runs the program itself); drop --no-attach")
         with self._emulator(output) as done:
+            self._wait_for_server(done)
             ready()
             done.wait()
         return int(ExitCode.OK)
+
+    def _wait_for_server(self, done: threading.Event) -> None:
+        """Until the gdb server answers a packet: a bare connect is not enough, as Docker's
+        proxy accepts connections before the emulator inside listens.
+
+        Raises:
+            RunnerUnavailable: the emulator ended first, or did not answer in time.
+        """
+        assert self.plan.address is not None
+        host, _, port = self.plan.address.rpartition(":")
+        deadline = time.monotonic() + SERVER_WAIT_S
+        while not done.is_set() and time.monotonic() < deadline:
+            try:
+                with socket.create_connection((host, int(port)), timeout=1.0) as probe:
+                    probe.sendall(b"$?#3f")  # "why did you stop": any answer will do
+                    if probe.recv(64):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        state = "ended" if done.is_set() else f"did not answer within {SERVER_WAIT_S:.0f}s"
+        raise RunnerUnavailable(f"the emulator's gdb server on {self.plan.address} {state}; "
+                                f"its output: {self.plan.log_path}")
 
     @contextmanager
     def _emulator(self, output: Callable[[str], None]) -> Iterator[threading.Event]:

@@ -370,3 +370,24 @@ def test_kill_9_of_tflm_test_ends_its_container(image: str, fixtures_dir: dict[s
     while _leftover_containers() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _leftover_containers() == []
+
+
+@pytest.mark.skipif(shutil.which("gdb-multiarch") is None, reason="needs gdb-multiarch")
+def test_debug_in_docker_serves_gdb_on_localhost(image: str, fixtures_dir: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    elf = fixtures_dir["bluepill"] / "fail.elf"
+    common = ("debug", str(elf), "--target", "bluepill", "--docker", image, "--emulator",
+              "qemu", "--break", "../tests/firmware/fail.c:10", "--out", str(tmp_path / "out"))
+    printed = tflm_test(*common, "--print-command", "--port", "4242")
+    assert printed.returncode == 0, printed.stderr
+    emulator = printed.stdout.splitlines()[1]
+    assert " --publish 127.0.0.1:4242:4242 " in emulator and "--network" not in emulator
+    assert emulator.endswith(" -gdb tcp:0.0.0.0:4242 -S")  # inside; the host has 127.0.0.1 only
+    proc = tflm_test(*common, "--batch", "--ex", "print answer", "--ex", "delete 1",
+                     "--ex", "break tm_port_exit", "--ex", "continue", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Breakpoint 1.1, main () at ../tests/firmware/fail.c:10" in proc.stdout
+    assert "41\n" in proc.stdout.partition("$1 = ")[2]  # program lines may cut in
+    assert "Breakpoint 2, tm_port_exit (" in proc.stdout
+    log = tmp_path / "out" / "debug" / "bluepill" / "fail" / "output.log"
+    assert "~~~SOME TESTS FAILED~~~" in log.read_text()
