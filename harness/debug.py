@@ -237,7 +237,8 @@ class DebugSession:
             gdb's exit status.
         """
         with self._emulator(output) as done:
-            self._wait_for_server(done)
+            if self.plan.emulator is not None:
+                self._wait_for_server(done)
             return _foreground(self.plan.gdb)
 
     def serve(self, output: Callable[[str], None], ready: Callable[[], None]) -> int:
