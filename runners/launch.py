@@ -65,8 +65,10 @@ class Launch(ABC):
         plain name where the place has its own (an image's PATH)."""
         return name
 
-    def check(self, outcome: RunOutcome, log_path: Path) -> None:
-        """Raise RunnerUnavailable when the run failed because of the place, not the program."""
+    def check(self, outcome: RunOutcome, log_path: Path) -> RunOutcome:
+        """The outcome as a direct run would report it; raise RunnerUnavailable when the run
+        failed because of the place, not the program."""
+        return outcome
 
     def close(self) -> None:
         """Stop whatever is still running here; idempotent."""

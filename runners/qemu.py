@@ -134,8 +134,7 @@ class QemuRunner(Runner):
                 outcome = run_process(command, request, watcher)
             finally:
                 (work / QMP_SOCKET).unlink(missing_ok=True)
-            launch.check(outcome, request.log_path)
-            return outcome
+            return launch.check(outcome, request.log_path)
 
     def locate_fault(self, event: RunnerEvent, qmp: Path) -> RunnerEvent:
         """Add the faulting PC from the stacked exception frame to a fault event."""
