@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from . import __version__, pipeline
+from . import debug as debugging
 from . import verify as verification
 from .errors import ExitCode, TflmTestError
 from .reports import terminal
@@ -371,6 +372,61 @@ def verify(model: Path, golden: Path | None, target: str, json_path: Path | None
         for line in text_lines(report):
             click.echo(line)
         return report.exit_code
+
+    sys.exit(guarded(body))
+
+
+@cli.command()
+@click.argument("binary", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@target_option(multiple=False)
+@click.option("--case", help="Stop at the first failing check of this case (its file:line "
+                             "from the last result of BINARY: --from, else the out folder).")
+@click.option("--break", "location", metavar="LOCATION",
+              help="Stop here instead (gdb syntax: file.c:42, a function name).")
+@click.option("--from", "report", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A JSON report (--json of an earlier run) to take the failing check from "
+                   "[default: the newest run of BINARY under --out].")
+@click.option("--port", type=click.IntRange(1, 65535),
+              help="The gdb server's port on 127.0.0.1 [default: a free one].")
+@click.option("--print-command", "mode", flag_value=str(debugging.DebugMode.PRINT),
+              help="Print the emulator and gdb command lines and a VS Code launch.json "
+                   "snippet; start nothing.")
+@click.option("--no-attach", "mode", flag_value=str(debugging.DebugMode.SERVE),
+              help="Start the emulator with its gdb server and wait (Ctrl-C stops it).")
+@click.option("--ex", "gdb_commands", multiple=True, metavar="CMD",
+              help="A gdb command to run once stopped at the breakpoint (repeatable).")
+@click.option("--batch", is_flag=True, help="gdb quits after the --ex commands (gdb -batch).")
+@apply(RUN_OPTIONS)
+def debug(binary: Path, target: str, case: str | None, location: str | None,
+          report: Path | None, port: int | None, mode: str | None,
+          gdb_commands: tuple[str, ...], batch: bool, **values: Any) -> None:
+    """Debug BINARY on its target's emulator: start it halted with a gdb server on
+    127.0.0.1, attach gdb-multiarch with the ELF's symbols and continue to the first
+    failing check of --case (or --break LOCATION; default: the first failing check of the
+    last run, else main). Quitting gdb stops the emulator. On host, gdb runs the program.
+
+        tflm-test debug build/bluepill/fail_test.elf --target bluepill --case FailsOnPurpose
+
+    Exit code: gdb's (--no-attach: 0 when the program ended, 130 on Ctrl-C).
+    """
+    def body() -> int:
+        config = debugging.DebugConfig(
+            binary=binary, target=target, case=case, location=location, report=report,
+            port=port, mode=debugging.DebugMode(mode or debugging.DebugMode.ATTACH),
+            gdb_commands=gdb_commands, batch=batch, options=run_options_of(values))
+        with debugging.open_debug(config, pipeline.Events(notice=EVENTS.notice)) as session:
+            plan = session.plan
+            if config.mode is debugging.DebugMode.PRINT:
+                for line in debugging.describe_lines(plan):
+                    click.echo(line)
+                return 0
+            click.echo(f"note: {binary.name} on {plan.runner}: breakpoint {plan.breakpoint}"
+                       + (f", gdb server {plan.address}, log {plan.log_path}"
+                          if plan.address else ""), err=True)
+            if config.mode is debugging.DebugMode.SERVE:
+                return session.serve(click.echo, lambda: click.echo(
+                    f"note: waiting for gdb on {plan.address} (Ctrl-C stops)", err=True))
+            return session.attach(click.echo)
 
     sys.exit(guarded(body))
 

@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 
 from .expect import Expected
 from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
+from .reports import write_atomic
+from .reports.json_report import json_text
 from .results import BinaryResult, Verdict
 from .runners import load_runner
 from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
@@ -71,6 +73,7 @@ class Job:
 
 
 LOG_NAME = "output.log"  # the program's output, in its run's work folder
+RESULT_NAME = "result.json"  # the run's result, a one-result JSON report (`tflm-test debug` reads it)
 
 
 def job_keys(binaries: Sequence[Path]) -> list[str]:
@@ -190,10 +193,16 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
     try:
         outcome = runner.run(request)
     except TflmTestError as exc:
-        return BinaryResult(job.binary, job.plan.target.name, runner.describe(), Verdict.ERROR,
-                            str(exc), 0.0, None, log_path if log_path.exists() else None,
-                            key=job.name)
-    return _result(job, runner, outcome, log_path)
+        result = BinaryResult(job.binary, job.plan.target.name, runner.describe(),
+                              Verdict.ERROR, str(exc), 0.0, None,
+                              log_path if log_path.exists() else None, key=job.name)
+    else:
+        result = _result(job, runner, outcome, log_path)
+    try:
+        write_atomic(work_dir / RESULT_NAME, json_text([result]))
+    except OSError as exc:  # the result itself is not lost: it goes on to the reports
+        log.warning("%s: cannot write %s (%s)", job.name, RESULT_NAME, exc.strerror or exc)
+    return result
 
 
 class _Worker:

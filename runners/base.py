@@ -13,8 +13,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
 
+from ..errors import RunnerUnavailable
 from ..targets import EmulatorSpec, Target
-from .launch import LOCAL, Launcher
+from .launch import LOCAL, Launch, Launcher
 
 # Called on every complete output line; True means "this was the final line": a target that
 # cannot exit is stopped, one that can is given RunRequest.exit_grace_s to exit on its own.
@@ -94,6 +95,16 @@ class Runner(ABC):
     def run(self, request: RunRequest) -> RunOutcome:
         """Run one binary to completion, stop rule, crash or timeout; never raises for a
         misbehaving binary (that is an outcome), only for a broken environment."""
+
+    def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
+        """The emulator's argv (in `launch`'s terms, run in work_dir) with the program loaded,
+        halted before its first instruction, and a gdb server on launch.listen_host:port;
+        its output as in run(). `tflm-test debug` starts it.
+
+        Raises:
+            RunnerUnavailable: this emulator cannot serve gdb.
+        """
+        raise RunnerUnavailable(f"the {self.name} runner has no gdb server")
 
     def version(self) -> str | None:
         """The emulator's version string, for the results (None when not applicable)."""

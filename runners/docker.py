@@ -13,7 +13,8 @@ us that closes then, and a shell inside kills the emulator when it sees that end
 coreutils `timeout` bounds a run even so. Binaries are copied into the run's work folder,
 so a container sees only that folder and the board's script folder (read-only).
 
-A process killed by a signal inside the container exits 128+N, where a direct run reports -N.
+A process killed by a signal inside the container makes `docker run` exit 128+N; a small
+reporter in the container says when that was a signal, so the result has -N as a direct run.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from .. import __version__
-from ..errors import RunnerUnavailable, ToolMissing
+from ..errors import RunnerUnavailable, TflmTestError, ToolMissing
 from ..targets import EmulatorSpec, Target
 from .base import Runner, RunnerConfig, RunOutcome, RunRequest
 from .launch import Command, Launch, Launcher
@@ -51,8 +52,20 @@ START_HINT = ("start the engine (`sudo dockerd --iptables=false &`, or `sudo sys
                "docker`) or point DOCKER_HOST at one")
 # Runs the emulator with stdin closed and kills it once our end of the container's stdin
 # closes (tflm-test died). fd 3: a background job's stdin is /dev/null in a non-interactive sh.
-_WATCH_STDIN = ('exec 3<&0; "$@" </dev/null & child=$!; '
+# $1: the status reporter (_REPORT_SIGNAL), $2: its status file, then the emulator's argv.
+_WATCH_STDIN = ('exec 3<&0; report=$1; status=$2; shift 2; '
+                'perl -e "$report" "$status" "$@" </dev/null & child=$!; '
                 '{ cat <&3 >/dev/null; kill -KILL "$child" 2>/dev/null; } & wait "$child"')
+# A shell (and docker run) report a death by signal N as exit status 128+N, which a program
+# can also exit with. This perl (base of every Debian/Ubuntu image) runs argv, writes
+# "signal N" to the status file when a signal ended it, and exits as a shell would.
+_REPORT_SIGNAL = ('my $f = shift; my $pid = fork() // exit 127; '
+                  'if (!$pid) { exec { $ARGV[0] } @ARGV; exit 127 } '
+                  'waitpid($pid, 0); my $s = $?; '
+                  'if ($s & 127) { if (open(my $h, ">", $f)) { print $h "signal ", $s & 127, "\\n"; '
+                  'close $h } exit 128 + ($s & 127) } exit $s >> 8')
+STATUS_FILE = ".tflm-test-exit"  # in the command's folder: how the emulator ended, if by signal
+_SIGNALLED = re.compile(r"^signal (\d+)$")
 
 
 def default_image() -> str:
@@ -137,10 +150,13 @@ def require_image(image: str) -> None:
 class DockerLaunch(Launch):
     """One container: created by the first command, removed by close()."""
 
+    listen_host = "0.0.0.0"  # inside the container; published on the host's 127.0.0.1 only
+
     def __init__(self, image: str, mounts: tuple[Mount, ...]) -> None:
         self.image = image
         self.mounts = mounts
         self.name = container_name()
+        self._status: Path | None = None  # the last command's status file (host path)
 
     def path(self, host_path: Path) -> str:
         inside = to_container(host_path, self.mounts)
@@ -158,28 +174,47 @@ class DockerLaunch(Launch):
         return self.path(binary)
 
     def command(self, argv: Sequence[str], cwd: Path, interactive: bool = False,
-                deadline_s: float | None = None) -> Command:
-        inner = list(argv) if interactive else ["sh", "-c", _WATCH_STDIN, "tflm-test", *argv]
+                deadline_s: float | None = None, publish: Sequence[int] = ()) -> Command:
+        self._status = cwd / STATUS_FILE
+        self._status.unlink(missing_ok=True)
+        inner = list(argv) if interactive else ["sh", "-c", _WATCH_STDIN, "tflm-test",
+                                                 _REPORT_SIGNAL, self.path(self._status), *argv]
         if deadline_s is not None:
             inner = with_deadline(inner, deadline_s)
+        # A published port needs the default bridge; without one the container has no network.
+        network = [arg for port in publish for arg in ("--publish", f"127.0.0.1:{port}:{port}")]
         run = [DOCKER, "run", "--rm", "-i", *(["-t"] if interactive else []), "--pull", "never",
-               "--name", self.name, "--label", f"{LABEL}={self.name}", "--network", "none",
-               "--init", "--user", f"{os.getuid()}:{os.getgid()}", "--env", "HOME=/tmp",
+               "--name", self.name, "--label", f"{LABEL}={self.name}",
+               *(network or ["--network", "none"]), "--init", "--user", f"{os.getuid()}:{os.getgid()}", "--env", "HOME=/tmp",
                "--workdir", self.path(cwd)]
         for mount in self.mounts:
             run += ["--volume", mount.option()]
         return Command((*run, self.image, *inner), cwd, stdin_open=True)
 
-    def check(self, outcome: RunOutcome, log_path: Path) -> None:
-        """Raises RunnerUnavailable when `docker run` itself failed (not the program)."""
+    def check(self, outcome: RunOutcome, log_path: Path) -> RunOutcome:
+        """The outcome with a death by signal N as -N, as a direct run reports it.
+
+        Raises:
+            RunnerUnavailable: `docker run` itself failed (not the program).
+        """
         if outcome.exit_code != ENGINE_ERROR:
-            return
+            return self._signalled(outcome)
         lines = log_path.read_text(errors="replace").splitlines()
         # docker: Error response from daemon: No such image: x:0.
         said = next((ln for ln in lines if ln.startswith("docker:")), lines[-1] if lines else "")
         if "no such image" in said.lower():
             raise RunnerUnavailable(missing_image(self.image))
         raise RunnerUnavailable(f"docker run failed: {said.strip()[:300] or 'no output'}")
+
+    def _signalled(self, outcome: RunOutcome) -> RunOutcome:
+        try:
+            said = self._status.read_text().strip() if self._status else ""
+        except OSError:
+            return outcome
+        m = _SIGNALLED.match(said)
+        if m is None or outcome.exit_code != 128 + int(m[1]):
+            return outcome
+        return replace(outcome, exit_code=-int(m[1]))
 
     def close(self) -> None:
         done = _docker("rm", "--force", self.name)
@@ -225,9 +260,17 @@ class DockerRunner(Runner):
     def check_available(self) -> None:
         """Raises RunnerUnavailable/ToolMissing when the CLI, engine, image or the emulator
         inside it is missing."""
-        program = DOCKERIZABLE[self.emulator.runner]
         self.inner.check_inputs()
         require_image(self.image)
+        self._version = self._image_version()
+
+    def _image_version(self) -> str:
+        """First line of the emulator's `--version` inside the image.
+
+        Raises:
+            RunnerUnavailable: the image has no working emulator.
+        """
+        program = DOCKERIZABLE[self.emulator.runner]
         done = _docker("run", "--rm", "--pull", "never", "--network", "none",
                        "--user", f"{os.getuid()}:{os.getgid()}", "--env", "HOME=/tmp",
                        self.image, program, "--version")
@@ -236,13 +279,22 @@ class DockerRunner(Runner):
                                     f"{done.returncode} ({_said(done)}); rebuild it: "
                                     f"tflm-test image build --tag {self.image}")
         first = (done.stdout or done.stderr).strip().splitlines()
-        self._version = first[0].strip() if first else None
+        return first[0].strip() if first else ""
 
     def run(self, request: RunRequest) -> RunOutcome:
         return self.inner.run(request)
 
+    def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
+        return self.inner.debug_argv(launch, binary, work_dir, port)
+
     def version(self) -> str | None:
-        """The inner emulator's version as the image reports it (known after check_available)."""
+        """The inner emulator's version as the image reports it, asked once per runner (a
+        worker's runner is not the one plan_target checked)."""
+        if self._version is None:
+            try:
+                self._version = self._image_version()
+            except TflmTestError:
+                self._version = ""  # the run itself says what is wrong with the image
         return f"{self._version} (in {self.image})" if self._version else None
 
     def describe(self) -> str:

@@ -30,6 +30,10 @@ class Command:
 class Launch(ABC):
     """One place for processes to run in, with the folders they may see; close() frees it."""
 
+    # The address a server started here listens on so that this machine's 127.0.0.1 reaches
+    # it (a container's published port arrives on its own interface, not its loopback).
+    listen_host = "127.0.0.1"
+
     @abstractmethod
     def path(self, host_path: Path) -> str:
         """How a process started here sees host_path (which must be visible)."""
@@ -40,7 +44,7 @@ class Launch(ABC):
 
     @abstractmethod
     def command(self, argv: Sequence[str], cwd: Path, interactive: bool = False,
-                deadline_s: float | None = None) -> Command:
+                deadline_s: float | None = None, publish: Sequence[int] = ()) -> Command:
         """The command that runs argv (in their terms) in cwd (a visible host folder).
 
         Args:
@@ -48,6 +52,8 @@ class Launch(ABC):
             cwd: the folder it runs in.
             interactive: it is driven on a terminal (a Renode console under pexpect).
             deadline_s: a place that could outlive us ends the process after this long.
+            publish: TCP ports it listens on (at listen_host) that must be reachable on this
+                machine's 127.0.0.1 only (a gdb server).
         """
 
     def stage(self, binary: Path, work_dir: Path) -> str:
@@ -59,8 +65,10 @@ class Launch(ABC):
         plain name where the place has its own (an image's PATH)."""
         return name
 
-    def check(self, outcome: RunOutcome, log_path: Path) -> None:
-        """Raise RunnerUnavailable when the run failed because of the place, not the program."""
+    def check(self, outcome: RunOutcome, log_path: Path) -> RunOutcome:
+        """The outcome as a direct run would report it; raise RunnerUnavailable when the run
+        failed because of the place, not the program."""
+        return outcome
 
     def close(self) -> None:
         """Stop whatever is still running here; idempotent."""
@@ -97,7 +105,7 @@ class LocalLaunch(Launch):
         return True
 
     def command(self, argv: Sequence[str], cwd: Path, interactive: bool = False,
-                deadline_s: float | None = None) -> Command:
+                deadline_s: float | None = None, publish: Sequence[int] = ()) -> Command:
         return Command(tuple(argv), cwd)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import ToolMissing
 from .base import EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
 from .follow import FileTail, TailWatcher
+from .launch import Launch
 from .process import run_process
 from .qemu_monitor import read_stacked_frame
 
@@ -77,6 +78,13 @@ class QemuEventParser:
         return None
 
 
+def _fresh(work: Path) -> None:
+    """A work folder without an earlier run's event log and socket."""
+    work.mkdir(parents=True, exist_ok=True)
+    for name in (EVENT_LOG, QMP_SOCKET):
+        (work / name).unlink(missing_ok=True)
+
+
 def qemu_version() -> str:
     """First line of `qemu-system-arm --version`, or "" when it cannot be run."""
     try:
@@ -108,11 +116,15 @@ class QemuRunner(Runner):
                        "-qmp", f"unix:{QMP_SOCKET},server=on,wait=off",
                        *self.emulator.args, "-kernel", binary]
 
+    def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
+        """The run's command line, halted at reset (-S) with a gdb server (-gdb)."""
+        _fresh(work_dir)
+        return [*self.command(launch.stage(binary.resolve(), work_dir)),
+                "-gdb", f"tcp:{launch.listen_host}:{port}", "-S"]
+
     def run(self, request: RunRequest) -> RunOutcome:
         work = request.work_dir.resolve()
-        work.mkdir(parents=True, exist_ok=True)
-        for name in (EVENT_LOG, QMP_SOCKET):
-            (work / name).unlink(missing_ok=True)
+        _fresh(work)
         with self.launcher.open(work) as launch:
             argv = self.command(launch.stage(request.binary.resolve(), work))
             command = launch.command(argv, work, deadline_s=request.timeout_s)
@@ -122,8 +134,7 @@ class QemuRunner(Runner):
                 outcome = run_process(command, request, watcher)
             finally:
                 (work / QMP_SOCKET).unlink(missing_ok=True)
-            launch.check(outcome, request.log_path)
-            return outcome
+            return launch.check(outcome, request.log_path)
 
     def locate_fault(self, event: RunnerEvent, qmp: Path) -> RunnerEvent:
         """Add the faulting PC from the stacked exception frame to a fault event."""

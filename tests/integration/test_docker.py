@@ -22,7 +22,9 @@ import pytest
 
 from tflm_test.errors import BuildFailed, RunnerUnavailable
 from tflm_test.runners.base import RunnerConfig, RunOutcome, RunRequest
-from tflm_test.runners.docker import CONTAINER_PREFIX, DockerRunner
+from tflm_test.runners.docker import CONTAINER_PREFIX, DockerLauncher, DockerRunner
+from tflm_test.runners.launch import Command
+from tflm_test.runners.process import run_process
 from tflm_test.runners.docker_image import LOCAL_BASE, build_base_image, build_image, connect
 from tflm_test.runners.qemu import QemuRunner
 from tflm_test.targets import Target, load_boards
@@ -370,3 +372,60 @@ def test_kill_9_of_tflm_test_ends_its_container(image: str, fixtures_dir: dict[s
     while _leftover_containers() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _leftover_containers() == []
+
+
+@pytest.mark.skipif(shutil.which("gdb-multiarch") is None, reason="needs gdb-multiarch")
+def test_debug_in_docker_serves_gdb_on_localhost(image: str, fixtures_dir: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    elf = fixtures_dir["bluepill"] / "fail.elf"
+    common = ("debug", str(elf), "--target", "bluepill", "--docker", image, "--emulator",
+              "qemu", "--break", "../tests/firmware/fail.c:10", "--out", str(tmp_path / "out"))
+    printed = tflm_test(*common, "--print-command", "--port", "4242")
+    assert printed.returncode == 0, printed.stderr
+    emulator = printed.stdout.splitlines()[1]
+    assert " --publish 127.0.0.1:4242:4242 " in emulator and "--network" not in emulator
+    assert emulator.endswith(" -gdb tcp:0.0.0.0:4242 -S")  # inside; the host has 127.0.0.1 only
+    proc = tflm_test(*common, "--batch", "--ex", "print answer", "--ex", "delete 1",
+                     "--ex", "break tm_port_exit", "--ex", "continue", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    log = tmp_path / "out" / "debug" / "bluepill" / "fail" / "output.log"
+    assert "~~~SOME TESTS FAILED~~~" in log.read_text()
+    said = proc.stdout
+    for line in log.read_text().splitlines():  # the program's lines cut into gdb's: out
+        said = said.replace(f"{line}\n", "", 1)
+    assert "Breakpoint 1.1, main () at ../tests/firmware/fail.c:10\n" in said
+    assert "$1 = 41\n" in said
+    assert "Breakpoint 2, tm_port_exit (" in said
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("kill -SEGV $$", -signal.SIGSEGV),  # a death by signal: -N, as run_process reports it
+    ("exit 139", 139),  # a real exit status 128+N stays what it is
+    ("exit 3", 3),
+])
+def test_exit_status_in_docker_agrees_with_a_direct_run(image: str, tmp_path: Path,
+                                                        script: str, expected: int) -> None:
+    argv = ["sh", "-c", f"echo hello; {script}"]
+    direct = run_process(Command(tuple(argv), tmp_path),
+                         _request(_target("qemu_cortexm3"), tmp_path / "x", tmp_path / "d"))
+    work = tmp_path / "docker"
+    work.mkdir()
+    with DockerLauncher(image).open(work) as launch:
+        outcome = run_process(launch.command(argv, work, deadline_s=TIMEOUT_S),
+                              _request(_target("qemu_cortexm3"), tmp_path / "x", work))
+        outcome = launch.check(outcome, work / "output.log")
+    assert direct.exit_code == expected
+    assert outcome.exit_code == expected
+    assert (work / "output.log").read_text() == "hello\n"
+
+
+def test_docker_results_record_the_emulator_version(image: str, fixtures_dir: dict[str, Path],
+                                                    tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    proc = tflm_test("run", str(fixtures_dir["qemu_cortexm3"] / "pass.elf"), "--target",
+                     "qemu_cortexm3", "--docker", image, "--json", str(report),
+                     "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    (record,) = json.loads(report.read_text())["results"]
+    assert record["extras"]["emulator_version"].startswith("QEMU emulator version 7.2")
+    assert record["extras"]["emulator_version"].endswith(f" (in {image})")

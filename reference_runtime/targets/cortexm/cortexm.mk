@@ -4,7 +4,7 @@ CC := arm-none-eabi-gcc
 AR := arm-none-eabi-ar
 SIZE := arm-none-eabi-size
 ARCH_FLAGS := -mcpu=cortex-m3 -mthumb
-TARGET_CFLAGS := $(ARCH_FLAGS) -Os -Itargets/cortexm
+TARGET_CFLAGS := $(ARCH_FLAGS) -Os -g -Itargets/cortexm
 TARGET_LDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles \
   -Ltargets/cortexm -Ltargets/$(TARGET) -Ttargets/$(TARGET)/memory.ld
 TARGET_LIBS := -lm -lc -lgcc
