@@ -414,7 +414,7 @@ def debug(binary: Path, target: str, case: str | None, location: str | None,
             binary=binary, target=target, case=case, location=location, report=report,
             port=port, mode=debugging.DebugMode(mode or debugging.DebugMode.ATTACH),
             gdb_commands=gdb_commands, batch=batch, options=run_options_of(values))
-        with debugging.open_debug(config, pipeline.Events(notice=EVENTS.notice)) as session:
+        with debugging.open_debug(config, pipeline.Events(notice=_notice)) as session:
             plan = session.plan
             if config.mode is debugging.DebugMode.PRINT:
                 for line in debugging.describe_lines(plan):
