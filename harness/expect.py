@@ -6,16 +6,12 @@ a test that silently stops running is the false pass this guards against.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import TflmTestError
-from .reports.json_report import SCHEMA
-
-Key = tuple[str, str]  # (target, run key)
+from .history import Key, read_report
 
 
 @dataclass(frozen=True)
@@ -42,23 +38,9 @@ def load_expected(path: Path) -> Expected:
     """The binaries and cases of a tflm-test JSON report (schema version 1 or 2).
 
     Raises:
-        TflmTestError: unreadable, not JSON, or not a tflm-test report.
+        BadReport: unreadable, not JSON, or not a tflm-test report.
     """
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TflmTestError(f"--expect-from {path}: cannot read it ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-        raise TflmTestError(f"--expect-from {path}: not a tflm-test JSON report "
-                            f"(no \"schema\": \"{SCHEMA}\")")
-    cases: dict[Key, tuple[str, ...]] = {}
-    binaries: dict[Key, Path] = {}
-    try:
-        for record in doc["results"]:
-            binary = Path(record["binary"])
-            key: Key = (str(record["target"]), str(record.get("key") or binary.stem))
-            cases[key] = tuple(str(c["name"]) for c in record["cases"])
-            binaries[key] = binary
-    except (KeyError, TypeError) as exc:
-        raise TflmTestError(f"--expect-from {path}: a result lacks {exc}") from exc
-    return Expected(path, MappingProxyType(cases), MappingProxyType(binaries))
+    report = read_report(path, "--expect-from")
+    return Expected(path, MappingProxyType({r.key: tuple(c.name for c in r.result.cases)
+                                            for r in report.recorded}),
+                    MappingProxyType({r.key: r.result.binary for r in report.recorded}))
