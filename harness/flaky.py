@@ -53,11 +53,13 @@ def run_with_retries(run_once: Callable[[int], BinaryResult], retries: int,
     last = results[-1]
     if len(results) == 1:
         return last
-    attempts = tuple(_attempt(r) for r in results)
+    # The binary cost every attempt's time (what --durations balances shards by).
+    spent = {"attempts": tuple(_attempt(r) for r in results),
+             "duration_s": sum(r.duration_s for r in results)}
     if last.verdict is not Verdict.PASS:
-        return replace(last, attempts=attempts)
+        return replace(last, **spent)
     first = results[0]
-    return replace(last, verdict=Verdict.FLAKY, attempts=attempts,
+    return replace(last, verdict=Verdict.FLAKY, **spent,
                    reason=f"passed on attempt {len(results)} of {len(results)}; attempt 1: "
                           f"{first.verdict}: {first.reason}")
 
