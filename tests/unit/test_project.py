@@ -134,3 +134,11 @@ def test_an_expected_file_that_is_not_a_report_is_one_line(tmp_path: Path, text:
     with pytest.raises(Exception, match="--expect-from") as err:
         load_expected(tmp_path / "r.json")
     assert "\n" not in str(err.value)
+
+
+def test_the_quarantine_file_is_named_from_the_project_root(tmp_path: Path) -> None:
+    write(tmp_path, 'quarantine = "ci/quarantine.toml"\n')
+    assert find_project(tmp_path).quarantine == tmp_path / "ci" / "quarantine.toml"
+    write(tmp_path, "[target.host]\nquarantine = \"q.toml\"\n")  # top level only
+    with pytest.raises(BadProject, match="unknown key quarantine"):
+        find_project(tmp_path)
