@@ -6,6 +6,7 @@ TflmTestError into one `tflm-test: error: ...` line with its exit code (see erro
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -15,18 +16,22 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__, pipeline
+from . import __version__, baseline, flaky, pipeline, shard
 from . import debug as debugging
 from . import verify as verification
 from .errors import ExitCode, TflmTestError
-from .reports import terminal
-from .reports.files import write_html_from
+from .history import read_report
+from .reports import RunStatus, terminal
+from .reports.files import write_html_from, write_report
+from .reports.html_report import html_from_documents
+from .reports.json_report import result_record
+from .reports.junit import junit_text
 from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
 from .project import AUTO
@@ -122,15 +127,6 @@ class Console:
             click.echo("\r\x1b[K", nl=False)
 
 
-def _test_run(run: Callable[[pipeline.Events], list[BinaryResult]]) -> int:
-    console = Console()
-    try:
-        results = run(console.events())
-    finally:
-        console.close()
-    return _finish(results)
-
-
 class Seconds(click.ParamType):
     """A finite number of seconds, at least `minimum` (click's FloatRange lets nan through,
     and with nan nothing ever times out)."""
@@ -214,6 +210,56 @@ TEST_RUN_OPTIONS = (
 )
 
 
+class Parsed(click.ParamType):
+    """A value read by a library parser; its TflmTestError becomes click's usage error."""
+
+    def __init__(self, name: str, parse: Callable[[str], Any]) -> None:
+        self.name = name
+        self.parse = parse
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.parse(value)
+        except TflmTestError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+REPORT_PATH = click.Path(dir_okay=False, path_type=Path)
+MAX_INCREASE_OPTION = click.option(
+    "--max-increase", type=Parsed("limits", baseline.parse_limits),
+    default=baseline.limits_help(), show_default=True, metavar="FIGURE=N[%],...",
+    help="How much each figure may grow against the baseline: N% of the old value, N in its "
+         "unit (instructions, bytes, seconds), or off. Figures not named keep their default.")
+# The CI options of a test run (harness/baseline.py, shard.py, flaky.py, cache.py).
+CI_OPTIONS = (
+    click.option("--baseline", type=REPORT_PATH,
+                 help="An earlier JSON report: compare every binary's and case's figures with "
+                      "it, exit 1 when one grew past --max-increase."),
+    MAX_INCREASE_OPTION,
+    click.option("--shard", type=Parsed("K/N", shard.ShardSpec.parse), metavar="K/N",
+                 help="Run only part K of N of the binaries (the same split on every machine; "
+                      "join the reports with `tflm-test merge`)."),
+    click.option("--durations", type=REPORT_PATH,
+                 help="An earlier JSON report: balance --shard by its measured durations "
+                      "(else by count)."),
+    click.option("--retries", type=click.IntRange(min=0), default=DEFAULTS.retries,
+                 show_default=True,
+                 help="Run a binary that did not pass up to N more times; one that then "
+                      "passes is FLAKY (which fails the run unless quarantined)."),
+    click.option("--quarantine", type=REPORT_PATH,
+                 help="A quarantine file: failures it lists are reported but do not fail the "
+                      "run [default: the project file's quarantine]."),
+    click.option("--no-cache", "cache", flag_value=False, default=True,
+                 help="Run every binary, even one whose earlier result is cached."),
+    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                 help="The result cache (delete it at will) [env TFLM_TEST_CACHE_DIR; else "
+                      "$XDG_CACHE_HOME/tflm-test; else ~/.cache/tflm-test]."),
+)
+
+
 def apply(options: tuple[Callable[[Any], Any], ...]) -> Callable[[Callable[..., Any]], Any]:
     def decorate(func: Callable[..., Any]) -> Any:
         for option in reversed(options):
@@ -230,17 +276,48 @@ def run_options_of(values: dict[str, Any]) -> pipeline.RunOptions:
 
 def _config(values: dict[str, Any]) -> pipeline.RunConfig:
     options = run_options_of(values)
+    ci = {name: values[name] for name in ("baseline", "max_increase", "shard", "durations",
+                                          "retries", "quarantine", "cache")}
+    if values["cache_dir"] is not None:  # else the default, read from the environment now
+        ci["cache_dir"] = values["cache_dir"]
     return pipeline.RunConfig(targets=values["targets"] or DEFAULTS.targets,
                               junit=values["junit"], json=values["json_path"],
                               html=values["html"],
                               format=values["format_name"], expect_from=values["expect_from"],
-                              options=options)
+                              options=options, **ci)
 
 
 def _finish(results: list[BinaryResult]) -> int:
     for line in terminal.summary_lines(results):
         click.echo(line)
     return exit_code_for(results)
+
+
+def _echo_comparison(comparison: baseline.Comparison, source: Path) -> int:
+    for line in baseline.table_lines(comparison, str(source)):
+        click.echo(line)
+    return int(ExitCode.NOT_ALL_PASSED) if comparison.exceeded else 0
+
+
+def _test_run(values: dict[str, Any],
+              call: Callable[[pipeline.RunConfig, pipeline.Events], list[BinaryResult]]) -> int:
+    """A test run, then its baseline gate: the baseline is read first, so a bad one stops the
+    run before anything is built."""
+    config = _config(values)
+    gate = (baseline.Gate(read_report(config.baseline, "--baseline"), config.max_increase)
+            if config.baseline else None)
+    plans: list[shard.ShardPlan] = []
+    console = Console()
+    try:
+        results = call(config, replace(console.events(), shard=plans.append))
+    finally:
+        console.close()
+    code = _finish(results)
+    if gate is None:
+        return code
+    comparison = gate.check(baseline.keyed(result_record(r) for r in results),
+                            only=lambda key: not any(p.elsewhere(key) for p in plans))
+    return max(code, _echo_comparison(comparison, gate.baseline.source))
 
 
 class OneLineErrors(click.Group):
@@ -267,7 +344,7 @@ class OneLineErrors(click.Group):
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tflm-test")
 @click.option("-v", "--verbose", is_flag=True, help="Log every command we run (to stderr).")
-@apply(TEST_RUN_OPTIONS + RUN_OPTIONS)
+@apply(TEST_RUN_OPTIONS + CI_OPTIONS + RUN_OPTIONS)
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool, **values: Any) -> None:
     """Build a TFLM-style project's test binaries for each target (as its tflm-test.toml
@@ -283,14 +360,13 @@ def cli(ctx: click.Context, verbose: bool, **values: Any) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if ctx.invoked_subcommand is None:
-        sys.exit(guarded(lambda: _test_run(lambda events: pipeline.test(_config(values),
-                                                                        events))))
+        sys.exit(guarded(lambda: _test_run(values, pipeline.test)))
 
 
 @cli.command()
 @click.argument("binaries", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@apply(TEST_RUN_OPTIONS + RUN_OPTIONS)
+@apply(TEST_RUN_OPTIONS + CI_OPTIONS + RUN_OPTIONS)
 def run(binaries: tuple[Path, ...], **values: Any) -> None:
     """Run prebuilt test binaries (no build, no project file needed) on each --target and
     judge them.
@@ -298,7 +374,8 @@ def run(binaries: tuple[Path, ...], **values: Any) -> None:
         tflm-test run build/foo_test.elf --target qemu_cortexm3
     """
     sys.exit(guarded(lambda: _test_run(
-        lambda events: pipeline.run(_config(values), binaries, events))))
+        values, lambda config, events: pipeline.run(config, binaries, events))))
+
 
 
 @cli.command()
@@ -427,6 +504,77 @@ def debug(binary: Path, target: str, case: str | None, location: str | None,
                 return session.serve(click.echo, lambda: click.echo(
                     f"note: waiting for gdb on {plan.address} (Ctrl-C stops)", err=True))
             return session.attach(click.echo)
+
+    sys.exit(guarded(body))
+
+
+@cli.command()
+@click.argument("old", type=REPORT_PATH)
+@click.argument("new", type=REPORT_PATH)
+@MAX_INCREASE_OPTION
+def compare(old: Path, new: Path, max_increase: Any) -> None:
+    """Compare two JSON reports' figures (instructions, flash, RAM, duration) per binary and
+    case, as --baseline does, without running anything. Exit 1 when a figure grew past
+    --max-increase, 2 when a file is not a report.
+
+        tflm-test compare main.json branch.json --max-increase instructions=0
+    """
+    def body() -> int:
+        before, after = read_report(old), read_report(new)
+        if after.status != "complete":
+            click.echo(f"note: {new} is a {after.status} run's report", err=True)
+        comparison = baseline.compare(baseline.records_of(before), baseline.records_of(after),
+                                      max_increase)
+        return _echo_comparison(comparison, old)
+
+    sys.exit(guarded(body))
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True, type=REPORT_PATH)
+@click.option("--junit", type=REPORT_PATH, help="Write the joined JUnit XML report here.")
+@JSON_OPTION
+@html_option(required=False)
+def merge(reports: tuple[Path, ...], junit: Path | None, json_path: Path | None,
+          html: Path | None) -> None:
+    """Join the JSON reports of a run's shards (--shard K/N) into one: every planned binary
+    must be in exactly one of them (else exit 2). Exit 1 when not all passed.
+
+        tflm-test merge shard-*.json --junit all.xml --json all.json --html all.html
+    """
+    def body() -> int:
+        merged = shard.merge([read_report(p) for p in reports])
+        if json_path is not None:
+            write_report("--json", json_path, json.dumps(merged.document, indent=2) + "\n")
+        if junit is not None:
+            write_report("--junit", junit, junit_text(merged.results, merged.status))
+        if html is not None:
+            write_report("--html", html, html_from_documents([dict(merged.document)]))
+        code = _finish(merged.results)
+        return code if merged.status is RunStatus.COMPLETE else max(code, 1)
+
+    sys.exit(guarded(body))
+
+
+@cli.group()
+def quarantine() -> None:
+    """The quarantine file: failures it lists are reported but do not fail the run."""
+
+
+@quarantine.command("suggest")
+@click.argument("reports", nargs=-1, required=True, type=REPORT_PATH)
+def quarantine_suggest(reports: tuple[Path, ...]) -> None:
+    """Propose quarantine entries (TOML, to stdout) from earlier JSON reports: every binary
+    that both passed and failed on the same bytes (sha256), e.g.
+
+        tflm-test quarantine suggest results/*.json >> ci/quarantine.toml
+    """
+    def body() -> int:
+        found = flaky.suggest(read_report(p) for p in reports)
+        click.echo(flaky.suggestion_text(found), nl=bool(found))
+        click.echo(f"{len(found)} flaky binar{'y' if len(found) == 1 else 'ies'} in "
+                   f"{len(reports)} report(s)", err=True)
+        return 0
 
     sys.exit(guarded(body))
 

@@ -32,7 +32,7 @@ from typing import Any
 from .elf import check_elf, sections
 from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing
 from .pipeline import Events, RunOptions, load_targets
-from .reports.json_report import read_report
+from .history import read_report
 from .runners.base import Runner, RunOutcome, RunRequest
 from .runners.launch import Command, Launch
 from .runners.process import die_with_parent, run_process
@@ -116,7 +116,7 @@ def last_result(binary: Path, target: str, report: Path | None,
     """
     wanted = binary.resolve()
     if report is not None:
-        found = _record_of(read_report(report, "--from"), wanted, target)
+        found = _record_of(read_report(report, "--from").document, wanted, target)
         if found is None:
             raise TflmTestError(f"--from {report}: no result for {binary} on {target}")
         return found
@@ -124,7 +124,7 @@ def last_result(binary: Path, target: str, report: Path | None,
                   key=lambda p: p.stat().st_mtime, reverse=True)
     for path in runs:
         try:
-            found = _record_of(read_report(path, "result"), wanted, target)
+            found = _record_of(read_report(path, "result").document, wanted, target)
         except TflmTestError:
             continue  # a half-written or foreign file: look at the next run
         if found is not None:

@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import TflmTestError
-from .reports.json_report import read_report
-
-Key = tuple[str, str]  # (target, run key)
+from .history import Key, read_report
 
 
 @dataclass(frozen=True)
@@ -41,17 +38,9 @@ def load_expected(path: Path) -> Expected:
     """The binaries and cases of a tflm-test JSON report (schema version 1 or 2).
 
     Raises:
-        TflmTestError: unreadable, not JSON, or not a tflm-test report.
+        BadReport: unreadable, not JSON, or not a tflm-test report.
     """
-    doc = read_report(path, "--expect-from")
-    cases: dict[Key, tuple[str, ...]] = {}
-    binaries: dict[Key, Path] = {}
-    try:
-        for record in doc["results"]:
-            binary = Path(record["binary"])
-            key: Key = (str(record["target"]), str(record.get("key") or binary.stem))
-            cases[key] = tuple(str(c["name"]) for c in record["cases"])
-            binaries[key] = binary
-    except (KeyError, TypeError) as exc:
-        raise TflmTestError(f"--expect-from {path}: a result lacks {exc}") from exc
-    return Expected(path, MappingProxyType(cases), MappingProxyType(binaries))
+    report = read_report(path, "--expect-from")
+    return Expected(path, MappingProxyType({r.key: tuple(c.name for c in r.result.cases)
+                                            for r in report.recorded}),
+                    MappingProxyType({r.key: r.result.binary for r in report.recorded}))

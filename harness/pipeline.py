@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import build
+from . import build, shard
+from .baseline import DEFAULT_LIMITS, Limit, Metric
+from .cache import ResultCache
+from .cache import default_dir as default_cache_dir
 from .elf import check_elf
 from .errors import TflmTestError
 from .expect import Expected, load_expected
+from .flaky import load_quarantine
+from .history import Report, read_report
 from .project import (PROJECT_FILE, BadProject, Project, TargetSettings, find_project,
                       parse_format)
 from .reports import RunStatus
 from .reports.files import ReportFiles
 from .results import BinaryResult, Verdict
 from .runners.base import RunnerConfig
+from .shard import BadShard, ShardPlan, ShardSpec
 from .session import (DEFAULT_TIMEOUT_S, Interrupted, Job, RunSettings, TargetPlan, jobs_for,
                       plan_target, prepare_out_dir, run_jobs)
 from .targets import Boards, Target, load_boards
@@ -63,6 +69,14 @@ class RunConfig:
     format: str | None = None  # --format: "auto" or a Format; None: the project's, else auto
     expect_from: Path | None = None  # --expect-from; None: the project's per target
     options: RunOptions = RunOptions()
+    baseline: Path | None = None  # --baseline: figures gated against it (baseline.py)
+    max_increase: Mapping[Metric, Limit] = field(default_factory=lambda: DEFAULT_LIMITS)
+    shard: ShardSpec | None = None  # --shard K/N (shard.py)
+    durations: Path | None = None  # --durations: balance the shards by an earlier run's
+    retries: int = 0  # --retries (flaky.py)
+    quarantine: Path | None = None  # --quarantine; None: the project's
+    cache: bool = True  # --no-cache: False
+    cache_dir: Path = field(default_factory=default_cache_dir)
 
 
 @dataclass
@@ -72,6 +86,7 @@ class Events:
     notice: Callable[[str], None] = lambda line: None
     start: Callable[[int], None] = lambda total: None  # the run starts: this many results
     result: Callable[[BinaryResult], None] = lambda result: None
+    shard: Callable[[ShardPlan], None] = lambda plan: None  # this run's part of the split
 
 
 def load_targets(names: Sequence[str], project: Project, events: Events) -> list[Target]:
@@ -125,9 +140,49 @@ def _expectations(project: Project, config: RunConfig,
             for name, path in paths.items()}
 
 
-def _run_and_report(jobs: list[Job], config: RunConfig, reports: ReportFiles,
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reads besides the binaries, read before anything is built or run (a bad
+    file stops the run at once, exit 2)."""
+
+    settings: RunSettings
+    durations: Report | None
+
+
+def read_inputs(config: RunConfig, project: Project, events: Events) -> Inputs:
+    """Raises BadShard (--durations without --shard), BadReport, BadQuarantine."""
+    if config.durations is not None and config.shard is None:
+        raise BadShard("--durations balances shards: give --shard K/N with it")
+    quarantine = config.quarantine or project.quarantine
+    settings = RunSettings(
+        config.options.out_dir.resolve(), config.options.runner_config(), config.retries,
+        ResultCache(config.cache_dir, events.notice) if config.cache else None,
+        load_quarantine(quarantine) if quarantine is not None else None)
+    durations = (read_report(config.durations, "--durations")
+                 if config.durations is not None else None)
+    return Inputs(settings, durations)
+
+
+def _my_shard(config: RunConfig, inputs: Inputs, jobs: list[Job],
+              missing: Sequence[BinaryResult], reports: ReportFiles,
+              events: Events) -> tuple[list[Job], list[BinaryResult]]:
+    """With --shard, this machine's part of the jobs; the split goes in the JSON report."""
+    if config.shard is None:
+        return jobs, list(missing)
+    keys = [(j.plan.target.name, j.name) for j in jobs] + [(m.target, m.name) for m in missing]
+    plan = shard.plan(config.shard, keys, inputs.durations)
+    reports.describe(shard=plan.info())
+    events.shard(plan)
+    return ([j for j in jobs if (j.plan.target.name, j.name) in plan.mine],
+            [m for m in missing if (m.target, m.name) in plan.mine])
+
+
+def _run_and_report(jobs: list[Job], config: RunConfig, inputs: Inputs, reports: ReportFiles,
                     events: Events, missing: Sequence[BinaryResult] = ()) -> list[BinaryResult]:
-    settings = RunSettings(config.options.out_dir.resolve(), config.options.runner_config())
+    jobs, missing = _my_shard(config, inputs, jobs, missing, reports, events)
+    settings = inputs.settings
+    quarantine = settings.quarantine
+    missing = [quarantine.mark(m) for m in missing] if quarantine else missing
 
     def on_result(result: BinaryResult) -> None:
         reports.add(result)
@@ -172,6 +227,7 @@ def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
                          events, config.format)
     reports = ReportFiles(json=config.json, junit=config.junit, html=config.html)
     prepare_outputs(config.options, reports)
+    inputs = read_inputs(config, project, events)
     expectations = _expectations(project, config, plans)
     jobs: list[Job] = []
     missing: list[BinaryResult] = []
@@ -181,7 +237,7 @@ def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
         mine = jobs_for(plan, built, expected)
         jobs += mine
         missing += _gone(plan, mine, expected)
-    return _run_and_report(jobs, config, reports, events, missing)
+    return _run_and_report(jobs, config, inputs, reports, events, missing)
 
 
 def run(config: RunConfig, binaries: tuple[Path, ...],
@@ -196,10 +252,11 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
     plans = plan_targets(targets, project, config.options, events, config.format)
     reports = ReportFiles(json=config.json, junit=config.junit, html=config.html)
     prepare_outputs(config.options, reports)
+    inputs = read_inputs(config, project, events)
     expectations = _expectations(project, config, plans)
     jobs = [job for plan in plans
             for job in jobs_for(plan, binaries, expectations[plan.target.name])]
-    return _run_and_report(jobs, config, reports, events)
+    return _run_and_report(jobs, config, inputs, reports, events)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ has them field by field), for all targets at the top level and per target under
     format = "auto"                                            # or micro_test, gtest, unity
     expect_from = "expected.json"                              # cases that must run
     platforms = ["platforms"]                                  # top level only: board folders
+    quarantine = "ci/quarantine.toml"                          # top level only: see flaky.py
 
 and `[verify]` for `tflm-test verify` (a runtime with the verify-app contract). Without a
 project file, prebuilt binaries still run (`tflm-test run X.elf --target T`) from any folder.
@@ -76,6 +77,7 @@ class Project:
     defaults: TargetSettings = TargetSettings()
     targets: Mapping[str, TargetSettings] = field(default_factory=dict)
     verify: VerifySettings | None = None
+    quarantine: Path | None = None  # failures it lists do not fail the run (flaky.py)
 
     def settings(self, target: str) -> TargetSettings:
         """The merged settings of one target: its own table over the top level."""
@@ -128,7 +130,7 @@ def parse_format(value: Any, where: str = "--format", key: str = "format") -> Fo
 
 
 _TARGET_KEYS = {"build", "binaries", "timeout", "format", "expect_from"}
-_TOP_KEYS = _TARGET_KEYS | {"platforms", "target", "verify"}
+_TOP_KEYS = _TARGET_KEYS | {"platforms", "target", "verify", "quarantine"}
 _VERIFY_KEYS = {"runtime", "app_dir", "build", "elf"}
 
 
@@ -183,7 +185,9 @@ def parse_project(table: Mapping[str, Any], file: Path) -> Project:
         defaults=_target_settings(top, root, where),
         targets=MappingProxyType({name: _target_settings(t, root, f"{where} [target.{name}]")
                                   for name, t in per_target.items()}),
-        verify=_verify_settings(table["verify"], root, where) if "verify" in table else None)
+        verify=_verify_settings(table["verify"], root, where) if "verify" in table else None,
+        quarantine=(root / _strings(table["quarantine"], where, "quarantine")[0]
+                    if "quarantine" in table else None))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

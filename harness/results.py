@@ -17,6 +17,7 @@ class Verdict(StrEnum):
     CRASH = "CRASH"
     TIMEOUT = "TIMEOUT"
     ERROR = "ERROR"  # no verdict on the program: could not launch, emulator died, bad input
+    FLAKY = "FLAKY"  # --retries: failed, then passed on the same bytes (harness/flaky.py)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,15 @@ class CaseResult:
     failures: tuple[Failure, ...] = ()
     reason: str = ""  # one line; empty for a pass
     duration_s: float | None = None  # None when line arrival times were not known
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One run of a binary that was run more than once (--retries)."""
+
+    verdict: Verdict
+    reason: str = ""
+    failed_cases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,10 @@ class BinaryResult:
     tail: tuple[str, ...] = ()  # last lines of the log, shown for a failure
     key: str = ""  # unique among the target's runs, e.g. "a/x" (session.job_keys)
     format: Format | None = None  # the test-output format detected (or forced); None: none
+    sha256: str = ""  # of the binary's bytes; "" when not known (a binary that was not built)
+    cached: bool = False  # taken from the result cache, not run now (harness/cache.py)
+    attempts: tuple[Attempt, ...] = ()  # every run when there was more than one (--retries)
+    quarantined: bool = False  # a failure the quarantine file excuses (harness/flaky.py)
 
     @property
     def name(self) -> str:
@@ -50,5 +64,7 @@ class BinaryResult:
 
 
 def exit_code_for(results: list[BinaryResult]) -> int:
-    """0 when every binary passed (and there was at least one), else 1."""
-    return 0 if results and all(r.verdict is Verdict.PASS for r in results) else 1
+    """0 when every binary passed or its failure is quarantined (and there was at least
+    one), else 1."""
+    return 0 if results and all(r.verdict is Verdict.PASS or r.quarantined
+                                for r in results) else 1

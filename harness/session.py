@@ -17,7 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from .cache import ResultCache, file_sha256
 from .expect import Expected
+from .flaky import Quarantine, run_with_retries
 from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
 from .reports import write_atomic
 from .reports.json_report import json_text
@@ -154,6 +156,9 @@ def plan_target(target: Target, config: RunnerConfig, emulator: str | None = Non
 class RunSettings:
     out_dir: Path
     runner_config: RunnerConfig
+    retries: int = 0  # --retries: runs more of a binary that did not pass (flaky.py)
+    cache: ResultCache | None = None  # None: --no-cache
+    quarantine: Quarantine | None = None
 
 
 def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path) -> BinaryResult:
@@ -205,6 +210,30 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
     return result
 
 
+def _keep_attempt_log(log_path: Path, attempt: int) -> None:
+    """Before attempt N, the previous attempt's log becomes output.attempt<N-1>.log."""
+    if attempt > 1 and log_path.exists():
+        log_path.replace(log_path.with_name(f"output.attempt{attempt - 1}.log"))
+
+
+def run_policed(job: Job, runner: Runner, settings: RunSettings,
+                cancel: threading.Event) -> BinaryResult:
+    """run_job behind the result cache, --retries and the quarantine file."""
+    log_path = settings.out_dir / job.plan.target.name / job.name / LOG_NAME
+    sha = file_sha256(job.binary)
+    key = settings.cache.key(job, runner, sha) if settings.cache else None
+    result = settings.cache.load(key, job, log_path) if settings.cache and key else None
+    if result is None:
+        def attempt(n: int) -> BinaryResult:
+            _keep_attempt_log(log_path, n)
+            return run_job(job, runner, settings, cancel)
+
+        result = replace(run_with_retries(attempt, settings.retries, cancel), sha256=sha)
+        if settings.cache and key and not cancel.is_set():
+            settings.cache.store(key, result)
+    return settings.quarantine.mark(result) if settings.quarantine else result
+
+
 class _Worker:
     """Takes jobs from a shared queue; owns one runner per target plan."""
 
@@ -225,7 +254,7 @@ class _Worker:
                 key = id(job.plan)
                 if key not in self.runners:
                     self.runners[key] = job.plan.make_runner(self.settings.runner_config)
-                self.on_result(run_job(job, self.runners[key], self.settings, self.cancel))
+                self.on_result(run_policed(job, self.runners[key], self.settings, self.cancel))
         finally:
             for runner in self.runners.values():
                 runner.close()

@@ -33,10 +33,12 @@ class ReportFiles:
 
     def __init__(self, json: Path | None = None, junit: Path | None = None,
                  html: Path | None = None) -> None:
+        self._info: dict[str, object] = {}  # top-level JSON keys beside the results
         self._files: list[tuple[str, Path, Render]] = [
             (option, path, render) for option, path, render in
-            (("--json", json, json_text), ("--junit", junit, junit_text),
-             ("--html", html, html_text)) if path is not None]
+            (("--json", json, lambda results, status: json_text(results, status, self._info)),
+             ("--junit", junit, junit_text), ("--html", html, html_text))
+            if path is not None]
         self._results: list[BinaryResult] = []
         self._lock = threading.Lock()
 
@@ -47,6 +49,11 @@ class ReportFiles:
             ReportUnwritable: a report cannot be written (the message names option and path).
         """
         self._write([], RunStatus.RUNNING)
+
+    def describe(self, **info: object) -> None:
+        """Top-level keys of the JSON report from now on, e.g. the shard's split."""
+        with self._lock:
+            self._info.update(info)
 
     def add(self, result: BinaryResult) -> None:
         """Rewrite the reports with one more result. A failure now (a disk filling up) does not

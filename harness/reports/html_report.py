@@ -25,8 +25,9 @@ from typing import Any
 from .. import __version__
 from ..errors import TflmTestError
 from ..results import BinaryResult, Verdict
-from . import RunStatus, write_atomic
-from .json_report import read_report, report_document
+from . import RunStatus
+from ..history import read_report
+from .json_report import report_document
 
 CHART_BARS = 40  # the longest bars shown per chart; the rest are counted, not drawn
 
@@ -465,7 +466,7 @@ def html_from_files(paths: Sequence[Path], deltas: Sequence[BaselineDelta] = ())
     Raises:
         TflmTestError: a file cannot be read or is not a tflm-test report.
     """
-    docs = [read_report(path, "report") for path in paths]
+    docs = [dict(read_report(path, "report").document) for path in paths]
     try:
         return html_from_documents(docs, deltas, sources=paths)
     except BadReport as exc:

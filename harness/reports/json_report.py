@@ -4,11 +4,10 @@ per binary with its cases."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
-from ..errors import TflmTestError
 from ..results import BinaryResult, Verdict
 from . import RunStatus
 
@@ -31,6 +30,11 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
         "log": str(result.log) if result.log else None,
         "extras": dict(result.extras),
         "tail": list(result.tail),
+        "sha256": result.sha256 or None,
+        "cached": result.cached,
+        "attempts": [{"verdict": str(a.verdict), "reason": a.reason,
+                      "failed_cases": list(a.failed_cases)} for a in result.attempts],
+        "quarantined": result.quarantined,
         "cases": [{"name": c.name, "status": str(c.status), "reason": c.reason,
                    "duration_s": None if c.duration_s is None else round(c.duration_s, 4),
                    "failures": [{"expr": f.expr, "file": f.file, "line": f.line,
@@ -39,34 +43,16 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
     }
 
 
-def report_document(results: list[BinaryResult],
-                    status: RunStatus = RunStatus.COMPLETE) -> dict[str, Any]:
-    """The whole report as JSON-ready data."""
+def report_document(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE,
+                    info: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The whole report as JSON-ready data; `info`: more top-level keys (the shard)."""
     summary: dict[str, int] = {"total": len(results)}
     summary.update({str(v): sum(1 for r in results if r.verdict is v) for v in Verdict})
     return {"schema": SCHEMA, "version": SCHEMA_VERSION, "tool_version": __version__,
-            "status": str(status), "summary": summary,
+            "status": str(status), "summary": summary, **(info or {}),
             "results": [result_record(r) for r in results]}
 
 
-def json_text(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE) -> str:
-    return json.dumps(report_document(results, status), indent=2, default=str) + "\n"
-
-
-def read_report(path: Path, option: str) -> dict[str, Any]:
-    """A tflm-test JSON report as data (checked to be one, not its every field).
-
-    Args:
-        option: how the user named the file (e.g. "--expect-from"), for the message.
-
-    Raises:
-        TflmTestError: unreadable, not JSON, or not a tflm-test report.
-    """
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TflmTestError(f"{option} {path}: cannot read it ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-        raise TflmTestError(f"{option} {path}: not a tflm-test JSON report "
-                            f"(no \"schema\": \"{SCHEMA}\")")
-    return doc
+def json_text(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE,
+              info: Mapping[str, Any] | None = None) -> str:
+    return json.dumps(report_document(results, status, info), indent=2, default=str) + "\n"

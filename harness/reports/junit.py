@@ -12,7 +12,7 @@ from . import RunStatus
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The binary's verdict, when it failed outside any case: see "(binary)" below.
 _TAG = {Verdict.FAIL: "failure", Verdict.CRASH: "error", Verdict.TIMEOUT: "error",
-        Verdict.ERROR: "error"}
+        Verdict.ERROR: "error", Verdict.FLAKY: "failure"}
 
 
 def strip_illegal_xml(text: str) -> str:
@@ -40,6 +40,7 @@ def _suite(parent: ET.Element, result: BinaryResult) -> None:
     props = ET.SubElement(suite, "properties")
     for key, value in (("verdict", result.verdict), ("format", result.format or ""),
                        ("runner", result.runner), ("log", str(result.log or "")),
+                       ("cached", result.cached), ("quarantined", result.quarantined),
                        *sorted(result.extras.items())):
         ET.SubElement(props, "property", name=key, value=strip_illegal_xml(str(value)))
     tail = "\n".join(result.tail)

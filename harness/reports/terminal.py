@@ -20,6 +20,10 @@ def result_line(result: BinaryResult) -> str:
         line += f"  {skipped} skipped"
     if "executed_instructions" in result.extras:
         line += f"  {result.extras['executed_instructions']} instr"
+    if result.cached:
+        line += "  (cached)"
+    if result.quarantined:
+        line += "  (quarantined: does not fail the run)"
     return line + (f"\n         {result.reason}" if result.reason else "")
 
 
@@ -42,7 +46,12 @@ def summary_lines(results: list[BinaryResult]) -> list[str]:
                            for v in Verdict if any(r.verdict is v for r in mine))
         lines.append(f"{target}: {len(mine)} binaries: {counts}")
     passed = sum(1 for r in results if r.verdict is Verdict.PASS)
-    lines.append(f"{passed} passed, {len(results) - passed} failed")
+    line = f"{passed} passed, {len(results) - passed} failed"
+    notes = [f"{n} {what}" for n, what in
+             ((sum(1 for r in results if r.quarantined), "quarantined"),
+              (sum(1 for r in results if r.verdict is Verdict.FLAKY), "flaky"),
+              (sum(1 for r in results if r.cached), "cached")) if n]
+    lines.append(line + (f" ({', '.join(notes)})" if notes else ""))
     return lines
 
 

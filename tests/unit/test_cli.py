@@ -173,3 +173,20 @@ def test_usage_errors_are_one_line() -> None:
     assert res.exit_code == 2
     assert res.output.startswith("tflm-test: error: No such option") and \
         res.output.count("\n") == 1
+
+
+def test_ci_options_reach_the_library(calls: FakeLibrary, tmp_path: Path) -> None:
+    res = invoke("--retries", "2", "--shard", "2/3", "--no-cache", "--cache-dir", str(tmp_path),
+                 "--max-increase", "ram=5%")
+    assert res.exit_code == 0, res.output
+    config = calls.configs[0]
+    assert (config.retries, str(config.shard), config.cache) == (2, "2/3", False)
+    assert config.cache_dir == tmp_path and str(config.max_increase["ram"]) == "5%"
+
+
+def test_a_baseline_that_is_not_a_report_stops_before_running(calls: FakeLibrary,
+                                                              tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_text("[]")
+    res = invoke("--baseline", str(tmp_path / "b.json"))
+    assert res.exit_code == 2 and "not a tflm-test JSON report" in res.output
+    assert calls.configs == []

@@ -114,9 +114,10 @@ def test_our_own_project_file_builds_the_reference_runtime() -> None:
 def test_expected_cases_come_from_an_earlier_report(tmp_path: Path) -> None:
     report = tmp_path / "r.json"
     report.write_text(json.dumps({"schema": "tflm-test/results", "results": [
-        {"binary": "/b/a/x.elf", "key": "a/x", "target": "host",
-         "cases": [{"name": "A"}, {"name": "B"}]},
-        {"binary": "/b/y.elf", "target": "host", "cases": []}]}))  # version 1: no key
+        {"binary": "/b/a/x.elf", "key": "a/x", "target": "host", "verdict": "PASS",
+         "cases": [{"name": "A", "status": "PASS"}, {"name": "B", "status": "SKIP"}]},
+        {"binary": "/b/y.elf", "target": "host", "verdict": "FAIL",
+         "cases": []}]}))  # version 1: no key
     expected = load_expected(report)
     assert expected.cases_of("host", "a/x", "x") == ("A", "B")
     assert expected.cases_of("host", "elsewhere/x", "x") == ("A", "B")  # by its file name
@@ -126,9 +127,18 @@ def test_expected_cases_come_from_an_earlier_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", ["not json", "[]", '{"schema": "other"}',
-                                  '{"schema": "tflm-test/results", "results": [{}]}'])
+                                  '{"schema": "tflm-test/results", "results": [{}]}',
+                                  '{"schema": "tflm-test/results", "version": 99}'])
 def test_an_expected_file_that_is_not_a_report_is_one_line(tmp_path: Path, text: str) -> None:
     (tmp_path / "r.json").write_text(text)
     with pytest.raises(Exception, match="--expect-from") as err:
         load_expected(tmp_path / "r.json")
     assert "\n" not in str(err.value)
+
+
+def test_the_quarantine_file_is_named_from_the_project_root(tmp_path: Path) -> None:
+    write(tmp_path, 'quarantine = "ci/quarantine.toml"\n')
+    assert find_project(tmp_path).quarantine == tmp_path / "ci" / "quarantine.toml"
+    write(tmp_path, "[target.host]\nquarantine = \"q.toml\"\n")  # top level only
+    with pytest.raises(BadProject, match="unknown key quarantine"):
+        find_project(tmp_path)

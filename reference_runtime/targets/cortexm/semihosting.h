@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 enum {
+  TM_SEMI_SYS_OPEN = 0x01,          /* r1 = {name, mode (0 "r", 4 "w"), strlen(name)}: handle or -1 */
+  TM_SEMI_SYS_CLOSE = 0x02,         /* r1 = {handle} */
   TM_SEMI_SYS_WRITE0 = 0x04,        /* r1 = NUL-terminated string */
   TM_SEMI_SYS_EXIT = 0x18,          /* r1 = reason code (AArch32) */
   TM_SEMI_SYS_EXIT_EXTENDED = 0x20  /* r1 = {reason, status}: lets an exit carry a status */
