@@ -14,6 +14,7 @@ from __future__ import annotations
 import platform
 import stat
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,8 @@ _NAMES = {3: "x86", 40: "ARM", 62: "x86-64", 183: "AArch64", 243: "RISC-V"}
 _HEADER = {False: "HHIIIIIHHHHHH", True: "HHIQQQIHHHHHH"}
 # 32-bit: type offset vaddr paddr filesz memsz flags align; 64-bit moves flags second.
 _PHDR = {False: "IIIIIIII", True: "IIQQQQQQ"}
-# The first six fields of a section header: name type flags addr offset size.
-_SHDR = {False: "IIIIII", True: "IIQQQQ"}
+# A section header: name type flags addr offset size link info addralign entsize.
+_SHDR = {False: "IIIIIIIIII", True: "IIQQQQIIQQ"}
 _SHDR_SIZE = {False: 40, True: 64}
 
 
@@ -209,6 +210,25 @@ class MemoryUse:
     ram: int
 
 
+def _section_table(path: Path) -> tuple[bytes, _Header, list[tuple[int, ...]]]:
+    """The file, its header and every raw section header (fields as in _SHDR)."""
+    data = _read(path)
+    header = _header(data, path)
+    is_64bit = header.info.is_64bit
+    _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
+                 _SHDR_SIZE[is_64bit])
+    fmt = header.endian + _SHDR[is_64bit]
+    raw = [struct.unpack_from(fmt, data, header.shoff + i * header.shentsize)
+           for i in range(header.shnum)]
+    return data, header, raw
+
+
+def _string(data: bytes, table: tuple[int, ...], offset: int) -> str:
+    """A NUL-terminated name in a string table section."""
+    start = table[4] + offset
+    return data[start:data.find(b"\0", start)].decode("ascii", errors="replace")
+
+
 def sections(path: Path) -> list[Section]:
     """Every section of an ELF file.
 
@@ -219,23 +239,54 @@ def sections(path: Path) -> list[Section]:
     Raises:
         BadBinary: unreadable, not an ELF, or section headers outside the file.
     """
-    data = _read(path)
-    header = _header(data, path)
-    is_64bit = header.info.is_64bit
-    _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
-                 _SHDR_SIZE[is_64bit])
-    fmt = header.endian + _SHDR[is_64bit]
-    raw = [struct.unpack_from(fmt, data, header.shoff + i * header.shentsize)
-           for i in range(header.shnum)]
+    data, header, raw = _section_table(path)
     if header.shstrndx >= len(raw):
         raise BadBinary(f"{path}: cannot read ELF sections (no section name table)")
-    names_at = raw[header.shstrndx][4]
+    names = raw[header.shstrndx]
+    return [Section(_string(data, names, r[0]), r[1], r[2], r[5]) for r in raw]
 
-    def name(offset: int) -> str:
-        end = data.find(b"\0", names_at + offset)
-        return data[names_at + offset:end].decode("ascii", errors="replace")
 
-    return [Section(name(r[0]), r[1], r[2], r[5]) for r in raw]
+SHT_SYMTAB = 2
+# A symbol: 32-bit name value size info other shndx; 64-bit name info other shndx value size.
+_SYM = {False: "IIIBBH", True: "IBBHQQ"}
+
+
+def _symbols(path: Path) -> dict[str, int]:
+    """Every named symbol's value, from .symtab."""
+    data, header, raw = _section_table(path)
+    tables = [r for r in raw if r[1] == SHT_SYMTAB]
+    if not tables or tables[0][6] >= len(raw):
+        raise BadBinary(f"{path}: no symbol table (stripped?)")
+    table, names = tables[0], raw[tables[0][6]]
+    fmt = header.endian + _SYM[header.info.is_64bit]
+    size = struct.calcsize(fmt)
+    if table[4] + table[5] > len(data):
+        raise BadBinary(f"{path}: truncated ELF: the symbol table ends past the end of the file")
+    found: dict[str, int] = {}
+    for offset in range(table[4], table[4] + table[5] - size + 1, size):
+        sym = struct.unpack_from(fmt, data, offset)
+        name, value = (sym[0], sym[4]) if header.info.is_64bit else sym[:2]
+        if name:
+            found.setdefault(_string(data, names, name), value)
+    return found
+
+
+def symbol_addresses(path: Path, names: Sequence[str]) -> tuple[int, ...]:
+    """Where the named functions start, for RunRequest.marks: the Thumb bit (bit 0 of an
+    Arm function symbol) is cleared, so each is the address execution reaches.
+
+    Args:
+        path: the ELF file.
+        names: symbol names, e.g. ("main", "tm_interp_invoke").
+    Returns:
+        Their addresses, in the order of names.
+    Raises:
+        BadBinary: not a readable ELF, no symbol table, or a name it does not define.
+    """
+    symbols = _symbols(path)
+    if missing := [n for n in names if n not in symbols]:
+        raise BadBinary(f"{path}: no symbol {', '.join(missing)}")
+    return tuple(symbols[n] & ~1 for n in names)
 
 
 def memory_use(path: Path) -> MemoryUse:

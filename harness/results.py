@@ -26,6 +26,9 @@ class CaseResult:
     failures: tuple[Failure, ...] = ()
     reason: str = ""  # one line; empty for a pass
     duration_s: float | None = None  # None when line arrival times were not known
+    # Guest instructions over the same span as duration_s (QEMU's icount plugin); None: not
+    # counted.
+    instructions: int | None = None
 
 
 @dataclass(frozen=True)

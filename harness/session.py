@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from .expect import Expected
 from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
-from .results import BinaryResult, Verdict
+from .results import BinaryResult, CaseResult, Verdict
 from .runners import load_runner
 from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
 from .runners.follow import read_lines
@@ -53,6 +53,7 @@ class TargetPlan:
     notice: str | None = None  # one line, e.g. the fallback from Renode to QEMU
     timeout_s: float = DEFAULT_TIMEOUT_S  # per binary
     format: Format | None = None  # the output format; None: detected per binary
+    notes: tuple[str, ...] = ()  # what the runner leaves out here (Runner.notes), one line each
 
     def make_runner(self, config: RunnerConfig) -> Runner:
         return self.runner_cls(self.target, self.emulator, config)
@@ -132,8 +133,9 @@ def plan_target(target: Target, config: RunnerConfig, emulator: str | None = Non
     reasons: list[str] = []
     for spec in candidates:
         cls = load_runner("docker" if config.docker_image else spec.runner)
+        probe = cls(target, spec, config)
         try:
-            cls(target, spec, config).check_available()
+            probe.check_available()
         except (RunnerUnavailable, ToolMissing) as exc:
             if emulator is not None or spec is candidates[-1]:
                 raise
@@ -143,7 +145,8 @@ def plan_target(target: Target, config: RunnerConfig, emulator: str | None = Non
         if reasons:
             where = " ".join(p for p in (spec.runner, spec.machine) if p)
             notice = f"{target.name}: {'; '.join(reasons)}; running on {where} instead"
-        return TargetPlan(target, cls, spec, notice)
+        return TargetPlan(target, cls, spec, notice,
+                          notes=tuple(f"{target.name}: {n}" for n in probe.notes()))
     raise AssertionError("unreachable: the last candidate either returns or raises")
 
 
@@ -151,6 +154,16 @@ def plan_target(target: Target, config: RunnerConfig, emulator: str | None = Non
 class RunSettings:
     out_dir: Path
     runner_config: RunnerConfig
+
+
+def _counted(cases: tuple[CaseResult, ...], lines: list[str], fmt: Format | None,
+             counts: tuple[int | None, ...]) -> tuple[CaseResult, ...]:
+    """Each case's instructions: its duration's span, read on the instruction clock (the
+    count at each line) instead of the wall clock. Cases are in log order in both."""
+    spans = parse_log(lines, fmt=fmt, times=counts).cases  # type: ignore[arg-type]
+    return tuple(replace(case, instructions=None if span.duration_s is None
+                         else int(span.duration_s))
+                 for case, span in zip(cases, spans)) + cases[len(spans):]
 
 
 def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path) -> BinaryResult:
@@ -168,11 +181,13 @@ def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path) -> Bi
     extras = dict(outcome.extras)
     if (version := runner.version()) is not None:
         extras.setdefault("emulator_version", version)
+    cases = case_results(parsed, judgement, expected=job.expected)
+    if outcome.line_instructions and len(outcome.line_instructions) == len(lines):
+        cases = _counted(cases, lines, parsed.format, outcome.line_instructions)
     return BinaryResult(
         binary=job.binary, target=target.name, runner=runner.describe(),
         verdict=judgement.verdict, reason=judgement.reason, duration_s=outcome.duration_s,
-        exit_code=outcome.exit_code, log=log_path,
-        cases=case_results(parsed, judgement, expected=job.expected),
+        exit_code=outcome.exit_code, log=log_path, cases=cases,
         extras=extras, tail=parsed.last_lines, format=parsed.format, key=job.name)
 
 

@@ -245,6 +245,9 @@ class DockerRunner(Runner):
         """The inner emulator's version as the image reports it (known after check_available)."""
         return f"{self._version} (in {self.image})" if self._version else None
 
+    def notes(self) -> tuple[str, ...]:
+        return self.inner.notes()
+
     def describe(self) -> str:
         return self.inner.describe()
 

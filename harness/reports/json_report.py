@@ -30,6 +30,7 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
         "extras": dict(result.extras),
         "cases": [{"name": c.name, "status": str(c.status), "reason": c.reason,
                    "duration_s": None if c.duration_s is None else round(c.duration_s, 4),
+                   "instructions": c.instructions,
                    "failures": [{"expr": f.expr, "file": f.file, "line": f.line,
                                  "detail": f.detail} for f in c.failures]}
                   for c in result.cases],

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tflm_test.elf import EM_ARM, PT_LOAD, check_elf, memory_use
+from tflm_test.elf import EM_ARM, PT_LOAD, check_elf, memory_use, symbol_addresses
 from tflm_test.errors import BadBinary
 from tflm_test.targets import Target, load_boards
 
@@ -156,3 +156,10 @@ def test_sections_of_a_truncated_elf_are_one_clear_error(tmp_path: Path) -> None
         memory_use(write(tmp_path, GOOD, "nosec.elf"))
     with pytest.raises(BadBinary, match="text.elf: not an ELF file"):
         memory_use(write(tmp_path, b"hello", "text.elf"))
+
+
+def test_symbol_addresses_need_a_symbol_table(tmp_path: Path) -> None:
+    with pytest.raises(BadBinary, match="no symbol table"):
+        symbol_addresses(write(tmp_path, GOOD), ["main"])
+    with pytest.raises(BadBinary, match="not an ELF"):
+        symbol_addresses(write(tmp_path, b"hello", "text.elf"), ["main"])
