@@ -165,12 +165,14 @@ def expected_machine(elf_machine: str) -> int:
     return _NATIVE.get(platform.machine().lower(), -1)
 
 
-def check_elf(path: Path, target: Target) -> ElfInfo:
+def check_elf(path: Path, target: Target, memory_map: bool = True) -> ElfInfo:
     """Check that path is a whole ELF the target can run, before anything starts.
 
     Args:
         path: the binary.
         target: the board it is meant for (its elf_machine and, when given, memory map).
+        memory_map: check the segments against the map (not for one that is TOO_BIG: its
+            verdict says more than where its segments fall).
     Returns:
         Its class and machine.
     Raises:
@@ -186,7 +188,7 @@ def check_elf(path: Path, target: Target) -> ElfInfo:
     segments = _segments(data, header, path)
     _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
                  _SHDR_SIZE[header.info.is_64bit])
-    if target.memory:
+    if target.memory and memory_map:
         _check_memory(segments, target, path)
     return header.info
 
@@ -208,6 +210,41 @@ class Section:
 class MemoryUse:
     flash: int
     ram: int
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A binary's sizes against its board: text (code and constants), data (initialised
+    variables: stored in flash, copied to RAM), bss (zeroed RAM, the stack); flash = text +
+    data, ram = data + bss. A limit is None where the board names no such memory (host)."""
+
+    text: int
+    data: int
+    bss: int
+    flash_limit: int | None = None
+    ram_limit: int | None = None
+
+    @property
+    def flash(self) -> int:
+        return self.text + self.data
+
+    @property
+    def ram(self) -> int:
+        return self.data + self.bss
+
+    def too_big(self) -> str | None:
+        """Why it cannot fit the board, e.g. 'needs 81234 bytes of flash, the board has
+        65536'; None when it fits (or the board has no limits)."""
+        for what, need, limit in (("flash", self.flash, self.flash_limit),
+                                  ("RAM", self.ram, self.ram_limit)):
+            if limit is not None and need > limit:
+                return f"needs {need} bytes of {what}, the board has {limit}"
+        return None
+
+    def record(self) -> dict[str, int | None]:
+        """For the reports: every figure by name."""
+        return {"text": self.text, "data": self.data, "bss": self.bss, "flash": self.flash,
+                "ram": self.ram, "flash_limit": self.flash_limit, "ram_limit": self.ram_limit}
 
 
 def _section_table(path: Path) -> tuple[bytes, _Header, list[tuple[int, ...]]]:
@@ -287,6 +324,29 @@ def symbol_addresses(path: Path, names: Sequence[str]) -> tuple[int, ...]:
     if missing := [n for n in names if n not in symbols]:
         raise BadBinary(f"{path}: no symbol {', '.join(missing)}")
     return tuple(symbols[n] & ~1 for n in names)
+
+
+def _limit(target: Target, name: str) -> int | None:
+    lengths = [r.length for r in target.memory if r.name == name]
+    return sum(lengths) if lengths else None
+
+
+def footprint(path: Path, target: Target) -> Footprint:
+    """text/data/bss of a linked program against the target's FLASH and RAM regions.
+
+    Args:
+        path: the ELF file.
+        target: its board (its memory map gives the limits; none for the host).
+    Returns:
+        Its footprint.
+    Raises:
+        BadBinary: not a readable ELF.
+    """
+    alloc = [s for s in sections(path) if s.flags & SHF_ALLOC]
+    text = sum(s.size for s in alloc if s.kind != SHT_NOBITS and not s.flags & SHF_WRITE)
+    data = sum(s.size for s in alloc if s.kind != SHT_NOBITS and s.flags & SHF_WRITE)
+    bss = sum(s.size for s in alloc if s.kind == SHT_NOBITS and s.flags & SHF_WRITE)
+    return Footprint(text, data, bss, _limit(target, "FLASH"), _limit(target, "RAM"))
 
 
 def memory_use(path: Path) -> MemoryUse:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .elf import Footprint
 from .testlog import CaseStatus, Failure, Format
 
 
@@ -17,6 +18,7 @@ class Verdict(StrEnum):
     CRASH = "CRASH"
     TIMEOUT = "TIMEOUT"
     ERROR = "ERROR"  # no verdict on the program: could not launch, emulator died, bad input
+    TOO_BIG = "TOO_BIG"  # its ELF needs more flash or RAM than the board has: never run
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class BinaryResult:
     tail: tuple[str, ...] = ()  # last lines of the log, shown for a failure
     key: str = ""  # unique among the target's runs, e.g. "a/x" (session.job_keys)
     format: Format | None = None  # the test-output format detected (or forced); None: none
+    footprint: Footprint | None = None  # sizes from the ELF, read before it ran
 
     @property
     def name(self) -> str:

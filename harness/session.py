@@ -17,8 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from .elf import Footprint, footprint
 from .expect import Expected
-from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
+from .errors import (BadBinary, ExitCode, RunnerUnavailable, TflmTestError, ToolMissing,
+                     UnknownName)
 from .results import BinaryResult, CaseResult, Verdict
 from .runners import load_runner
 from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
@@ -191,6 +193,14 @@ def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path) -> Bi
         extras=extras, tail=parsed.last_lines, format=parsed.format, key=job.name)
 
 
+def _footprint(job: Job) -> Footprint | None:
+    """The binary's sizes; None for a file that is no ELF we can read (the run judges it)."""
+    try:
+        return footprint(job.binary, job.plan.target)
+    except BadBinary:
+        return None
+
+
 def run_job(job: Job, runner: Runner, settings: RunSettings,
             cancel: threading.Event) -> BinaryResult:
     """Run one binary and judge it; an environment error becomes an ERROR result."""
@@ -202,13 +212,18 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
         stop_on=final_line_rule(job.plan.format),
         exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
         cancel=cancel)
+    size = _footprint(job)
     try:
+        if size is not None and (too_big := size.too_big()) is not None:  # nothing starts
+            return BinaryResult(job.binary, job.plan.target.name, runner.describe(),
+                                Verdict.TOO_BIG, too_big, 0.0, None, None, key=job.name,
+                                footprint=size)
         outcome = runner.run(request)
     except TflmTestError as exc:
         return BinaryResult(job.binary, job.plan.target.name, runner.describe(), Verdict.ERROR,
                             str(exc), 0.0, None, log_path if log_path.exists() else None,
                             key=job.name)
-    return _result(job, runner, outcome, log_path)
+    return replace(_result(job, runner, outcome, log_path), footprint=size)
 
 
 class _Worker:

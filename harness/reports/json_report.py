@@ -28,6 +28,7 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
         "exit_code": result.exit_code,
         "log": str(result.log) if result.log else None,
         "extras": dict(result.extras),
+        "footprint": result.footprint.record() if result.footprint else None,
         "cases": [{"name": c.name, "status": str(c.status), "reason": c.reason,
                    "duration_s": None if c.duration_s is None else round(c.duration_s, 4),
                    "instructions": c.instructions,

@@ -17,6 +17,8 @@ def result_line(result: BinaryResult) -> str:
         line += f"  {skipped} skipped"
     if "executed_instructions" in result.extras:
         line += f"  {result.extras['executed_instructions']} instr"
+    if (size := result.footprint) is not None and size.flash_limit is not None:
+        line += f"  flash {size.flash}/{size.flash_limit} ram {size.ram}/{size.ram_limit}"
     return line + (f"\n         {result.reason}" if result.reason else "")
 
 

@@ -63,7 +63,7 @@ def test_json_schema_fields() -> None:
     assert doc["version"] == SCHEMA_VERSION
     assert doc["status"] == "complete"
     assert doc["summary"] == {"total": 3, "PASS": 1, "FAIL": 1, "CRASH": 1, "TIMEOUT": 0,
-                              "ERROR": 0}
+                              "ERROR": 0, "TOO_BIG": 0}
     rec = doc["results"][1]
     assert set(rec) >= {"binary", "target", "runner", "verdict", "duration_s", "exit_code", "log",
                         "cases"}
