@@ -158,6 +158,14 @@ def _check_memory(segments: list[Segment], target: Target, path: Path) -> None:
                                 f"outside {target.name}'s memory ({regions})")
 
 
+def _fits(path: Path, target: Target) -> bool:
+    """False only for an ELF whose sections show it too big for the board."""
+    try:
+        return footprint(path, target).too_big() is None
+    except BadBinary:  # no section table: the segments alone are checked
+        return True
+
+
 def expected_machine(elf_machine: str) -> int:
     """e_machine a target expects: 'arm', or 'native' for this computer."""
     if elf_machine == ElfMachine.ARM:
@@ -165,14 +173,14 @@ def expected_machine(elf_machine: str) -> int:
     return _NATIVE.get(platform.machine().lower(), -1)
 
 
-def check_elf(path: Path, target: Target, memory_map: bool = True) -> ElfInfo:
+def check_elf(path: Path, target: Target) -> ElfInfo:
     """Check that path is a whole ELF the target can run, before anything starts.
 
     Args:
         path: the binary.
-        target: the board it is meant for (its elf_machine and, when given, memory map).
-        memory_map: check the segments against the map (not for one that is TOO_BIG: its
-            verdict says more than where its segments fall).
+        target: the board it is meant for (its elf_machine and, when given, memory map;
+            one too big for the board is left to its TOO_BIG verdict, which says more than
+            where its segments fall).
     Returns:
         Its class and machine.
     Raises:
@@ -188,7 +196,7 @@ def check_elf(path: Path, target: Target, memory_map: bool = True) -> ElfInfo:
     segments = _segments(data, header, path)
     _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
                  _SHDR_SIZE[header.info.is_64bit])
-    if target.memory and memory_map:
+    if target.memory and _fits(path, target):
         _check_memory(segments, target, path)
     return header.info
 

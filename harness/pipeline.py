@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import build
-from .elf import check_elf, footprint
+from .elf import check_elf
 from .errors import TflmTestError
 from .expect import Expected, load_expected
 from .project import (PROJECT_FILE, BadProject, Project, TargetSettings, find_project,
@@ -191,8 +191,7 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
     targets = load_targets(config.targets, project, events)
     for target in targets:
         for binary in binaries:
-            # One that cannot fit is TOO_BIG when it comes to run, not a map mismatch here.
-            check_elf(binary, target, memory_map=footprint(binary, target).too_big() is None)
+            check_elf(binary, target)
     plans = plan_targets(targets, project, config.options, events, config.format)
     reports = ReportFiles(json=config.json, junit=config.junit)
     prepare_outputs(config.options, reports)
