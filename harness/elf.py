@@ -14,6 +14,7 @@ from __future__ import annotations
 import platform
 import stat
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,8 @@ _NAMES = {3: "x86", 40: "ARM", 62: "x86-64", 183: "AArch64", 243: "RISC-V"}
 _HEADER = {False: "HHIIIIIHHHHHH", True: "HHIQQQIHHHHHH"}
 # 32-bit: type offset vaddr paddr filesz memsz flags align; 64-bit moves flags second.
 _PHDR = {False: "IIIIIIII", True: "IIQQQQQQ"}
-# The first six fields of a section header: name type flags addr offset size.
-_SHDR = {False: "IIIIII", True: "IIQQQQ"}
+# A section header: name type flags addr offset size link info addralign entsize.
+_SHDR = {False: "IIIIIIIIII", True: "IIQQQQIIQQ"}
 _SHDR_SIZE = {False: 40, True: 64}
 
 
@@ -157,6 +158,14 @@ def _check_memory(segments: list[Segment], target: Target, path: Path) -> None:
                                 f"outside {target.name}'s memory ({regions})")
 
 
+def _fits(path: Path, target: Target) -> bool:
+    """False only for an ELF whose sections show it too big for the board."""
+    try:
+        return footprint(path, target).too_big() is None
+    except BadBinary:  # no section table: the segments alone are checked
+        return True
+
+
 def expected_machine(elf_machine: str) -> int:
     """e_machine a target expects: 'arm', or 'native' for this computer."""
     if elf_machine == ElfMachine.ARM:
@@ -169,7 +178,9 @@ def check_elf(path: Path, target: Target) -> ElfInfo:
 
     Args:
         path: the binary.
-        target: the board it is meant for (its elf_machine and, when given, memory map).
+        target: the board it is meant for (its elf_machine and, when given, memory map;
+            one too big for the board is left to its TOO_BIG verdict, which says more than
+            where its segments fall).
     Returns:
         Its class and machine.
     Raises:
@@ -185,7 +196,7 @@ def check_elf(path: Path, target: Target) -> ElfInfo:
     segments = _segments(data, header, path)
     _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
                  _SHDR_SIZE[header.info.is_64bit])
-    if target.memory:
+    if target.memory and _fits(path, target):
         _check_memory(segments, target, path)
     return header.info
 
@@ -209,6 +220,60 @@ class MemoryUse:
     ram: int
 
 
+@dataclass(frozen=True)
+class Footprint:
+    """A binary's sizes against its board: text (code and constants), data (initialised
+    variables: stored in flash, copied to RAM), bss (zeroed RAM, the stack); flash = text +
+    data, ram = data + bss. A limit is None where the board names no such memory (host)."""
+
+    text: int
+    data: int
+    bss: int
+    flash_limit: int | None = None
+    ram_limit: int | None = None
+
+    @property
+    def flash(self) -> int:
+        return self.text + self.data
+
+    @property
+    def ram(self) -> int:
+        return self.data + self.bss
+
+    def too_big(self) -> str | None:
+        """Why it cannot fit the board, e.g. 'needs 81234 bytes of flash, the board has
+        65536'; None when it fits (or the board has no limits)."""
+        for what, need, limit in (("flash", self.flash, self.flash_limit),
+                                  ("RAM", self.ram, self.ram_limit)):
+            if limit is not None and need > limit:
+                return f"needs {need} bytes of {what}, the board has {limit}"
+        return None
+
+    def record(self) -> dict[str, int | None]:
+        """For the reports: every figure by name."""
+        return {"text": self.text, "data": self.data, "bss": self.bss, "flash": self.flash,
+                "ram": self.ram, "flash_limit": self.flash_limit, "ram_limit": self.ram_limit}
+
+
+def _section_table(path: Path) -> tuple[bytes, _Header, list[tuple[int, ...]]]:
+    """The file, its header and every raw section header (fields as in _SHDR)."""
+    data = _read(path)
+    header = _header(data, path)
+    is_64bit = header.info.is_64bit
+    _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
+                 _SHDR_SIZE[is_64bit])
+    fmt = header.endian + _SHDR[is_64bit]
+    raw = [struct.unpack_from(fmt, data, header.shoff + i * header.shentsize)
+           for i in range(header.shnum)]
+    return data, header, raw
+
+
+def _string(data: bytes, table: tuple[int, ...], offset: int) -> str:
+    """A NUL-terminated name in a string table section."""
+    start = table[4] + offset
+    return data[start:data.find(b"\0", start)].decode("ascii", errors="replace")
+
+
 def sections(path: Path) -> list[Section]:
     """Every section of an ELF file.
 
@@ -219,23 +284,77 @@ def sections(path: Path) -> list[Section]:
     Raises:
         BadBinary: unreadable, not an ELF, or section headers outside the file.
     """
-    data = _read(path)
-    header = _header(data, path)
-    is_64bit = header.info.is_64bit
-    _check_table(data, path, "section header", header.shoff, header.shentsize, header.shnum,
-                 _SHDR_SIZE[is_64bit])
-    fmt = header.endian + _SHDR[is_64bit]
-    raw = [struct.unpack_from(fmt, data, header.shoff + i * header.shentsize)
-           for i in range(header.shnum)]
+    data, header, raw = _section_table(path)
     if header.shstrndx >= len(raw):
         raise BadBinary(f"{path}: cannot read ELF sections (no section name table)")
-    names_at = raw[header.shstrndx][4]
+    names = raw[header.shstrndx]
+    return [Section(_string(data, names, r[0]), r[1], r[2], r[5]) for r in raw]
 
-    def name(offset: int) -> str:
-        end = data.find(b"\0", names_at + offset)
-        return data[names_at + offset:end].decode("ascii", errors="replace")
 
-    return [Section(name(r[0]), r[1], r[2], r[5]) for r in raw]
+SHT_SYMTAB = 2
+# A symbol: 32-bit name value size info other shndx; 64-bit name info other shndx value size.
+_SYM = {False: "IIIBBH", True: "IBBHQQ"}
+
+
+def _symbols(path: Path) -> dict[str, int]:
+    """Every named symbol's value, from .symtab."""
+    data, header, raw = _section_table(path)
+    tables = [r for r in raw if r[1] == SHT_SYMTAB]
+    if not tables or tables[0][6] >= len(raw):
+        raise BadBinary(f"{path}: no symbol table (stripped?)")
+    table, names = tables[0], raw[tables[0][6]]
+    fmt = header.endian + _SYM[header.info.is_64bit]
+    size = struct.calcsize(fmt)
+    if table[4] + table[5] > len(data):
+        raise BadBinary(f"{path}: truncated ELF: the symbol table ends past the end of the file")
+    found: dict[str, int] = {}
+    for offset in range(table[4], table[4] + table[5] - size + 1, size):
+        sym = struct.unpack_from(fmt, data, offset)
+        name, value = (sym[0], sym[4]) if header.info.is_64bit else sym[:2]
+        if name:
+            found.setdefault(_string(data, names, name), value)
+    return found
+
+
+def symbol_addresses(path: Path, names: Sequence[str]) -> tuple[int, ...]:
+    """Where the named functions start, for RunRequest.marks: the Thumb bit (bit 0 of an
+    Arm function symbol) is cleared, so each is the address execution reaches.
+
+    Args:
+        path: the ELF file.
+        names: symbol names, e.g. ("main", "tm_interp_invoke").
+    Returns:
+        Their addresses, in the order of names.
+    Raises:
+        BadBinary: not a readable ELF, no symbol table, or a name it does not define.
+    """
+    symbols = _symbols(path)
+    if missing := [n for n in names if n not in symbols]:
+        raise BadBinary(f"{path}: no symbol {', '.join(missing)}")
+    return tuple(symbols[n] & ~1 for n in names)
+
+
+def _limit(target: Target, name: str) -> int | None:
+    lengths = [r.length for r in target.memory if r.name == name]
+    return sum(lengths) if lengths else None
+
+
+def footprint(path: Path, target: Target) -> Footprint:
+    """text/data/bss of a linked program against the target's FLASH and RAM regions.
+
+    Args:
+        path: the ELF file.
+        target: its board (its memory map gives the limits; none for the host).
+    Returns:
+        Its footprint.
+    Raises:
+        BadBinary: not a readable ELF.
+    """
+    alloc = [s for s in sections(path) if s.flags & SHF_ALLOC]
+    text = sum(s.size for s in alloc if s.kind != SHT_NOBITS and not s.flags & SHF_WRITE)
+    data = sum(s.size for s in alloc if s.kind != SHT_NOBITS and s.flags & SHF_WRITE)
+    bss = sum(s.size for s in alloc if s.kind == SHT_NOBITS and s.flags & SHF_WRITE)
+    return Footprint(text, data, bss, _limit(target, "FLASH"), _limit(target, "RAM"))
 
 
 def memory_use(path: Path) -> MemoryUse:

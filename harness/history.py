@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .elf import Footprint
 from .errors import TflmTestError
 from .reports.json_report import SCHEMA, SCHEMA_VERSION
 from .results import Attempt, BinaryResult, CaseResult, Verdict
@@ -65,9 +66,19 @@ def _case(record: Mapping[str, Any]) -> CaseResult:
     failures = tuple(Failure(str(f["expr"]), str(f["file"]), int(f["line"]),
                              str(f.get("detail", ""))) for f in record.get("failures", ()))
     duration = record.get("duration_s")
+    instructions = record.get("instructions")
     return CaseResult(str(record["name"]), _enum(CaseStatus, record["status"], "case status"),
                       failures, str(record.get("reason", "")),
-                      None if duration is None else float(duration))
+                      None if duration is None else float(duration),
+                      None if instructions is None else int(instructions))
+
+
+def _footprint(record: Mapping[str, Any] | None) -> Footprint | None:
+    if record is None:
+        return None
+    limits = (record.get("flash_limit"), record.get("ram_limit"))
+    return Footprint(int(record["text"]), int(record["data"]), int(record["bss"]),
+                     *(None if limit is None else int(limit) for limit in limits))
 
 
 def result_of(record: Mapping[str, Any]) -> BinaryResult:
@@ -93,7 +104,8 @@ def result_of(record: Mapping[str, Any]) -> BinaryResult:
                                tuple(str(c) for c in a.get("failed_cases", ())))
                        for a in record.get("attempts") or ()),
         quarantined=bool(record.get("quarantined", False)),
-        tail=tuple(str(line) for line in record.get("tail") or ()))
+        tail=tuple(str(line) for line in record.get("tail") or ()),
+        footprint=_footprint(record.get("footprint")))
 
 
 def parse_report(doc: Any, source: Path, what: str = "") -> Report:

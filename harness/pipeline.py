@@ -121,6 +121,8 @@ def plan_targets(targets: list[Target], project: Project, options: RunOptions,
                              format=settings.format if fmt is None else parse_format(fmt)))
         if plan.notice:
             events.notice(plan.notice)
+        for note in plan.notes:
+            events.notice(note)
     return plans
 
 

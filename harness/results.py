@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .elf import Footprint
 from .testlog import CaseStatus, Failure, Format
 
 
@@ -18,6 +19,7 @@ class Verdict(StrEnum):
     TIMEOUT = "TIMEOUT"
     ERROR = "ERROR"  # no verdict on the program: could not launch, emulator died, bad input
     FLAKY = "FLAKY"  # --retries: failed, then passed on the same bytes (harness/flaky.py)
+    TOO_BIG = "TOO_BIG"  # its ELF needs more flash or RAM than the board has: never run
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class CaseResult:
     failures: tuple[Failure, ...] = ()
     reason: str = ""  # one line; empty for a pass
     duration_s: float | None = None  # None when line arrival times were not known
+    # Guest instructions over the same span as duration_s (QEMU's icount plugin); None: not
+    # counted.
+    instructions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class BinaryResult:
     cached: bool = False  # taken from the result cache, not run now (harness/cache.py)
     attempts: tuple[Attempt, ...] = ()  # every run when there was more than one (--retries)
     quarantined: bool = False  # a failure the quarantine file excuses (harness/flaky.py)
+    footprint: Footprint | None = None  # sizes from the ELF, read before it ran
 
     @property
     def name(self) -> str:

@@ -18,12 +18,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from .cache import ResultCache, file_sha256
+from .elf import Footprint, footprint
 from .expect import Expected
 from .flaky import Quarantine, run_with_retries
-from .errors import ExitCode, RunnerUnavailable, TflmTestError, ToolMissing, UnknownName
+from .errors import (BadBinary, ExitCode, RunnerUnavailable, TflmTestError, ToolMissing,
+                     UnknownName)
 from .reports import write_atomic
 from .reports.json_report import json_text
-from .results import BinaryResult, Verdict
+from .results import BinaryResult, CaseResult, Verdict
 from .runners import load_runner
 from .runners.base import Runner, RunnerConfig, RunOutcome, RunRequest
 from .runners.follow import read_lines
@@ -57,6 +59,7 @@ class TargetPlan:
     notice: str | None = None  # one line, e.g. the fallback from Renode to QEMU
     timeout_s: float = DEFAULT_TIMEOUT_S  # per binary
     format: Format | None = None  # the output format; None: detected per binary
+    notes: tuple[str, ...] = ()  # what the runner leaves out here (Runner.notes), one line each
 
     def make_runner(self, config: RunnerConfig) -> Runner:
         return self.runner_cls(self.target, self.emulator, config)
@@ -137,8 +140,9 @@ def plan_target(target: Target, config: RunnerConfig, emulator: str | None = Non
     reasons: list[str] = []
     for spec in candidates:
         cls = load_runner("docker" if config.docker_image else spec.runner)
+        probe = cls(target, spec, config)
         try:
-            cls(target, spec, config).check_available()
+            probe.check_available()
         except (RunnerUnavailable, ToolMissing) as exc:
             if emulator is not None or spec is candidates[-1]:
                 raise
@@ -148,7 +152,8 @@ def plan_target(target: Target, config: RunnerConfig, emulator: str | None = Non
         if reasons:
             where = " ".join(p for p in (spec.runner, spec.machine) if p)
             notice = f"{target.name}: {'; '.join(reasons)}; running on {where} instead"
-        return TargetPlan(target, cls, spec, notice)
+        return TargetPlan(target, cls, spec, notice,
+                          notes=tuple(f"{target.name}: {n}" for n in probe.notes()))
     raise AssertionError("unreachable: the last candidate either returns or raises")
 
 
@@ -159,6 +164,16 @@ class RunSettings:
     retries: int = 0  # --retries: runs more of a binary that did not pass (flaky.py)
     cache: ResultCache | None = None  # None: --no-cache
     quarantine: Quarantine | None = None
+
+
+def _counted(cases: tuple[CaseResult, ...], lines: list[str], fmt: Format | None,
+             counts: tuple[int | None, ...]) -> tuple[CaseResult, ...]:
+    """Each case's instructions: its duration's span, read on the instruction clock (the
+    count at each line) instead of the wall clock. Cases are in log order in both."""
+    spans = parse_log(lines, fmt=fmt, times=counts).cases  # type: ignore[arg-type]
+    return tuple(replace(case, instructions=None if span.duration_s is None
+                         else int(span.duration_s))
+                 for case, span in zip(cases, spans)) + cases[len(spans):]
 
 
 def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path) -> BinaryResult:
@@ -176,12 +191,22 @@ def _result(job: Job, runner: Runner, outcome: RunOutcome, log_path: Path) -> Bi
     extras = dict(outcome.extras)
     if (version := runner.version()) is not None:
         extras.setdefault("emulator_version", version)
+    cases = case_results(parsed, judgement, expected=job.expected)
+    if outcome.line_instructions and len(outcome.line_instructions) == len(lines):
+        cases = _counted(cases, lines, parsed.format, outcome.line_instructions)
     return BinaryResult(
         binary=job.binary, target=target.name, runner=runner.describe(),
         verdict=judgement.verdict, reason=judgement.reason, duration_s=outcome.duration_s,
-        exit_code=outcome.exit_code, log=log_path,
-        cases=case_results(parsed, judgement, expected=job.expected),
+        exit_code=outcome.exit_code, log=log_path, cases=cases,
         extras=extras, tail=parsed.last_lines, format=parsed.format, key=job.name)
+
+
+def _footprint(job: Job) -> Footprint | None:
+    """The binary's sizes; None for a file that is no ELF we can read (the run judges it)."""
+    try:
+        return footprint(job.binary, job.plan.target)
+    except BadBinary:
+        return None
 
 
 def run_job(job: Job, runner: Runner, settings: RunSettings,
@@ -195,14 +220,20 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
         stop_on=final_line_rule(job.plan.format),
         exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
         cancel=cancel)
+    size = _footprint(job)
     try:
+        if size is not None and (too_big := size.too_big()) is not None:  # nothing starts
+            return BinaryResult(job.binary, job.plan.target.name, runner.describe(),
+                                Verdict.TOO_BIG, too_big, 0.0, None, None, key=job.name,
+                                footprint=size)
         outcome = runner.run(request)
     except TflmTestError as exc:
         result = BinaryResult(job.binary, job.plan.target.name, runner.describe(),
                               Verdict.ERROR, str(exc), 0.0, None,
-                              log_path if log_path.exists() else None, key=job.name)
+                              log_path if log_path.exists() else None, key=job.name,
+                              footprint=size)
     else:
-        result = _result(job, runner, outcome, log_path)
+        result = replace(_result(job, runner, outcome, log_path), footprint=size)
     try:
         write_atomic(work_dir / RESULT_NAME, json_text([result]))
     except OSError as exc:  # the result itself is not lost: it goes on to the reports

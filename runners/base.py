@@ -47,6 +47,9 @@ class RunRequest:
     exit_grace_s: float = 0.0  # after the final line: wait this long for a natural exit
     fault_grace_s: float = 0.5  # after a fault event: wait this long for a crash line
     cancel: threading.Event | None = None  # set on Ctrl-C: stop the program at once
+    # Code addresses (Thumb bit cleared, elf.symbol_addresses) whose arrivals are counted:
+    # RunOutcome.extras["marks"] lists (address, executed instructions) in order (QEMU).
+    marks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class RunOutcome:
     events: tuple[RunnerEvent, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)  # e.g. executed_instructions
     line_times: tuple[float, ...] = ()  # seconds from the start to each log line's arrival
+    # Per log line, instructions executed before it was written (None: not known); empty
+    # when the runner does not count (see runners/icount.py).
+    line_instructions: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,11 @@ class Runner(ABC):
     def version(self) -> str | None:
         """The emulator's version string, for the results (None when not applicable)."""
         return None
+
+    def notes(self) -> tuple[str, ...]:
+        """One line each for what this runner cannot do here (it still runs), said once
+        per target before anything runs."""
+        return ()
 
     def describe(self) -> str:
         """Short human name, e.g. 'qemu netduino2'."""

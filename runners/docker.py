@@ -297,6 +297,9 @@ class DockerRunner(Runner):
                 self._version = ""  # the run itself says what is wrong with the image
         return f"{self._version} (in {self.image})" if self._version else None
 
+    def notes(self) -> tuple[str, ...]:
+        return self.inner.notes()
+
     def describe(self) -> str:
         return self.inner.describe()
 

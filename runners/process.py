@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .base import RunOutcome, RunRequest
-from .follow import End, Followed, StreamSource, Watcher, follow
+from .follow import End, Followed, Source, StreamSource, Watcher, follow
 from .launch import Command
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,8 @@ def outcome(followed: Followed, exit_code: int | None, start: float,
 
 def run_process(command: Command, request: RunRequest, watcher: Watcher | None = None,
                 cleanup: Callable[[], None] | None = None,
-                env: dict[str, str] | None = None) -> RunOutcome:
+                env: dict[str, str] | None = None,
+                wrap: Callable[[Source], Source] | None = None) -> RunOutcome:
     """Run a command with stdout and stderr merged into request.log_path, followed to its end.
 
     Args:
@@ -85,6 +86,7 @@ def run_process(command: Command, request: RunRequest, watcher: Watcher | None =
         watcher: what else to watch while it runs (the emulator's own log).
         cleanup: called last, whatever happened (e.g. remove a container).
         env: the child's environment; default ours.
+        wrap: a filter between the child's output and the log (runners/icount.py).
     Returns:
         The outcome; exit_code None when it did not exit by itself.
     """
@@ -92,7 +94,9 @@ def run_process(command: Command, request: RunRequest, watcher: Watcher | None =
     proc = spawn(command.argv, stdin=subprocess.PIPE if command.stdin_open else subprocess.DEVNULL,
                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=command.cwd, env=env)
     assert proc.stdout is not None
-    source = StreamSource(iter(lambda: proc.stdout.read1(1 << 16), b""))
+    source: Source = StreamSource(iter(lambda: proc.stdout.read1(1 << 16), b""))
+    if wrap is not None:
+        source = wrap(source)
     try:
         followed = follow(source, request, lambda: stop_process(proc), watcher, start)
         exit_code = _reap(proc) if followed.end is End.ENDED else None

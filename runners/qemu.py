@@ -17,6 +17,7 @@ from ..errors import ToolMissing
 from .base import EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
 from .follow import FileTail, TailWatcher
 from .launch import Launch
+from .icount import REPORT, CountedRun, PluginUnavailable, build_plugin
 from .process import run_process
 from .qemu_monitor import read_stacked_frame
 
@@ -81,7 +82,7 @@ class QemuEventParser:
 def _fresh(work: Path) -> None:
     """A work folder without an earlier run's event log and socket."""
     work.mkdir(parents=True, exist_ok=True)
-    for name in (EVENT_LOG, QMP_SOCKET):
+    for name in (EVENT_LOG, QMP_SOCKET, REPORT):
         (work / name).unlink(missing_ok=True)
 
 
@@ -97,16 +98,18 @@ def qemu_version() -> str:
 class QemuRunner(Runner):
     name = "qemu"
     _version: str | None = None  # per instance once asked; "" when QEMU would not say
+    _plugin: Path | PluginUnavailable | None = None  # per instance once built (or refused)
 
     def check_available(self) -> None:
         if shutil.which(QEMU) is None:
             raise ToolMissing(f"{QEMU} not found; install the Debian package qemu-system-arm "
                               "(ci/setup does)")
 
-    def command(self, binary: str) -> list[str]:
-        """The qemu command line for a binary (a path as QEMU sees it). QEMU runs in the
-        run's work folder: its event log and QMP socket are named relative to it, which
-        keeps the socket path short (unix socket paths are limited to ~100 bytes)."""
+    def command(self, binary: str, counted: CountedRun | None = None) -> list[str]:
+        """The qemu command line for a binary (a path as QEMU sees it), with the
+        instruction-count plugin when `counted`. QEMU runs in the run's work folder: its
+        event log, QMP socket and count report are named relative to it, which keeps the
+        socket path short (unix socket paths are limited to ~100 bytes)."""
         argv = [QEMU, "-M", str(self.emulator.machine)]
         if self.emulator.cpu:
             argv += ["-cpu", self.emulator.cpu]
@@ -114,6 +117,7 @@ class QemuRunner(Runner):
                        "-semihosting-config", "enable=on,target=native",
                        "-d", "int,guest_errors", "-D", EVENT_LOG,
                        "-qmp", f"unix:{QMP_SOCKET},server=on,wait=off",
+                       *(["-plugin", counted.argument()] if counted else []),
                        *self.emulator.args, "-kernel", binary]
 
     def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
@@ -126,15 +130,35 @@ class QemuRunner(Runner):
         work = request.work_dir.resolve()
         _fresh(work)
         with self.launcher.open(work) as launch:
-            argv = self.command(launch.stage(request.binary.resolve(), work))
+            plugin = self.plugin()
+            counted = (CountedRun(launch.stage(plugin, work), request.marks)
+                       if plugin is not None else None)
+            argv = self.command(launch.stage(request.binary.resolve(), work), counted)
             command = launch.command(argv, work, deadline_s=request.timeout_s)
             watcher = TailWatcher(FileTail(work / EVENT_LOG, QemuEventParser()),
                                   lambda event: self.locate_fault(event, work / QMP_SOCKET))
             try:
-                outcome = run_process(command, request, watcher)
+                outcome = run_process(command, request, watcher,
+                                      wrap=counted.wrap if counted else None)
             finally:
                 (work / QMP_SOCKET).unlink(missing_ok=True)
-            return launch.check(outcome, request.log_path)
+            outcome = launch.check(outcome, request.log_path)
+            return counted.finish(outcome, work) if counted else outcome
+
+    def plugin(self) -> Path | None:
+        """The instruction-count plugin, built (or found in the cache) once per runner;
+        None when it cannot be built here (notes() says why)."""
+        if self._plugin is None:
+            try:
+                self._plugin = build_plugin()
+            except PluginUnavailable as exc:
+                self._plugin = exc
+        return self._plugin if isinstance(self._plugin, Path) else None
+
+    def notes(self) -> tuple[str, ...]:
+        if self.plugin() is None:
+            return (f"{self._plugin}; runs go on without instruction counts",)
+        return ()
 
     def locate_fault(self, event: RunnerEvent, qmp: Path) -> RunnerEvent:
         """Add the faulting PC from the stacked exception frame to a fault event."""

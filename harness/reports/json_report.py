@@ -35,8 +35,10 @@ def result_record(result: BinaryResult) -> dict[str, Any]:
         "attempts": [{"verdict": str(a.verdict), "reason": a.reason,
                       "failed_cases": list(a.failed_cases)} for a in result.attempts],
         "quarantined": result.quarantined,
+        "footprint": result.footprint.record() if result.footprint else None,
         "cases": [{"name": c.name, "status": str(c.status), "reason": c.reason,
                    "duration_s": None if c.duration_s is None else round(c.duration_s, 4),
+                   "instructions": c.instructions,
                    "failures": [{"expr": f.expr, "file": f.file, "line": f.line,
                                  "detail": f.detail} for f in c.failures]}
                   for c in result.cases],

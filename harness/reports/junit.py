@@ -12,7 +12,7 @@ from . import RunStatus
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The binary's verdict, when it failed outside any case: see "(binary)" below.
 _TAG = {Verdict.FAIL: "failure", Verdict.CRASH: "error", Verdict.TIMEOUT: "error",
-        Verdict.ERROR: "error", Verdict.FLAKY: "failure"}
+        Verdict.ERROR: "error", Verdict.FLAKY: "failure", Verdict.TOO_BIG: "failure"}
 
 
 def strip_illegal_xml(text: str) -> str:
@@ -32,6 +32,12 @@ def _case(suite: ET.Element, classname: str, case: CaseResult, tail: str) -> Non
         el.text = strip_illegal_xml("\n".join([*(f.describe() for f in case.failures), tail]))
 
 
+def _footprint(result: BinaryResult) -> list[tuple[str, object]]:
+    """footprint.text ... footprint.ram_limit ("" for no limit), when it is known."""
+    record = result.footprint.record() if result.footprint else {}
+    return [(f"footprint.{k}", "" if v is None else v) for k, v in record.items()]
+
+
 def _suite(parent: ET.Element, result: BinaryResult) -> None:
     classname = f"{result.target}.{result.name}"
     # The counts are placeholders here, filled in below, so they come first in the XML.
@@ -41,7 +47,7 @@ def _suite(parent: ET.Element, result: BinaryResult) -> None:
     for key, value in (("verdict", result.verdict), ("format", result.format or ""),
                        ("runner", result.runner), ("log", str(result.log or "")),
                        ("cached", result.cached), ("quarantined", result.quarantined),
-                       *sorted(result.extras.items())):
+                       *sorted(result.extras.items()), *_footprint(result)):
         ET.SubElement(props, "property", name=key, value=strip_illegal_xml(str(value)))
     tail = "\n".join(result.tail)
     for case in result.cases:

@@ -24,6 +24,8 @@ def result_line(result: BinaryResult) -> str:
         line += "  (cached)"
     if result.quarantined:
         line += "  (quarantined: does not fail the run)"
+    if (size := result.footprint) is not None and size.flash_limit is not None:
+        line += f"  flash {size.flash}/{size.flash_limit} ram {size.ram}/{size.ram_limit}"
     return line + (f"\n         {result.reason}" if result.reason else "")
 
 

@@ -94,6 +94,8 @@ def test_cases_and_failures_in_reports(fixture_elfs: FixtureBuilder, tmp_path: P
     assert records["fail"]["format"] == "micro_test"
     durations = [case.pop("duration_s") for case in records["fail"]["cases"]]
     assert all(isinstance(d, float) and d >= 0 for d in durations)  # from line arrival times
+    counts = [case.pop("instructions") for case in records["fail"]["cases"]]
+    assert all(isinstance(n, int) and n > 0 for n in counts)  # from the icount plugin
     assert records["fail"]["cases"] == [
         {"name": "Passes", "status": "PASS", "reason": "", "failures": []},
         {"name": "FailsOnPurpose", "status": "FAIL",

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tflm_test.elf import EM_ARM, PT_LOAD, check_elf, memory_use
+from tflm_test.elf import (EM_ARM, PT_LOAD, Footprint, check_elf, memory_use,
+                          symbol_addresses)
 from tflm_test.errors import BadBinary
 from tflm_test.targets import Target, load_boards
 
@@ -156,3 +157,22 @@ def test_sections_of_a_truncated_elf_are_one_clear_error(tmp_path: Path) -> None
         memory_use(write(tmp_path, GOOD, "nosec.elf"))
     with pytest.raises(BadBinary, match="text.elf: not an ELF file"):
         memory_use(write(tmp_path, b"hello", "text.elf"))
+
+
+def test_symbol_addresses_need_a_symbol_table(tmp_path: Path) -> None:
+    with pytest.raises(BadBinary, match="no symbol table"):
+        symbol_addresses(write(tmp_path, GOOD), ["main"])
+    with pytest.raises(BadBinary, match="not an ELF"):
+        symbol_addresses(write(tmp_path, b"hello", "text.elf"), ["main"])
+
+
+@pytest.mark.parametrize("size, reason", [
+    (Footprint(40000, 1000, 5000, 65536, 20480), None),
+    (Footprint(80234, 1000, 5000, 65536, 20480), "needs 81234 bytes of flash, the board has 65536"),
+    (Footprint(4000, 1000, 20000, 65536, 20480), "needs 21000 bytes of RAM, the board has 20480"),
+    (Footprint(10**9, 10**9, 10**9), None),  # the host: no limits, never too big
+])
+def test_a_footprint_that_cannot_fit_says_what_it_needs(size: Footprint, reason: str | None) -> None:
+    assert size.too_big() == reason
+    assert size.record()["flash"] == size.text + size.data
+    assert size.record()["ram"] == size.data + size.bss

@@ -20,7 +20,7 @@ from tflm_test.results import BinaryResult, CaseResult, Verdict
 from tflm_test.testlog import CaseStatus, Failure, Format
 
 FAILURE = Failure("42 == answer", "fail.c", 10, "42 vs 41")
-FAILED_B = CaseResult("B", CaseStatus.FAIL, (FAILURE,), FAILURE.describe(), 0.0125)
+FAILED_B = CaseResult("B", CaseStatus.FAIL, (FAILURE,), FAILURE.describe(), 0.0125, 20931)
 SKIPPED_C = CaseResult("C", CaseStatus.SKIP, reason="needs 64 KB")
 
 
@@ -64,17 +64,17 @@ def test_json_schema_fields() -> None:
     assert doc["version"] == SCHEMA_VERSION
     assert doc["status"] == "complete"
     assert doc["summary"] == {"total": 3, "PASS": 1, "FAIL": 1, "CRASH": 1, "TIMEOUT": 0,
-                              "ERROR": 0, "FLAKY": 0}
+                              "ERROR": 0, "FLAKY": 0, "TOO_BIG": 0}
     rec = doc["results"][1]
     assert set(rec) >= {"binary", "target", "runner", "verdict", "duration_s", "exit_code", "log",
                         "cases"}
     assert rec["format"] == "unity" and doc["results"][2]["format"] is None
     assert rec["cases"][1] == {
         "name": "B", "status": "FAIL", "reason": "42 == answer failed at fail.c:10 (42 vs 41)",
-        "duration_s": 0.0125,
+        "duration_s": 0.0125, "instructions": 20931,
         "failures": [{"expr": "42 == answer", "file": "fail.c", "line": 10, "detail": "42 vs 41"}]}
     assert rec["cases"][2] == {"name": "C", "status": "SKIP", "reason": "needs 64 KB",
-                               "duration_s": None, "failures": []}
+                               "duration_s": None, "instructions": None, "failures": []}
     assert doc["results"][0]["extras"] == {"executed_instructions": 1234}
     assert (doc["results"][0]["tail"], rec["tail"]) == ([], ["Testing B", "bad\x01byte"])
 
