@@ -25,7 +25,9 @@ enum {
   TM_OP_RELU6 = 21,
   TM_OP_RESHAPE = 22,
   TM_OP_SOFTMAX = 25,
+  TM_OP_SVDF = 27,
   TM_OP_TANH = 28,
+  TM_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 44,
   TM_OP_QUANTIZE = 114
 };
 
@@ -46,6 +48,8 @@ extern const tm_kernel tm_kernel_relu6;
 extern const tm_kernel tm_kernel_reshape;
 extern const tm_kernel tm_kernel_softmax;
 extern const tm_kernel tm_kernel_softmax_int8;
+extern const tm_kernel tm_kernel_svdf;
+extern const tm_kernel tm_kernel_svdf_int8;
 extern const tm_kernel tm_kernel_tanh;
 extern const tm_kernel tm_kernel_quantize;
 

@@ -24,7 +24,8 @@ static void lay_out(tm_arena *a, const tm_model *m, tm_tensor *tensors, tm_node 
     tm_tensor t;
     uint8_t var = 0;
     (void)tm_model_tensor(m, i, &t, &var); /* verified */
-    if (var && !t.is_const) t.data = tm_arena_persistent(a, t.bytes);
+    t.is_variable = var && !t.is_const;
+    if (t.is_variable) t.data = tm_arena_persistent(a, t.bytes);
     if (tensors != NULL) tensors[i] = t;
   }
   for (uint32_t i = 0; nodes != NULL && i < m->num_ops; i++) tm_model_node(m, i, &nodes[i]);
@@ -209,7 +210,22 @@ tm_status tm_interp_prepare(tm_interp *it) {
   if (st == TM_OK) st = plan(it);
   it->ctx.phase = TM_PHASE_NONE;
   if (st == TM_OK) it->state = TM_STATE_PREPARED;
+  if (st == TM_OK) (void)tm_interp_reset_state(it);
   return st;
+}
+
+/* TFLM ResetVariableTensors: int8 state starts at its zero point (the quantised 0.0), every
+ * other type at all-zero bytes (int16 state is symmetric; float 0.0 is zero bits). */
+tm_status tm_interp_reset_state(tm_interp *it) {
+  if (it == NULL) return TM_ERR_ARG;
+  if (it->state != TM_STATE_PREPARED) return TM_ERR_STATE;
+  for (uint32_t i = 0; i < it->model.num_tensors; i++) {
+    tm_tensor *t = &it->ctx.tensors[i];
+    if (!t->is_variable || t->bytes == 0) continue;
+    int fill = t->type == TM_TYPE_INT8 ? (int)(uint8_t)(int8_t)t->zero_point : 0;
+    memset(t->data, fill, t->bytes);
+  }
+  return TM_OK;
 }
 
 /* ---- invoke and accessors ---- */
