@@ -51,6 +51,8 @@ extern const tm_kernel tm_kernel_softmax_int8;
 extern const tm_kernel tm_kernel_svdf;
 extern const tm_kernel tm_kernel_svdf_int8;
 extern const tm_kernel tm_kernel_tanh;
+extern const tm_kernel tm_kernel_unidirectional_sequence_lstm;
+extern const tm_kernel tm_kernel_unidirectional_sequence_lstm_int8;
 extern const tm_kernel tm_kernel_quantize;
 
 #endif
