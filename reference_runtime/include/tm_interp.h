@@ -62,7 +62,7 @@ tm_status tm_interp_prepare(tm_interp *interp);
 tm_status tm_interp_invoke(tm_interp *interp);
 /* Sets every variable tensor back to its initial value, as TFLM's
  * MicroInterpreter::Reset() does: int8 ones to their zero point, all others to zero bytes.
- * Prepare ends with it, so the first invoke starts from that state. TM_ERR_ARG on NULL,
+ * Init lays the state out this way, so the first invoke starts from it. TM_ERR_ARG on NULL,
  * TM_ERR_STATE unless prepared (and not failed since). */
 tm_status tm_interp_reset_state(tm_interp *interp);
 

@@ -169,7 +169,7 @@ static tm_status svdf_dims(const tm_node *node, tm_tensor *const *in, const tm_t
             (long)p->memory);
     return TM_ERR_MODEL;
   }
-  if (!state->is_variable) {
+  if (!state->is_variable || state->is_const) {
     TM_KLOG(node, "activation state (input 4) is not a variable tensor");
     return TM_ERR_MODEL;
   }

@@ -33,7 +33,8 @@ static tm_status lstm_inputs(tm_ctx *ctx, const tm_node *node, tm_tensor **t, tm
   }
   *out = tm_node_output(ctx, node, 0);
   if (*out == NULL) return TM_ERR_MODEL;
-  if (!t[TM_LSTM_HIDDEN]->is_variable || !t[TM_LSTM_CELL]->is_variable) {
+  if (!t[TM_LSTM_HIDDEN]->is_variable || t[TM_LSTM_HIDDEN]->is_const ||
+      !t[TM_LSTM_CELL]->is_variable || t[TM_LSTM_CELL]->is_const) {
     TM_KLOG(node, "hidden and cell state (inputs 18, 19) must be variable tensors");
     return TM_ERR_MODEL;
   }
