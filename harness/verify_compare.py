@@ -6,7 +6,12 @@ since TFLM's reference kernels for our ops are sequences of IEEE float32 +, * an
 that C evaluates the same way everywhere (built with -ffp-contract=off, no fused
 multiply-add). The exception is a model with a float transcendental op (expf, tanhf, logf...):
 libm results (glibc on host, newlib on Cortex-M, whatever TFLM was built with) may differ in
-the last bit or two, so those models get FLOAT_TRANSCENDENTAL_ULPS.
+the last bit or two, so those models get FLOAT_TRANSCENDENTAL_ULPS. A recurrent op
+(UNIDIRECTIONAL_SEQUENCE_LSTM: expf and tanhf on every gate of every time step) feeds each
+step's libm differences into the next, so they grow with the sequence and a softmax after
+it magnifies them in relative terms: trained_lstm (28 steps) differs by up to 81 ULP between
+glibc and newlib (qemu_cortexm3). Those models get FLOAT_RECURRENT_ULPS, a relative error
+of 3e-5, still far below anything that changes a result.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from dataclasses import dataclass, field
 from .golden import TensorValue
 
 FLOAT_TRANSCENDENTAL_ULPS = 4
+FLOAT_RECURRENT_ULPS = 256
+# Float kernels that call libm transcendentals once per time step, feeding state forward.
+RECURRENT_OPS = frozenset({"UNIDIRECTIONAL_SEQUENCE_LSTM", "BIDIRECTIONAL_SEQUENCE_LSTM",
+                           "LSTM", "UNIDIRECTIONAL_SEQUENCE_RNN", "BIDIRECTIONAL_SEQUENCE_RNN"})
 # Float kernels whose reference implementation calls libm transcendentals.
 TRANSCENDENTAL_OPS = frozenset({
     "LOGISTIC", "TANH", "SOFTMAX", "LOG_SOFTMAX", "EXP", "LOG", "SIN", "COS", "SQRT", "RSQRT",
@@ -158,10 +167,14 @@ def compare(expected: TensorValue, actual: TensorValue, tolerance_ulps: int = 0)
 
 
 def tolerance_for(op_names: Iterable[str], output_dtypes: Iterable[str]) -> int:
-    """ULPs allowed on float outputs: 0 unless a float transcendental op is in the model."""
+    """ULPs allowed on float outputs: 0 unless a float transcendental (or recurrent) op is in
+    the model."""
     if not any(d in FLOAT_DTYPES for d in output_dtypes):
         return 0
-    return FLOAT_TRANSCENDENTAL_ULPS if TRANSCENDENTAL_OPS & set(op_names) else 0
+    ops = set(op_names)
+    if RECURRENT_OPS & ops:
+        return FLOAT_RECURRENT_ULPS
+    return FLOAT_TRANSCENDENTAL_ULPS if TRANSCENDENTAL_OPS & ops else 0
 
 
 def argmax_label(value: TensorValue, labels: tuple[str, ...]) -> str | None:

@@ -57,8 +57,14 @@ tm_status tm_interp_init(tm_interp **out, const uint8_t *model, size_t model_len
  * Unsupported ops fail here with "unsupported op <NAME> (builtin <code>) at operator <i>".
  * Call once, after a successful init. */
 tm_status tm_interp_prepare(tm_interp *interp);
-/* Runs every kernel's invoke; repeatable. A kernel failure also ends the interpreter. */
+/* Runs every kernel's invoke; repeatable. A kernel failure also ends the interpreter.
+ * Variable tensors (SVDF, LSTM state) keep their values from one invoke to the next. */
 tm_status tm_interp_invoke(tm_interp *interp);
+/* Sets every variable tensor back to its initial value, as TFLM's
+ * MicroInterpreter::Reset() does: int8 ones to their zero point, all others to zero bytes.
+ * Init lays the state out this way, so the first invoke starts from it. TM_ERR_ARG on NULL,
+ * TM_ERR_STATE unless prepared (and not failed since). */
+tm_status tm_interp_reset_state(tm_interp *interp);
 
 size_t tm_interp_inputs_size(const tm_interp *interp);
 size_t tm_interp_outputs_size(const tm_interp *interp);

@@ -25,10 +25,12 @@ enum {
   TM_OP_RELU6 = 21,
   TM_OP_RESHAPE = 22,
   TM_OP_SOFTMAX = 25,
+  TM_OP_SVDF = 27,
   TM_OP_TANH = 28,
   TM_OP_PAD = 34,
   TM_OP_MEAN = 40,
   TM_OP_SUB = 41,
+  TM_OP_UNIDIRECTIONAL_SEQUENCE_LSTM = 44,
   TM_OP_STRIDED_SLICE = 45,
   TM_OP_PADV2 = 60,
   TM_OP_TRANSPOSE_CONV = 67,
@@ -53,7 +55,11 @@ extern const tm_kernel tm_kernel_relu6;
 extern const tm_kernel tm_kernel_reshape;
 extern const tm_kernel tm_kernel_softmax;
 extern const tm_kernel tm_kernel_softmax_int8;
+extern const tm_kernel tm_kernel_svdf;
+extern const tm_kernel tm_kernel_svdf_int8;
 extern const tm_kernel tm_kernel_tanh;
+extern const tm_kernel tm_kernel_unidirectional_sequence_lstm;
+extern const tm_kernel tm_kernel_unidirectional_sequence_lstm_int8;
 extern const tm_kernel tm_kernel_quantize;
 extern const tm_kernel tm_kernel_sub;
 extern const tm_kernel tm_kernel_pad;

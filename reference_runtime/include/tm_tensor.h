@@ -27,6 +27,9 @@ typedef struct {
   int32_t ndims;
   int32_t dims[TM_MAX_DIMS];
   uint8_t is_const;     /* data lives in the model buffer */
+  uint8_t is_variable;  /* nonzero: state kept between invokes (persistent arena memory,
+                           never planned; unusable when is_const too, which kernels
+                           reject); tm_interp_reset_state() restores its initial value */
   /* Quantisation; scale 0 means "not quantised". */
   float scale;          /* per-tensor scale, or the first channel's */
   int32_t zero_point;

@@ -1,26 +1,9 @@
 /* LOGISTIC, bit-exact with TFLM reference_integer_ops::Logistic (int8, output zero point
  * -128, gemmlowp logistic on Q4.27) and reference_ops::Logistic (float32). */
-#include <math.h>
-
 #include "tm_ops.h"
 #include "tm_sigmoid_common.h"
 
 static int32_t logistic_q0(int32_t q4) { return tm_logistic_q(q4, TM_SIGMOID_INPUT_INTEGER_BITS); }
-
-static void logistic_eval_float32(int32_t count, const float *in, float *out) {
-  const float cutoff_upper = 16.619047164916992188f;
-  const float cutoff_lower = -9.f;
-  for (int32_t i = 0; i < count; i++) {
-    const float val = in[i];
-    if (val > cutoff_upper) {
-      out[i] = 1.0f;
-    } else if (val < cutoff_lower) {
-      out[i] = expf(val);
-    } else {
-      out[i] = 1.f / (1.f + expf(-val));
-    }
-  }
-}
 
 static tm_status logistic_prepare(tm_ctx *ctx, tm_node *node) {
   return tm_sigmoid_prepare(ctx, node, 1, INT8_MIN);
@@ -34,7 +17,7 @@ static tm_status logistic_invoke(tm_ctx *ctx, const tm_node *node) {
     case TM_TYPE_INT8: /* Q0 -> Q23 is 1/256 steps, then the -128 zero point */
       tm_sigmoid_eval_int8(p, logistic_q0, 31 - 8, INT8_MIN, in->data, out);
       return TM_OK;
-    case TM_TYPE_FLOAT32: logistic_eval_float32(p->count, in->data, out); return TM_OK;
+    case TM_TYPE_FLOAT32: tm_logistic_f32(p->count, in->data, out); return TM_OK;
     default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
       return TM_ERR_UNSUPPORTED;
   }

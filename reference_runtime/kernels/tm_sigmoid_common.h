@@ -27,4 +27,16 @@ typedef int32_t (*tm_sigmoid_q0_fn)(int32_t q4);
 void tm_sigmoid_eval_int8(const tm_sigmoid_params *p, tm_sigmoid_q0_fn q0, int out_shift,
                           int32_t out_offset, const int8_t *in, int8_t *out);
 
+/* reference_ops::Logistic (float32): 1 for x > 16.619..., exp(x) below -9, else
+ * 1 / (1 + exp(-x)). in and out may be the same array. */
+void tm_logistic_f32(int32_t count, const float *in, float *out);
+
+/* reference_integer_ops::Logistic / Tanh for int16 (TFLM's 256-entry sigmoid table with
+ * linear interpolation; tanh(x) = 2 sigmoid(2x) - 1). multiplier 0 means a power-of-two input
+ * scale: the input is multiplied by 3 << left_shift. Output Q0.15. in and out may alias. */
+void tm_logistic_i16(int32_t multiplier, int32_t left_shift, int32_t count, const int16_t *in,
+                     int16_t *out);
+void tm_tanh_i16(int32_t multiplier, int32_t left_shift, int32_t count, const int16_t *in,
+                 int16_t *out);
+
 #endif

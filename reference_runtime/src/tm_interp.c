@@ -17,14 +17,17 @@ static tm_status arena_short(tm_interp *it, const tm_arena *a, size_t need) {
   return TM_ERR_ARENA;
 }
 
-/* Tensors (constants point into the model; variables get zeroed persistent memory) and
- * nodes. Goes on after a refused allocation so the log can give the whole requirement. */
+/* Tensors (constants point into the model; variables get persistent memory holding their
+ * initial state, as TFLM's ResetVariableTensors leaves it: int8 at its zero point, the
+ * quantised 0.0; every other type zero bytes, int16 state being symmetric) and nodes. Goes on after a refused allocation so the log can give the whole requirement. */
 static void lay_out(tm_arena *a, const tm_model *m, tm_tensor *tensors, tm_node *nodes) {
   for (uint32_t i = 0; i < m->num_tensors; i++) {
     tm_tensor t;
-    uint8_t var = 0;
-    (void)tm_model_tensor(m, i, &t, &var); /* verified */
-    if (var && !t.is_const) t.data = tm_arena_persistent(a, t.bytes);
+    (void)tm_model_tensor(m, i, &t, &t.is_variable); /* verified */
+    if (t.is_variable && !t.is_const) {
+      t.data = tm_arena_persistent(a, t.bytes); /* zeroed: only int8 needs its zero point */
+      if (t.data != NULL && t.type == TM_TYPE_INT8) memset(t.data, t.zero_point, t.bytes);
+    }
     if (tensors != NULL) tensors[i] = t;
   }
   for (uint32_t i = 0; nodes != NULL && i < m->num_ops; i++) tm_model_node(m, i, &nodes[i]);
@@ -210,6 +213,19 @@ tm_status tm_interp_prepare(tm_interp *it) {
   it->ctx.phase = TM_PHASE_NONE;
   if (st == TM_OK) it->state = TM_STATE_PREPARED;
   return st;
+}
+
+/* The initial state again (see lay_out). Its own function, so applications that never
+ * reset link none of it. */
+tm_status tm_interp_reset_state(tm_interp *it) {
+  if (it == NULL) return TM_ERR_ARG;
+  if (it->state != TM_STATE_PREPARED) return TM_ERR_STATE;
+  for (uint32_t i = 0; i < it->model.num_tensors; i++) {
+    tm_tensor *t = &it->ctx.tensors[i];
+    if (!t->is_variable || t->is_const || t->bytes == 0) continue;
+    memset(t->data, t->type == TM_TYPE_INT8 ? t->zero_point : 0, t->bytes);
+  }
+  return TM_OK;
 }
 
 /* ---- invoke and accessors ---- */

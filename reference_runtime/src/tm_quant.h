@@ -21,7 +21,9 @@ enum {
   TM_ACT_NONE = 0,
   TM_ACT_RELU = 1,
   TM_ACT_RELU_N1_TO_1 = 2,
-  TM_ACT_RELU6 = 3
+  TM_ACT_RELU6 = 3,
+  TM_ACT_TANH = 4,
+  TM_ACT_SIGMOID = 6
 };
 
 /* gemmlowp SaturatingRoundingDoublingHighMul: (a * b * 2) >> 32, rounded to nearest;

@@ -310,3 +310,42 @@ def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert result.output.startswith(f"tflm-test: error: {tmp_path / 'file' / 'r.json'}: cannot "
                                     "write the report (")
+
+
+# Shared models of issue 12 (SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM) with their golden files,
+# read from the shared test data when it is there. keyword_scrambled(_8bit) are not listed:
+# besides SVDF they need int16 QUANTIZE, FULLY_CONNECTED and SOFTMAX (another branch).
+MORE = Path("/work/shared/models/more")
+LSTM_MODELS = ["dtln_noise_suppression", "micro_speech_lstm", "trained_lstm", "trained_lstm_int8"]
+# float32: libm differs between glibc and newlib (verify_compare.FLOAT_RECURRENT_ULPS)
+LSTM_NOT_BIT_EXACT_OFF_HOST = {"trained_lstm"}
+needs_more = pytest.mark.skipif(not (MORE / "golden").is_dir(), reason=f"no {MORE}")
+
+
+@needs_more
+@pytest.mark.parametrize("target", ["host", "qemu_cortexm3"])
+@pytest.mark.parametrize("stem", LSTM_MODELS)
+def test_lstm_models_match_their_golden_files(tmp_path: Path, stem: str, target: str) -> None:
+    skip_without_toolchain(target)
+    json_path = tmp_path / "report.json"
+    result = verify(tmp_path, MORE / f"{stem}.tflite", "--golden", str(MORE / "golden" / f"{stem}.json"),
+                    "--target", target, "--json", str(json_path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(json_path.read_text())
+    assert report["verdict"] == "PASS" and report["cases"]
+    if target == "host" or stem not in LSTM_NOT_BIT_EXACT_OFF_HOST:
+        assert {c["status"] for c in report["cases"]} == {"bit-exact"}, result.output
+
+
+@needs_more
+@needs_arm
+@pytest.mark.parametrize("stem", LSTM_MODELS)
+def test_lstm_models_on_bluepill_run_or_say_they_do_not_fit(tmp_path: Path, stem: str) -> None:
+    result = verify(tmp_path, MORE / f"{stem}.tflite", "--golden",
+                    str(MORE / "golden" / f"{stem}.json"), "--target", "bluepill")
+    if stem == "trained_lstm_int8":  # 41.6 KB of 64 KB flash
+        assert result.exit_code == 0, result.output
+        assert exact_cases(result) == 4
+    else:  # 41 KB, 125 KB and 373 KB models
+        assert result.exit_code == 1
+        assert one_error_line(result).startswith(f"tflm-test: error: {stem}.tflite does not fit bluepill")

@@ -30,8 +30,8 @@ from tflm_test.verify_app import (AppBuild, AppCase, build_source, c_string, fir
                                   generate_source,
                                   locked, overflow, program_name, registered_symbol,
                                   supported_kernels)
-from tflm_test.verify_compare import (FLOAT_TRANSCENDENTAL_ULPS, argmax_label, compare,
-                                      parse_outputs, tolerance_for)
+from tflm_test.verify_compare import (FLOAT_RECURRENT_ULPS, FLOAT_TRANSCENDENTAL_ULPS,
+                                      argmax_label, compare, parse_outputs, tolerance_for)
 
 # The operators of each model, as MODELS.md lists them.
 MODEL_OPS = {
@@ -205,6 +205,9 @@ def test_tolerance_only_for_float_outputs_of_transcendental_models() -> None:
     assert tolerance_for(["FULLY_CONNECTED"], ["float32"]) == 0
     assert tolerance_for(["LOGISTIC"], ["int8"]) == 0
     assert tolerance_for(["TANH", "FULLY_CONNECTED"], ["float32"]) == FLOAT_TRANSCENDENTAL_ULPS
+    lstm = ["UNIDIRECTIONAL_SEQUENCE_LSTM", "SOFTMAX"]
+    assert tolerance_for(lstm, ["float32"]) == FLOAT_RECURRENT_ULPS > FLOAT_TRANSCENDENTAL_ULPS
+    assert tolerance_for(lstm, ["int8"]) == 0  # the integer LSTM is bit-exact
 
 
 def test_argmax_label() -> None:

@@ -7,5 +7,11 @@ extern const unsigned char hello_world_int8_model[];
 extern const unsigned int hello_world_int8_model_len;
 extern const unsigned char micro_speech_quantized_model[];
 extern const unsigned int micro_speech_quantized_model_len;
+extern const unsigned char svdf_int16_state_model[];
+extern const unsigned int svdf_int16_state_model_len;
+extern const unsigned char svdf_int8_state_model[];
+extern const unsigned int svdf_int8_state_model_len;
+extern const unsigned char trained_lstm_int8_model[];
+extern const unsigned int trained_lstm_int8_model_len;
 
 #endif
