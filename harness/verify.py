@@ -145,18 +145,24 @@ def check_io(model: ModelInfo, name: str) -> None:
                                     f"tensor; verify handles {', '.join(FORMATS)}")
 
 
-def check_activations_fit(model: ModelInfo, target: Target, name: str) -> None:
-    """Reject early when one operator's activations alone exceed the target's RAM, or the
-    inputs are too big to embed in a program at all.
+def check_fits(model: ModelInfo, model_bytes: int, target: Target, name: str) -> None:
+    """Reject early when the model alone exceeds the target's flash, one operator's
+    activations alone exceed its RAM, or the inputs are too big to embed in a program at all.
 
     Raises:
-        ModelRejected: the largest operator's non-constant tensors need more than the RAM.
+        ModelRejected: the model is bigger than the flash, or the largest operator's
+            non-constant tensors need more than the RAM.
     """
     inputs = sum(t.nbytes for t in model.inputs)
     if inputs > MAX_INPUT_BYTES:
         raise ModelRejected(f"{name}: its inputs take {inputs} bytes per case, more than the "
                             f"{MAX_INPUT_BYTES} a verify program embeds")
-    ram = next((r.length for r in target.memory if r.name == "RAM"), None)
+    regions = {r.name: r.length for r in target.memory}
+    flash = regions.get("FLASH")
+    if flash is not None and model_bytes > flash:
+        raise ModelRejected(f"{name} does not fit {target.name}: the model alone takes "
+                            f"{model_bytes} bytes, the target has {flash} bytes of flash")
+    ram = regions.get("RAM")
     if ram is None:
         return
     for op in model.operators:
@@ -324,7 +330,7 @@ def _prepare(config: VerifyConfig, events: Events) -> _Plan:
     plan = _plan(config, project, events)
     kernels = kernels_for(model, supported_kernels(settings.runtime), config.model.name)
     check_io(model, config.model.name)
-    check_activations_fit(model, plan.target, config.model.name)
+    check_fits(model, len(data), plan.target, config.model.name)
     cases, reference, golden = _cases(config, plan.timeout_s, model, data, events)
     return _Plan(data, model, project, settings, plan, kernels, cases, reference, golden)
 

@@ -29,6 +29,15 @@ TARGETS = ["host", "qemu_cortexm3", "bluepill"]
 # against tflite_micro on random inputs instead).
 WITH_GOLDEN = sorted(p.stem for p in GOLDEN.glob("*.json"))
 NOT_ON_BLUEPILL = {"simple_add_model": "operator 0 (ADD) alone needs 49152 bytes"}
+# TFLM's further models with their golden files (shared test data, not shipped: skipped where
+# it is absent). Each entry: stem -> the words of its one "does not fit" line on bluepill, or
+# None when it runs there too. Every model listed is bit-exact on host and qemu_cortexm3.
+MORE = Path(os.environ.get("TFLM_TEST_MORE_MODELS", "/work/shared/models/more"))
+MORE_MODELS: dict[str, str | None] = {
+    "person_detect": "the model alone takes 300568 bytes, the target has 65536 bytes of flash",
+}
+needs_more = pytest.mark.skipif(not (MORE / "golden").is_dir(),
+                                reason=f"no shared models at {MORE} (TFLM_TEST_MORE_MODELS)")
 
 needs_arm = pytest.mark.skipif(
     shutil.which("arm-none-eabi-gcc") is None or shutil.which("qemu-system-arm") is None,
@@ -72,6 +81,37 @@ def test_every_model_is_bit_exact_against_its_golden_file(tmp_path: Path, stem: 
     assert report["sizes"]["model"] == (MODELS / f"{stem}.tflite").stat().st_size
     if target == "bluepill":
         assert report["sizes"]["flash"] <= 64 * 1024 and report["sizes"]["ram"] <= 20 * 1024
+
+
+@needs_more
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("stem", sorted(MORE_MODELS))
+def test_more_models_are_bit_exact_or_do_not_fit(tmp_path: Path, stem: str, target: str) -> None:
+    skip_without_toolchain(target)
+    result = verify(tmp_path, MORE / f"{stem}.tflite", "--golden",
+                    str(MORE / "golden" / f"{stem}.json"), "--target", target)
+    too_big = MORE_MODELS[stem] if target == "bluepill" else None
+    if too_big is not None:
+        assert result.exit_code == 1, result.output
+        assert one_error_line(result) == (f"tflm-test: error: {stem}.tflite does not fit "
+                                          f"bluepill: {too_big}")
+        return
+    assert result.exit_code == 0, result.output
+    cases = len(json.loads((MORE / "golden" / f"{stem}.json").read_text())["cases"])
+    assert exact_cases(result) == cases
+
+
+@needs_more
+def test_person_detect_labels_its_person_and_no_person_images(tmp_path: Path) -> None:
+    result = verify(tmp_path, MORE / "person_detect.tflite", "--golden",
+                    str(MORE / "golden" / "person_detect.json"))
+    assert result.exit_code == 0, result.output
+    labelled = [ln for ln in result.output.splitlines() if "(expected " in ln]
+    assert {"person", "notperson"} <= {m[1] for ln in labelled
+                                       if (m := re.search(r"expected (\w+)\)", ln))}
+    for line in labelled:
+        label = re.search(r"label (\w+) \(expected (\w+)\)", line)
+        assert label is not None and label[1] == label[2], line
 
 
 def test_micro_speech_labels_the_real_clips(tmp_path: Path) -> None:
