@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -228,6 +229,19 @@ def _printed(results: Sequence[BinaryResult]) -> dict[str, CaseOutput]:
     return printed
 
 
+# operator 0 (ADD): prepare failed: TM_ERR_UNSUPPORTED   (the interpreter's summary line)
+_PHASE_FAILED = re.compile(r"^operator \d+ \(\S+\): \w+ failed: TM_\w+$")
+
+
+def _why(case: CaseOutput) -> str:
+    """The runtime's reason: the kernel's own line ("ADD at operator 0: int16 input 1 is not
+    supported (float32, int8 are)") before the interpreter's "prepare failed" summary."""
+    for i, note in enumerate(case.notes):
+        if _PHASE_FAILED.match(note):
+            return case.notes[i - 1] if i > 0 else note
+    return case.notes[-1] if case.notes else case.error or ""
+
+
 def _reject_on_target(printed: dict[str, CaseOutput], name: str, target: str) -> None:
     """A model the target could not even prepare is rejected, not judged."""
     for case in printed.values():
@@ -238,7 +252,7 @@ def _reject_on_target(printed: dict[str, CaseOutput], name: str, target: str) ->
             raise ModelRejected(f"{name} does not fit {target}: the arena needs {needed}, "
                                 f"{case.arena_have} bytes are available")
         if case.error.startswith(("init", "prepare")):
-            why = case.notes[-1] if case.notes else case.error
+            why = _why(case)
             raise ModelRejected(f"{name}: the runtime rejected the model on {target}: {why}")
 
 

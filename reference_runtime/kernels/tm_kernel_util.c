@@ -4,8 +4,8 @@
 
 void tm_ku_log(const tm_node *node, const char *fmt, ...) {
   tm_op_name_buf name;
-  char prefix[TM_OP_NAME_SIZE + 24]; /* "<name> (operator 4294967295): " fits */
-  tm_format(prefix, sizeof prefix, "%s (operator %lu): ", tm_op_name(node->builtin_code, &name),
+  char prefix[TM_OP_NAME_SIZE + 24]; /* "<name> at operator 4294967295: " fits */
+  tm_format(prefix, sizeof prefix, "%s at operator %lu: ", tm_op_name(node->builtin_code, &name),
             (unsigned long)node->index);
   va_list args;
   va_start(args, fmt);
@@ -15,16 +15,16 @@ void tm_ku_log(const tm_node *node, const char *fmt, ...) {
 
 const char *tm_ku_type_name(tm_type type) {
   switch (type) {
-    case TM_TYPE_FLOAT32: return "FLOAT32";
-    case TM_TYPE_FLOAT16: return "FLOAT16";
-    case TM_TYPE_INT32: return "INT32";
-    case TM_TYPE_UINT8: return "UINT8";
-    case TM_TYPE_INT64: return "INT64";
-    case TM_TYPE_STRING: return "STRING";
-    case TM_TYPE_BOOL: return "BOOL";
-    case TM_TYPE_INT16: return "INT16";
-    case TM_TYPE_INT8: return "INT8";
-    default: return "UNKNOWN";
+    case TM_TYPE_FLOAT32: return "float32";
+    case TM_TYPE_FLOAT16: return "float16";
+    case TM_TYPE_INT32: return "int32";
+    case TM_TYPE_UINT8: return "uint8";
+    case TM_TYPE_INT64: return "int64";
+    case TM_TYPE_STRING: return "string";
+    case TM_TYPE_BOOL: return "bool";
+    case TM_TYPE_INT16: return "int16";
+    case TM_TYPE_INT8: return "int8";
+    default: return "unknown";
   }
 }
 
@@ -53,21 +53,38 @@ tm_status tm_ku_io(tm_ctx *ctx, const tm_node *node, int32_t n_in_min, int32_t n
 tm_status tm_ku_expect_type(const tm_node *node, const tm_tensor *t, const char *what,
                             tm_type type) {
   if (t->type == type) return TM_OK;
-  TM_KLOG(node, "%s type %s, expected %s", what, tm_ku_type_name(t->type),
+  TM_KLOG(node, "%s %s is not supported (%s is)", tm_ku_type_name(t->type), what,
           tm_ku_type_name(type));
   return TM_ERR_UNSUPPORTED;
 }
 
-tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const char *what) {
-  if (t->type == TM_TYPE_FLOAT32 || t->type == TM_TYPE_INT8) return TM_OK;
-  TM_KLOG(node, "%s type %s not supported (FLOAT32, INT8)", what, tm_ku_type_name(t->type));
-  return TM_ERR_UNSUPPORTED;
+static tm_ku_types type_bit(tm_type type) {
+  switch (type) {
+    case TM_TYPE_FLOAT32: return TM_KU_F32;
+    case TM_TYPE_INT8: return TM_KU_I8;
+    case TM_TYPE_INT16: return TM_KU_I16;
+    default: return (tm_ku_types)0;
+  }
 }
 
 tm_status tm_ku_expect_types(const tm_node *node, const tm_tensor *t, const char *what,
                              tm_ku_types types) {
-  return types == TM_KU_I8 ? tm_ku_expect_type(node, t, what, TM_TYPE_INT8)
-                           : tm_ku_expect_f32_or_i8(node, t, what);
+  if ((type_bit(t->type) & types) != 0) return TM_OK;
+  static const tm_type kOrder[3] = {TM_TYPE_FLOAT32, TM_TYPE_INT8, TM_TYPE_INT16};
+  char list[32]; /* "float32, int8, int16" */
+  size_t n = 0, count = 0;
+  for (int i = 0; i < 3; i++) {
+    if ((type_bit(kOrder[i]) & types) == 0) continue;
+    n += tm_format(list + n, sizeof list - n, "%s%s", count++ > 0 ? ", " : "",
+                   tm_ku_type_name(kOrder[i]));
+  }
+  TM_KLOG(node, "%s %s is not supported (%s %s)", tm_ku_type_name(t->type), what, list,
+          count > 1 ? "are" : "is");
+  return TM_ERR_UNSUPPORTED;
+}
+
+tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const char *what) {
+  return tm_ku_expect_types(node, t, what, TM_KU_F32_OR_I8);
 }
 
 tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const tm_tensor *b) {
@@ -144,16 +161,38 @@ tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_te
   return st;
 }
 
+/* TFLM's 16x8 kernels require symmetric int16 activations (zero point 0). */
+static tm_status expect_symmetric(const tm_node *node, const tm_tensor *t, const char *what) {
+  if (t->zero_point == 0) return TM_OK;
+  TM_KLOG(node, "int16 %s has zero point %ld, expected 0", what, (long)t->zero_point);
+  return TM_ERR_MODEL;
+}
+
+static tm_status check_int16_weighted(const tm_node *node, tm_tensor *const *in,
+                                      const tm_tensor *out) {
+  tm_status st = tm_ku_expect_type(node, in[1], "filter", TM_TYPE_INT8);
+  if (st == TM_OK && in[2] != NULL && in[2]->type != TM_TYPE_INT32) {
+    st = tm_ku_expect_type(node, in[2], "bias", TM_TYPE_INT64);
+  }
+  if (st == TM_OK) st = expect_symmetric(node, in[0], "input");
+  if (st == TM_OK) st = expect_symmetric(node, out, "output");
+  return st;
+}
+
 tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
                                      const tm_tensor *out, tm_ku_types types) {
   tm_status st = tm_ku_expect_types(node, in[0], "input", types);
-  if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
-  if (st == TM_OK && in[2] != NULL) {
-    st = tm_ku_expect_type(node, in[2], "bias",
-                           in[0]->type == TM_TYPE_INT8 ? TM_TYPE_INT32 : TM_TYPE_FLOAT32);
+  if (st == TM_OK && in[0]->type == TM_TYPE_INT16) {
+    st = check_int16_weighted(node, in, out);
+  } else if (st == TM_OK) {
+    st = tm_ku_expect_type(node, in[1], "filter", in[0]->type);
+    if (st == TM_OK && in[2] != NULL) {
+      st = tm_ku_expect_type(node, in[2], "bias",
+                             in[0]->type == TM_TYPE_INT8 ? TM_TYPE_INT32 : TM_TYPE_FLOAT32);
+    }
   }
-  if (st == TM_OK && in[0]->type == TM_TYPE_INT8) {
+  if (st == TM_OK && in[0]->type != TM_TYPE_FLOAT32) {
     st = tm_ku_expect_quantized(node, in[0], "input");
     if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "filter");
     if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
