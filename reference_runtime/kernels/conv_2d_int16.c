@@ -1,7 +1,8 @@
 /* CONV_2D 16x8 (int16 input and output, int8 filter, int64 or int32 bias), bit-exact with
  * TFLM reference_integer_ops::ConvPerChannel for int16: no input offset (zero points are 0,
  * checked in prepare), grouped convolution as in conv_2d.c. */
-#include "tm_conv_int16.h"
+#include "tm_conv_common.h"
+#include "tm_int16_acc.h"
 
 void tm_conv_pixel_int16(const void *arg, const tm_window *g, const tm_taps *t) {
   const tm_conv_args *a = arg;
@@ -21,6 +22,8 @@ void tm_conv_pixel_int16(const void *arg, const tm_window *g, const tm_taps *t) 
         for (int32_t ic = 0; ic < depth; ic++) acc += (int32_t)fp[ic] * ip[ic];
       }
     }
-    out[oc] = tm_conv_finish_int16(p, a->bias, oc, acc);
+    const int32_t scaled = tm_int16_acc_scale(acc, a->bias, p->bias_is_int64, oc,
+                                              p->multipliers[oc], p->shifts[oc]);
+    out[oc] = (int16_t)tm_clamp_i32(scaled, p->act.act_min, p->act.act_max);
   }
 }

@@ -1,5 +1,6 @@
 /* DEPTHWISE_CONV_2D, bit-exact with TFLM's reference_integer_ops::DepthwiseConvPerChannel
- * (int8; int16 16x8 in depthwise_conv_2d_int16.c) and reference_ops::DepthwiseConv (float32). Filter [1, FH, FW, in_c * multiplier].
+ * (int8; int16 16x8 in depthwise_conv_2d_int16.c) and reference_ops::DepthwiseConv
+ * (float32). Filter [1, FH, FW, in_c * multiplier].
  * tm_kernel_depthwise_conv_2d_int8 is the int8-only registration (no float code linked). */
 #include "tm_conv_common.h"
 #include "tm_ops.h"
@@ -73,7 +74,10 @@ static tm_status depthwise_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types
 }
 
 static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {
-  return depthwise_prepare_types(ctx, node, TM_KU_F32_I8_I16);
+  tm_status st = tm_ku_check_int16_weighted(ctx, node);
+  if (st == TM_OK) st = depthwise_prepare_types(ctx, node, TM_KU_F32_I8_I16);
+  ((tm_conv_params *)node->op_data)->bias_is_int64 = tm_ku_bias_is_int64(ctx, node);
+  return st;
 }
 
 static tm_status depthwise_invoke(tm_ctx *ctx, const tm_node *node) {

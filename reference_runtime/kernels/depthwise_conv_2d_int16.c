@@ -1,7 +1,8 @@
 /* DEPTHWISE_CONV_2D 16x8 (int16 input and output, int8 filter, int64 bias), bit-exact with
  * TFLM reference_integer_ops::DepthwiseConvPerChannel for int16: no input offset (zero
  * points are 0, checked in prepare), 64-bit accumulation. */
-#include "tm_conv_int16.h"
+#include "tm_conv_common.h"
+#include "tm_int16_acc.h"
 
 void tm_depthwise_pixel_int16(const void *arg, const tm_window *g, const tm_taps *t) {
   const tm_conv_args *a = arg;
@@ -19,7 +20,9 @@ void tm_depthwise_pixel_int16(const void *arg, const tm_window *g, const tm_taps
                  in[tm_window_input_index(g, t, fy, fx) + ic];
         }
       }
-      out[oc] = tm_conv_finish_int16(p, a->bias, oc, acc);
+      const int32_t scaled = tm_int16_acc_scale(acc, a->bias, p->bias_is_int64, oc,
+                                                p->multipliers[oc], p->shifts[oc]);
+      out[oc] = (int16_t)tm_clamp_i32(scaled, p->act.act_min, p->act.act_max);
     }
   }
 }

@@ -25,7 +25,7 @@ static tm_status quantize_prepare(tm_ctx *ctx, tm_node *node) {
   if (st == TM_OK && in->type != TM_TYPE_INT32) { /* int32 in: TFLM requantises it too */
     st = tm_ku_expect_types(node, in, "input", TM_KU_F32_I8_I16);
   }
-  if (st == TM_OK) st = tm_ku_expect_types(node, out, "output", TM_KU_I8 | TM_KU_I16);
+  if (st == TM_OK) st = tm_ku_expect_types(node, out, "output", TM_KU_I8_OR_I16);
   if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
   if (st == TM_OK && in->type != TM_TYPE_FLOAT32) st = tm_ku_expect_quantized(node, in, "input");
   if (st != TM_OK) return st;

@@ -66,7 +66,6 @@ tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
   if (st != TM_OK) return st;
   p->filter_depth = spec->filter_depth;
   if (in[0]->type == TM_TYPE_FLOAT32) return TM_OK;
-  p->bias_is_int64 = in[2] != NULL && in[2]->type == TM_TYPE_INT64;
   p->in_offset = -in[0]->zero_point;
   p->out_offset = out->zero_point;
   return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, spec->out_channels,

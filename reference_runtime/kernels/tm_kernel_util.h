@@ -33,11 +33,12 @@ tm_status tm_ku_expect_type(const tm_node *node, const tm_tensor *t, const char 
  * shares the prepare but rejects the other types there, so its invoke references neither the
  * float nor the int16 routines and an application that registers only _int8 kernels links
  * neither. */
-typedef enum {
-  TM_KU_F32 = 1,
-  TM_KU_I8 = 2,
-  TM_KU_I16 = 4,
+typedef enum { /* bit (1 << tm_type): a membership test is one shift */
+  TM_KU_F32 = 1 << TM_TYPE_FLOAT32,
+  TM_KU_I8 = 1 << TM_TYPE_INT8,
+  TM_KU_I16 = 1 << TM_TYPE_INT16,
   TM_KU_F32_OR_I8 = TM_KU_F32 | TM_KU_I8,
+  TM_KU_I8_OR_I16 = TM_KU_I8 | TM_KU_I16,
   TM_KU_F32_I8_I16 = TM_KU_F32 | TM_KU_I8 | TM_KU_I16
 } tm_ku_types;
 /* TM_OK when t's type is one of `types`; else logs the op, the operator index, the tensor,
@@ -49,10 +50,17 @@ tm_status tm_ku_expect_types(const tm_node *node, const tm_tensor *t, const char
 tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const char *what);
 /* Types of a weighted op (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED): in = {input, filter,
  * optional bias}, input one of `types`: float32 throughout; or int8 input/filter/output (all
- * quantised) with an int32 bias; or int16 input/output with zero points 0, an int8 filter and
- * an int64 or int32 bias (TFLM's 16x8). */
+ * quantised) with an int32 bias; or int16 input and output (quantised), whose filter and bias
+ * tm_ku_check_int16_weighted checks. */
 tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
                                      const tm_tensor *out, tm_ku_types types);
+/* The rest of TFLM's 16x8 rule for the node's weighted op, when input 0 is int16 (TM_OK
+ * otherwise): int8 filter, int64 or int32 bias, input and output zero points 0. Called by the
+ * reference prepares only (tm_int16_checks.c), before their shared prepare. */
+tm_status tm_ku_check_int16_weighted(tm_ctx *ctx, const tm_node *node);
+/* Whether the node's input 2 (a weighted op's bias) is int64: the reference prepares record
+ * it for their 16x8 routines (tm_int16_checks.c). */
+uint8_t tm_ku_bias_is_int64(tm_ctx *ctx, const tm_node *node);
 /* TM_OK when a and b have the same dims, else logs and returns TM_ERR_MODEL. */
 tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const tm_tensor *b);
 /* TM_OK when t has `ndims` dims, else logs and returns TM_ERR_MODEL. */

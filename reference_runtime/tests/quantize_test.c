@@ -116,7 +116,7 @@ TF_LITE_MICRO_TEST(DequantizePrepareErrors) {
   t[1].dims[1] = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(DEQUANTIZE));
   valid_dequantize();
-  t[0].type = TM_TYPE_INT16; /* only int8 input */
+  t[0].type = TM_TYPE_INT32; /* only int8 and int16 input */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(DEQUANTIZE));
   valid_dequantize();
   t[0].scale = 0.0f;

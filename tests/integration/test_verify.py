@@ -117,6 +117,33 @@ def test_person_detect_labels_its_person_and_no_person_images(tmp_path: Path) ->
         assert label is not None and label[1] == label[2], line
 
 
+# Single-op 16x8 models from reference_runtime/tools/gen_int16_models.py: our int16 kernels
+# against tflite_micro on seeded random inputs (no golden file: the oracle computes them).
+INT16 = DATA / "int16"
+INT16_MODELS = sorted(p.stem for p in INT16.glob("*.tflite")
+                      if not p.stem.startswith("unsupported"))
+
+
+@pytest.mark.parametrize("target", ["host", "qemu_cortexm3"])
+@pytest.mark.parametrize("stem", INT16_MODELS)
+def test_int16_kernels_match_tflite_micro(tmp_path: Path, stem: str, target: str) -> None:
+    pytest.importorskip("tflite_micro")
+    skip_without_toolchain(target)
+    result = verify(tmp_path, INT16 / f"{stem}.tflite", "--target", target, "--seed", "5")
+    assert result.exit_code == 0, result.output
+    assert "tflite-micro" in result.output and exact_cases(result) == 4
+
+
+def test_an_unsupported_type_names_op_operator_tensor_and_the_supported_types(
+        tmp_path: Path) -> None:
+    result = verify(tmp_path, INT16 / "unsupported_average_pool_2d_int16.tflite")
+    assert result.exit_code == 1
+    assert one_error_line(result) == (
+        "tflm-test: error: unsupported_average_pool_2d_int16.tflite: the runtime rejected the "
+        "model on host: AVERAGE_POOL_2D at operator 0: int16 input is not supported "
+        "(float32, int8 are)")
+
+
 def test_micro_speech_labels_the_real_clips(tmp_path: Path) -> None:
     result = verify(tmp_path, MODELS / "micro_speech_quantized.tflite", "--golden",
                     str(GOLDEN / "micro_speech_quantized.json"))
