@@ -23,7 +23,7 @@ from tflm_test.oracle_child import EXIT_UNAVAILABLE
 from tflm_test.reports.verify_report import case_line
 from tflm_test.targets import load_boards
 from tflm_test.tflite_model import MalformedModel, ModelInfo, parse_model, read_model
-from tflm_test.verify import (CaseReport, app_name, check_fits, check_io,
+from tflm_test.verify import (CaseReport, _reject_on_target, app_name, check_fits, check_io,
                               kernels_for)
 from tflm_test.project import VerifySettings
 from tflm_test.verify_app import (AppBuild, AppCase, build_source, c_string, first_arena_size,
@@ -600,3 +600,16 @@ def test_an_out_folder_that_cannot_be_made_is_one_line(tmp_path: Path, models: P
     assert result.exit_code == 2
     assert result.output == (f"tflm-test: error: --out {tmp_path / 'file' / 'out'}: cannot "
                              "write there (Not a directory)\n")
+
+
+def test_a_prepare_failure_is_rejected_with_the_kernels_own_line() -> None:
+    log = ["Testing random_0",
+           "ADD at operator 0: int16 input 1 is not supported (float32, int8 are)",
+           "operator 0 (ADD): prepare failed: TM_ERR_UNSUPPORTED",
+           "verify.error prepare TM_ERR_UNSUPPORTED",
+           "FAIL: prepare failed at apps/verify/verify_main.c:34", "0/1 tests passed"]
+    printed = {c.name: c for c in parse_outputs(log)}
+    with pytest.raises(ModelRejected, match="^m.tflite: the runtime rejected the model on host: "
+                                            "ADD at operator 0: int16 input 1 is not supported "
+                                            r"\(float32, int8 are\)$"):
+        _reject_on_target(printed, "m.tflite", "host")
