@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -145,18 +146,24 @@ def check_io(model: ModelInfo, name: str) -> None:
                                     f"tensor; verify handles {', '.join(FORMATS)}")
 
 
-def check_activations_fit(model: ModelInfo, target: Target, name: str) -> None:
-    """Reject early when one operator's activations alone exceed the target's RAM, or the
-    inputs are too big to embed in a program at all.
+def check_fits(model: ModelInfo, model_bytes: int, target: Target, name: str) -> None:
+    """Reject early when the model alone exceeds the target's flash, one operator's
+    activations alone exceed its RAM, or the inputs are too big to embed in a program at all.
 
     Raises:
-        ModelRejected: the largest operator's non-constant tensors need more than the RAM.
+        ModelRejected: the model is bigger than the flash, or the largest operator's
+            non-constant tensors need more than the RAM.
     """
     inputs = sum(t.nbytes for t in model.inputs)
     if inputs > MAX_INPUT_BYTES:
         raise ModelRejected(f"{name}: its inputs take {inputs} bytes per case, more than the "
                             f"{MAX_INPUT_BYTES} a verify program embeds")
-    ram = next((r.length for r in target.memory if r.name == "RAM"), None)
+    regions = {r.name: r.length for r in target.memory}
+    flash = regions.get("FLASH")
+    if flash is not None and model_bytes > flash:
+        raise ModelRejected(f"{name} does not fit {target.name}: the model alone takes "
+                            f"{model_bytes} bytes, the target has {flash} bytes of flash")
+    ram = regions.get("RAM")
     if ram is None:
         return
     for op in model.operators:
@@ -222,6 +229,19 @@ def _printed(results: Sequence[BinaryResult]) -> dict[str, CaseOutput]:
     return printed
 
 
+# operator 0 (ADD): prepare failed: TM_ERR_UNSUPPORTED   (the interpreter's summary line)
+_PHASE_FAILED = re.compile(r"^operator \d+ \(\S+\): \w+ failed: TM_\w+$")
+
+
+def _why(case: CaseOutput) -> str:
+    """The runtime's reason: the kernel's own line ("ADD at operator 0: int16 input 1 is not
+    supported (float32, int8 are)") before the interpreter's "prepare failed" summary."""
+    for i, note in enumerate(case.notes):
+        if _PHASE_FAILED.match(note):
+            return case.notes[i - 1] if i > 0 else note
+    return case.notes[-1] if case.notes else case.error or ""
+
+
 def _reject_on_target(printed: dict[str, CaseOutput], name: str, target: str) -> None:
     """A model the target could not even prepare is rejected, not judged."""
     for case in printed.values():
@@ -232,7 +252,7 @@ def _reject_on_target(printed: dict[str, CaseOutput], name: str, target: str) ->
             raise ModelRejected(f"{name} does not fit {target}: the arena needs {needed}, "
                                 f"{case.arena_have} bytes are available")
         if case.error.startswith(("init", "prepare")):
-            why = case.notes[-1] if case.notes else case.error
+            why = _why(case)
             raise ModelRejected(f"{name}: the runtime rejected the model on {target}: {why}")
 
 
@@ -324,7 +344,7 @@ def _prepare(config: VerifyConfig, events: Events) -> _Plan:
     plan = _plan(config, project, events)
     kernels = kernels_for(model, supported_kernels(settings.runtime), config.model.name)
     check_io(model, config.model.name)
-    check_activations_fit(model, plan.target, config.model.name)
+    check_fits(model, len(data), plan.target, config.model.name)
     cases, reference, golden = _cases(config, plan.timeout_s, model, data, events)
     return _Plan(data, model, project, settings, plan, kernels, cases, reference, golden)
 

@@ -49,7 +49,6 @@ _OVERFLOW = re.compile(r"region [`']?(?P<region>\w+)'? overflowed by (?P<bytes>\
 
 
 # Tensor types an int8-only registration (tm_kernel_<op>_int8) rejects.
-FLOAT_DTYPES = frozenset({"float16", "float32", "float64"})
 
 
 @dataclass(frozen=True)
@@ -107,9 +106,14 @@ def supported_kernels(runtime: Path) -> dict[int, Kernel]:
     return kernels
 
 
+# What the int8-only registrations take: int8 activations and weights, int32 biases/shapes.
+INT8_REGISTRATION_DTYPES = frozenset({"int8", "int32"})
+
+
 def registered_symbol(kernel: Kernel, model: ModelInfo) -> str:
     """The kernel to register for an op: its int8-only registration when the runtime has one
-    and no operator of that op in the model touches a float tensor, else the reference one.
+    and every operator of that op in the model touches only int8 and int32 tensors (no float,
+    no 16x8 int16), else the reference one.
 
     Args:
         kernel: the op's kernel (supported_kernels).
@@ -119,7 +123,7 @@ def registered_symbol(kernel: Kernel, model: ModelInfo) -> str:
     """
     tensors = (model.tensors[i] for op in model.operators if op.code.builtin_code == kernel.code
                for i in op.inputs + op.outputs if 0 <= i < len(model.tensors))
-    if kernel.int8_symbol and all(t.dtype not in FLOAT_DTYPES for t in tensors):
+    if kernel.int8_symbol and all(t.dtype in INT8_REGISTRATION_DTYPES for t in tensors):
         return kernel.int8_symbol
     return kernel.symbol
 

@@ -1,28 +1,18 @@
 /* ADD, bit-exact with TFLM micro add_common.cc CalculateOpDataAdd and
- * reference_integer_ops::Add / BroadcastAdd6DSlow (int8) and reference_ops::Add (float32). */
-#include "tm_binary.h"
+ * reference_integer_ops::Add / BroadcastAdd6DSlow (int8), reference_ops::Add (float32) and,
+ * in add_int16.c, reference_ops::Add / BroadcastAdd6DSlow (int16). */
+#include "add.h"
 #include "tm_ops.h"
 
 /* AddOptions field positions (schema.fbs) */
 enum { OPT_ACTIVATION = 0 };
-
-typedef struct {
-  tm_broadcast bc;
-  tm_act_range act;
-  tm_binary_rescale q;
-} add_params;
 
 static void add_run_int8(const void *params, const void *in1, int32_t step1, const void *in2,
                          int32_t step2, void *out, int32_t n) {
   const add_params *p = params;
   const int8_t *a = in1, *b = in2;
   int8_t *o = out;
-  for (int32_t i = 0; i < n; i++) {
-    const int32_t raw = tm_binary_rescale_output(
-        &p->q, tm_add_wrap(tm_binary_rescale_input(&p->q, 1, a[i * step1]),
-                           tm_binary_rescale_input(&p->q, 2, b[i * step2])));
-    o[i] = (int8_t)tm_clamp_i32(raw, p->act.act_min, p->act.act_max);
-  }
+  for (int32_t i = 0; i < n; i++) o[i] = (int8_t)tm_add_quantized(p, a[i * step1], b[i * step2]);
 }
 
 static void add_run_float32(const void *params, const void *in1, int32_t step1, const void *in2,
@@ -42,7 +32,7 @@ static tm_status add_prepare(tm_ctx *ctx, tm_node *node) {
   if (st == TM_OK) {
     st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
   }
-  if (st == TM_OK && out->type == TM_TYPE_INT8) tm_binary_rescale_init(in1, in2, out, &p->q);
+  if (st == TM_OK && out->type != TM_TYPE_FLOAT32) tm_binary_rescale_init(in1, in2, out, &p->q);
   return st;
 }
 
@@ -52,6 +42,9 @@ static tm_status add_invoke(tm_ctx *ctx, const tm_node *node) {
   const void *a = tm_node_input(ctx, node, 0)->data, *b = tm_node_input(ctx, node, 1)->data;
   switch (out->type) {
     case TM_TYPE_INT8: tm_binary_run(&p->bc, 1, add_run_int8, p, a, b, out->data); return TM_OK;
+    case TM_TYPE_INT16:
+      tm_binary_run(&p->bc, sizeof(int16_t), tm_add_run_int16, p, a, b, out->data);
+      return TM_OK;
     case TM_TYPE_FLOAT32:
       tm_binary_run(&p->bc, sizeof(float), add_run_float32, p, a, b, out->data);
       return TM_OK;

@@ -1,6 +1,6 @@
 /* CONV_2D, bit-exact with TFLM's reference_integer_ops::ConvPerChannel (int8, per-channel or
- * per-tensor filter scales) and reference_ops::Conv (float32), including grouped convolution
- * (filter input depth dividing the input depth). tm_kernel_conv_2d_int8 is the int8-only
+ * per-tensor filter scales; int16 16x8 in conv_2d_int16.c) and reference_ops::Conv (float32),
+ * including grouped convolution (filter input depth dividing the input depth). tm_kernel_conv_2d_int8 is the int8-only
  * registration (no float code linked). */
 #include "tm_conv_common.h"
 #include "tm_ops.h"
@@ -77,11 +77,16 @@ static tm_status conv_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types type
 }
 
 static tm_status conv_prepare(tm_ctx *ctx, tm_node *node) {
-  return conv_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+  tm_status st = tm_ku_check_int16_weighted(ctx, node);
+  if (st == TM_OK) st = conv_prepare_types(ctx, node, TM_KU_F32_I8_I16);
+  ((tm_conv_params *)node->op_data)->bias_is_int64 = tm_ku_bias_is_int64(ctx, node);
+  return st;
 }
 
 static tm_status conv_invoke(tm_ctx *ctx, const tm_node *node) {
-  return tm_conv_invoke(ctx, node, conv_pixel_int8, conv_pixel_float32);
+  const int wide = tm_node_input(ctx, node, 0)->type == TM_TYPE_INT16;
+  return tm_conv_invoke(ctx, node, wide ? tm_conv_pixel_int16 : conv_pixel_int8,
+                        conv_pixel_float32);
 }
 
 static tm_status conv_prepare_int8(tm_ctx *ctx, tm_node *node) {

@@ -1,5 +1,6 @@
 /* DEPTHWISE_CONV_2D, bit-exact with TFLM's reference_integer_ops::DepthwiseConvPerChannel
- * (int8) and reference_ops::DepthwiseConv (float32). Filter [1, FH, FW, in_c * multiplier].
+ * (int8; int16 16x8 in depthwise_conv_2d_int16.c) and reference_ops::DepthwiseConv
+ * (float32). Filter [1, FH, FW, in_c * multiplier].
  * tm_kernel_depthwise_conv_2d_int8 is the int8-only registration (no float code linked). */
 #include "tm_conv_common.h"
 #include "tm_ops.h"
@@ -73,11 +74,16 @@ static tm_status depthwise_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types
 }
 
 static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {
-  return depthwise_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+  tm_status st = tm_ku_check_int16_weighted(ctx, node);
+  if (st == TM_OK) st = depthwise_prepare_types(ctx, node, TM_KU_F32_I8_I16);
+  ((tm_conv_params *)node->op_data)->bias_is_int64 = tm_ku_bias_is_int64(ctx, node);
+  return st;
 }
 
 static tm_status depthwise_invoke(tm_ctx *ctx, const tm_node *node) {
-  return tm_conv_invoke(ctx, node, depthwise_pixel_int8, depthwise_pixel_float32);
+  const int wide = tm_node_input(ctx, node, 0)->type == TM_TYPE_INT16;
+  return tm_conv_invoke(ctx, node, wide ? tm_depthwise_pixel_int16 : depthwise_pixel_int8,
+                        depthwise_pixel_float32);
 }
 
 static tm_status depthwise_prepare_int8(tm_ctx *ctx, tm_node *node) {

@@ -1,27 +1,16 @@
 /* FULLY_CONNECTED, bit-exact with TFLM's reference_integer_ops::FullyConnected /
- * FullyConnectedPerChannel (int8) and reference_ops::FullyConnected (float32).
+ * FullyConnectedPerChannel (int8; int16 16x8 in fully_connected_int16.c) and
+ * reference_ops::FullyConnected (float32).
  * Filter [out_depth, accum_depth]; input holds batches * accum_depth values; output
  * [..., out_depth]. tm_kernel_fully_connected_int8 is the int8-only registration (no float code
  * linked). */
 #include <math.h>
 
-#include "tm_kernel_util.h"
+#include "fully_connected.h"
 #include "tm_ops.h"
 
 /* FullyConnectedOptions field positions (schema.fbs) */
 enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1 };
-
-typedef struct {
-  tm_act_range act;
-  int32_t batches, accum_depth, out_depth;
-  int32_t in_offset, filter_offset, out_offset;
-  int32_t multiplier, shift;          /* per-tensor filter scale */
-  int32_t *multipliers, *shifts;      /* per-channel filter scales, else NULL */
-} fc_params;
-
-/* One batch loop per type; void pointers so invoke can pick one without naming the other. */
-typedef void (*fc_eval_fn)(const fc_params *p, const void *in_data, const void *filter_data,
-                           const void *bias_data, void *out_data);
 
 static void fc_eval_int8(const fc_params *p, const void *in_data, const void *filter_data,
                          const void *bias_data, void *out_data) {
@@ -119,18 +108,19 @@ static tm_status fc_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types)
     return TM_ERR_UNSUPPORTED;
   }
   st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
-  if (st != TM_OK || in[0]->type != TM_TYPE_INT8) return st;
+  if (st != TM_OK || in[0]->type == TM_TYPE_FLOAT32) return st;
   return fc_quantize(ctx, node, in, out, p);
 }
 
-/* float32 is NULL for the int8-only registration, which prepare already limited to int8. */
+/* float32 is NULL for the int8-only registration, which prepare already limited to int8;
+ * int16 inputs run `int8`, where the reference registration passes its 16x8 routine. */
 static tm_status fc_invoke_with(tm_ctx *ctx, const tm_node *node, fc_eval_fn int8,
                                 fc_eval_fn float32) {
   const tm_tensor *in = tm_node_input(ctx, node, 0), *filter = tm_node_input(ctx, node, 1);
   const tm_tensor *bias = node->num_inputs > 2 ? tm_node_input(ctx, node, 2) : NULL;
-  const fc_eval_fn eval = in->type == TM_TYPE_INT8      ? int8
-                          : in->type == TM_TYPE_FLOAT32 ? float32
-                                                        : NULL;
+  const fc_eval_fn eval = in->type == TM_TYPE_INT8 || in->type == TM_TYPE_INT16 ? int8
+                          : in->type == TM_TYPE_FLOAT32                          ? float32
+                                                                                 : NULL;
   if (eval == NULL) {
     TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
     return TM_ERR_UNSUPPORTED;
@@ -141,11 +131,15 @@ static tm_status fc_invoke_with(tm_ctx *ctx, const tm_node *node, fc_eval_fn int
 }
 
 static tm_status fc_prepare(tm_ctx *ctx, tm_node *node) {
-  return fc_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+  tm_status st = tm_ku_check_int16_weighted(ctx, node);
+  if (st == TM_OK) st = fc_prepare_types(ctx, node, TM_KU_F32_I8_I16);
+  ((fc_params *)node->op_data)->bias_is_int64 = tm_ku_bias_is_int64(ctx, node);
+  return st;
 }
 
 static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
-  return fc_invoke_with(ctx, node, fc_eval_int8, fc_eval_float32);
+  const int wide = tm_node_input(ctx, node, 0)->type == TM_TYPE_INT16;
+  return fc_invoke_with(ctx, node, wide ? tm_fc_eval_int16 : fc_eval_int8, fc_eval_float32);
 }
 
 static tm_status fc_prepare_int8(tm_ctx *ctx, tm_node *node) {

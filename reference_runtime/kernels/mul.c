@@ -1,30 +1,18 @@
 /* MUL, bit-exact with TFLM micro mul_common.cc and reference_integer_ops::Mul /
- * BroadcastMul6DSlow (int8) and reference_ops::Mul (float32). */
-#include "tm_binary.h"
+ * BroadcastMul6DSlow (int8; int16 in mul_int16.c) and reference_ops::Mul (float32). */
+#include "mul.h"
 #include "tm_ops.h"
 
 /* MulOptions field positions (schema.fbs) */
 enum { OPT_ACTIVATION = 0 };
 
-typedef struct {
-  tm_broadcast bc;
-  tm_act_range act;
-  int32_t input1_offset, input2_offset, output_offset;
-  int32_t output_multiplier, output_shift;
-} mul_params;
 
 static void mul_run_int8(const void *params, const void *in1, int32_t step1, const void *in2,
                          int32_t step2, void *out, int32_t n) {
   const mul_params *p = params;
   const int8_t *a = in1, *b = in2;
   int8_t *o = out;
-  for (int32_t i = 0; i < n; i++) {
-    const int32_t a_val = p->input1_offset + a[i * step1];
-    const int32_t b_val = p->input2_offset + b[i * step2];
-    const int32_t raw = p->output_offset + tm_mul_by_quantized_multiplier(
-                                               a_val * b_val, p->output_multiplier, p->output_shift);
-    o[i] = (int8_t)tm_clamp_i32(raw, p->act.act_min, p->act.act_max);
-  }
+  for (int32_t i = 0; i < n; i++) o[i] = (int8_t)tm_mul_quantized(p, a[i * step1], b[i * step2]);
 }
 
 static void mul_run_float32(const void *params, const void *in1, int32_t step1, const void *in2,
@@ -44,7 +32,7 @@ static tm_status mul_prepare(tm_ctx *ctx, tm_node *node) {
   if (st == TM_OK) {
     st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
   }
-  if (st != TM_OK || out->type != TM_TYPE_INT8) return st;
+  if (st != TM_OK || out->type == TM_TYPE_FLOAT32) return st;
   int shift;
   tm_quantize_multiplier((double)in1->scale * (double)in2->scale / (double)out->scale,
                          &p->output_multiplier, &shift);
@@ -61,6 +49,9 @@ static tm_status mul_invoke(tm_ctx *ctx, const tm_node *node) {
   const void *a = tm_node_input(ctx, node, 0)->data, *b = tm_node_input(ctx, node, 1)->data;
   switch (out->type) {
     case TM_TYPE_INT8: tm_binary_run(&p->bc, 1, mul_run_int8, p, a, b, out->data); return TM_OK;
+    case TM_TYPE_INT16:
+      tm_binary_run(&p->bc, sizeof(int16_t), tm_mul_run_int16, p, a, b, out->data);
+      return TM_OK;
     case TM_TYPE_FLOAT32:
       tm_binary_run(&p->bc, sizeof(float), mul_run_float32, p, a, b, out->data);
       return TM_OK;

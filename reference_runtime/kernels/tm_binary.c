@@ -2,10 +2,10 @@
 
 static tm_status check_types(const tm_node *node, const tm_tensor *in1, const tm_tensor *in2,
                              const tm_tensor *out) {
-  tm_status st = tm_ku_expect_f32_or_i8(node, in1, "input 1");
+  tm_status st = tm_ku_expect_types(node, in1, "input 1", TM_KU_F32_I8_I16);
   if (st == TM_OK) st = tm_ku_expect_type(node, in2, "input 2", in1->type);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in1->type);
-  if (st == TM_OK && in1->type == TM_TYPE_INT8) {
+  if (st == TM_OK && in1->type != TM_TYPE_FLOAT32) {
     st = tm_ku_expect_quantized(node, in1, "input 1");
     if (st == TM_OK) st = tm_ku_expect_quantized(node, in2, "input 2");
     if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");

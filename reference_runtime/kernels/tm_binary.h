@@ -13,7 +13,8 @@ typedef struct {
   int32_t stride2[TM_MAX_DIMS];
 } tm_broadcast;
 
-/* Checks both inputs and the output share a type (float32 or int8, int8 ones quantised)
+/* Checks both inputs and the output share a type (float32, int8 or int16; integer ones
+ * quantised)
  * and that the output shape is the broadcast of the input shapes. */
 tm_status tm_binary_prepare(tm_ctx *ctx, const tm_node *node, tm_tensor **in1, tm_tensor **in2,
                             tm_tensor **out, tm_broadcast *bc);

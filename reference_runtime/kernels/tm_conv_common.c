@@ -65,7 +65,7 @@ tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
   if (st == TM_OK) st = tm_ku_activation(node, spec->activation, out, &p->act);
   if (st != TM_OK) return st;
   p->filter_depth = spec->filter_depth;
-  if (in[0]->type != TM_TYPE_INT8) return TM_OK;
+  if (in[0]->type == TM_TYPE_FLOAT32) return TM_OK;
   p->in_offset = -in[0]->zero_point;
   p->out_offset = out->zero_point;
   return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, spec->out_channels,
@@ -79,9 +79,9 @@ tm_status tm_conv_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_in
   const tm_tensor *bias = node->num_inputs > 2 ? tm_node_input(ctx, node, 2) : NULL;
   tm_conv_args args = {p, in->data, tm_node_input(ctx, node, 1)->data,
                        bias != NULL ? bias->data : NULL, tm_node_output(ctx, node, 0)->data};
-  const tm_window_fn pixel = in->type == TM_TYPE_INT8      ? pixel_int8
-                             : in->type == TM_TYPE_FLOAT32 ? pixel_float32
-                                                           : NULL;
+  const tm_window_fn pixel = in->type == TM_TYPE_INT8 || in->type == TM_TYPE_INT16 ? pixel_int8
+                             : in->type == TM_TYPE_FLOAT32                          ? pixel_float32
+                                                                                    : NULL;
   if (pixel == NULL) {
     TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
     return TM_ERR_UNSUPPORTED;

@@ -13,8 +13,9 @@ typedef struct {
   int32_t in_offset;     /* -input zero point */
   int32_t out_offset;    /* output zero point */
   int32_t filter_depth;  /* conv: filter input channels (per group); depthwise: multiplier */
-  int32_t *multipliers;  /* int8 only: out_c entries in the persistent arena */
+  int32_t *multipliers;  /* int8/int16 only: out_c entries in the persistent arena */
   int32_t *shifts;
+  uint8_t bias_is_int64; /* int16 (16x8): an int64 bias, accumulated in 64 bits */
 } tm_conv_params;
 
 /* What the two ops' options and filter layouts tell the shared prepare. */
@@ -37,8 +38,7 @@ typedef struct {
 tm_conv_spec tm_conv_read_options(const tm_node *node, const tm_conv_fields *fields);
 
 /* Inputs: 0 input [N,H,W,C], 1 filter [*,FH,FW,*], 2 optional bias [out_c]; output [N,OH,OW,OC].
- * Float32 throughout (unless spec->types is TM_KU_I8), or int8 input/filter/output with int32
- * bias. */
+ * Float32, int8 or int16 as spec->types allows (tm_ku_check_weighted_types). */
 tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
                           tm_conv_params *p);
 
@@ -51,9 +51,16 @@ typedef struct {
   void *out;
 } tm_conv_args;
 
-/* Runs pixel_int8 or pixel_float32 over the output window by input type. pixel_float32 is
- * NULL for the int8-only registrations, so they never reference the float routine. */
+/* Runs pixel_int8 or pixel_float32 over the output window by input type; int16 inputs run
+ * pixel_int8 too, so an op's reference invoke passes its 16x8 routine there for them (the
+ * types prepare admitted). pixel_float32 is NULL for the int8-only registrations, so they
+ * never reference the float routine. */
 tm_status tm_conv_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_int8,
                          tm_window_fn pixel_float32);
+
+/* The 16x8 per-pixel routines (conv_2d_int16.c, depthwise_conv_2d_int16.c): TFLM
+ * reference_integer_ops ConvPerChannel / DepthwiseConvPerChannel for int16 input. */
+void tm_conv_pixel_int16(const void *arg, const tm_window *g, const tm_taps *t);
+void tm_depthwise_pixel_int16(const void *arg, const tm_window *g, const tm_taps *t);
 
 #endif

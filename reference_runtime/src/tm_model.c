@@ -228,9 +228,10 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
   if (st == TM_OK) st = v_scalar(v, q, 6, sizeof qdim, &qdim);
   if (st != TM_OK || ns == 0) return st;
   if (nz != 0 && nz != ns) return bad(v, q, "zero_point count differs from scale count");
-  if (ns > 1 && (qdim < 0 || qdim >= t->ndims || (uint32_t)t->dims[qdim] != ns)) {
-    return bad(v, q, "quantized_dimension does not match the channel count");
-  }
+  /* quantized_dimension is not checked here: TFLM copies it unchecked and only the kernels
+   * that read per-channel scales (filters) check it against their channel count, so a valid
+   * model may carry any value on a tensor whose scales nothing reads (person_detect's biases:
+   * 8 scales, dimension 3 of a 1-D tensor). */
   int64_t zp = 0;
   if (nz != 0) memcpy(&zp, v->buf + zps + 4, sizeof zp);
   if (!zero_point_fits(t->type, zp)) return bad(v, zps + 4, "zero point out of range for the type");

@@ -212,6 +212,12 @@ TF_LITE_MICRO_TEST(TflmErrorCases) {
   setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
   t[1].num_channels = 2;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+  /* the loader accepts any quantized_dimension (as TFLM): the kernel checks the axis */
+  t[1].num_channels = 3;
+  t[1].quantized_dim = 4;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
+  t[1].quantized_dim = 3; /* a dimension, but not the 3 output channels */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
 }
 
 /* Every other prepare error, each from the valid per-channel SimpleTest setup. */

@@ -88,10 +88,12 @@ TF_LITE_MICRO_TEST(QuantizePrepareErrors) {
   t[1].dims[1] = 4;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(QUANTIZE));
   t[1].dims[1] = 5;
-  t[0].type = TM_TYPE_INT16; /* input neither float32 nor int8 */
+  t[0].type = TM_TYPE_BOOL; /* input not a number QUANTIZE takes */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(QUANTIZE));
+  t[0].type = TM_TYPE_INT16; /* an integer input needs its scale */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(QUANTIZE));
   t[0].type = TM_TYPE_FLOAT32;
-  t[1].type = TM_TYPE_UINT8; /* output must be int8 */
+  t[1].type = TM_TYPE_UINT8; /* output must be int8 or int16 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(QUANTIZE));
   t[1].type = TM_TYPE_INT8;
   t[1].scale = 0.0f;
@@ -114,7 +116,7 @@ TF_LITE_MICRO_TEST(DequantizePrepareErrors) {
   t[1].dims[1] = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(DEQUANTIZE));
   valid_dequantize();
-  t[0].type = TM_TYPE_INT16; /* only int8 input */
+  t[0].type = TM_TYPE_INT32; /* only int8 and int16 input */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(DEQUANTIZE));
   valid_dequantize();
   t[0].scale = 0.0f;

@@ -23,7 +23,7 @@ from tflm_test.oracle_child import EXIT_UNAVAILABLE
 from tflm_test.reports.verify_report import case_line
 from tflm_test.targets import load_boards
 from tflm_test.tflite_model import MalformedModel, ModelInfo, parse_model, read_model
-from tflm_test.verify import (CaseReport, app_name, check_activations_fit, check_io,
+from tflm_test.verify import (CaseReport, _reject_on_target, app_name, check_fits, check_io,
                               kernels_for)
 from tflm_test.project import VerifySettings
 from tflm_test.verify_app import (AppBuild, AppCase, build_source, c_string, first_arena_size,
@@ -276,11 +276,19 @@ def test_arena_and_overflow_helpers() -> None:
 
 
 def test_simple_add_is_rejected_for_bluepill_before_building(models: Path) -> None:
-    _, info = read_model(models / "simple_add_model.tflite")
+    data, info = read_model(models / "simple_add_model.tflite")
     with pytest.raises(ModelRejected, match="does not fit bluepill: operator 0 \\(ADD\\) alone "
                                             "needs 49152 bytes"):
-        check_activations_fit(info, load_boards().get("bluepill"), "s.tflite")
-    check_activations_fit(info, load_boards().get("qemu_cortexm3"), "s.tflite")
+        check_fits(info, len(data), load_boards().get("bluepill"), "s.tflite")
+    check_fits(info, len(data), load_boards().get("qemu_cortexm3"), "s.tflite")
+
+
+def test_a_model_bigger_than_the_flash_is_rejected_with_both_sizes(models: Path) -> None:
+    _, info = read_model(models / "hello_world_int8.tflite")
+    with pytest.raises(ModelRejected, match="^h.tflite does not fit bluepill: the model alone "
+                                            "takes 300568 bytes, the target has 65536 bytes "
+                                            "of flash$"):
+        check_fits(info, 300568, load_boards().get("bluepill"), "h.tflite")
 
 
 def test_random_cases_are_seeded_and_in_range(models: Path) -> None:
@@ -340,9 +348,9 @@ def test_c_op_name_table_is_generated_from_the_same_names(root: Path) -> None:
                                          / "corrupted").glob("*.tflite")), ids=lambda p: p.stem)
 def test_corrupted_models_pass_our_own_check(path: Path, root: Path) -> None:
     """They must reach the oracle, or the tests that crash and hang it test nothing."""
-    _, info = read_model(path)
+    data, info = read_model(path)
     kernels_for(info, supported_kernels(root / "reference_runtime"), path.name)
-    check_activations_fit(info, load_boards().get("host"), path.name)
+    check_fits(info, len(data), load_boards().get("host"), path.name)
 
 
 ANSWER_OK = {"cases": [[{"shape": [1, 2], "dtype": "int8", "hex": "ff01"}]]}
@@ -595,3 +603,16 @@ def test_an_out_folder_that_cannot_be_made_is_one_line(tmp_path: Path, models: P
     assert result.exit_code == 2
     assert result.output == (f"tflm-test: error: --out {tmp_path / 'file' / 'out'}: cannot "
                              "write there (Not a directory)\n")
+
+
+def test_a_prepare_failure_is_rejected_with_the_kernels_own_line() -> None:
+    log = ["Testing random_0",
+           "ADD at operator 0: int16 input 1 is not supported (float32, int8 are)",
+           "operator 0 (ADD): prepare failed: TM_ERR_UNSUPPORTED",
+           "verify.error prepare TM_ERR_UNSUPPORTED",
+           "FAIL: prepare failed at apps/verify/verify_main.c:34", "0/1 tests passed"]
+    printed = {c.name: c for c in parse_outputs(log)}
+    with pytest.raises(ModelRejected, match="^m.tflite: the runtime rejected the model on host: "
+                                            "ADD at operator 0: int16 input 1 is not supported "
+                                            r"\(float32, int8 are\)$"):
+        _reject_on_target(printed, "m.tflite", "host")
