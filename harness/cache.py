@@ -67,6 +67,8 @@ def key_fields(job: Job, runner: Runner, sha256: str) -> Mapping[str, Any]:
     """Everything that can change a binary's outcome besides the emulator's own randomness."""
     return {"entry": ENTRY_VERSION, "tool": __version__, "binary_sha256": sha256,
             "runner": runner.describe(), "emulator_version": runner.version(),
+            # what the runner cannot do here (e.g. count instructions) changes what it reports
+            "runner_notes": list(runner.notes()),
             "board_sha256": file_sha256(job.plan.target.source),
             "timeout_s": job.plan.timeout_s, "format": str(job.plan.format or "auto"),
             "expected_cases": job.expected}
