@@ -56,4 +56,9 @@ typedef struct {
 tm_status tm_conv_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_int8,
                          tm_window_fn pixel_float32);
 
+/* The int8-only prepares of the two ops, shared by the optimised kernels (kernels/optimized/),
+ * which differ only in invoke. */
+tm_status tm_conv_2d_prepare_int8(tm_ctx *ctx, tm_node *node);
+tm_status tm_depthwise_conv_2d_prepare_int8(tm_ctx *ctx, tm_node *node);
+
 #endif
