@@ -36,59 +36,78 @@ static dw_taps hoist_taps(const tm_conv_args *a, const tm_window *g, const tm_ta
   return d;
 }
 
-/* Four channels sharing one input channel (depth multiplier >= 4): filter channels oc..oc+3,
- * input channel ic. */
+/* The tap walk shared by the blocked sums: BODY runs once per tap with ip and fp at that tap
+ * (input channel 0 and filter channel 0 of the block). Fields are copied to locals first so
+ * the compiler keeps them in registers instead of reloading them around every MAC. */
+#define TAP_LOOP(d, ip0, fp0, BODY)                                   \
+  do {                                                               \
+    const int8_t *ip = (ip0), *fp = (fp0);                           \
+    const int32_t in_col = (d)->in_col, f_col = (d)->f_col;          \
+    const int32_t in_row = (d)->in_row, f_row = (d)->f_row;          \
+    const int32_t cols = (d)->cols;                                  \
+    for (int32_t r = (d)->rows; r > 0; r--) {                        \
+      for (int32_t c = cols; c > 0; c--) {                           \
+        BODY;                                                        \
+        ip += in_col;                                                \
+        fp += f_col;                                                 \
+      }                                                              \
+      ip += in_row;                                                  \
+      fp += f_row;                                                   \
+    }                                                                \
+  } while (0)
+
+/* Eight channels sharing one input channel (depth multiplier a multiple of 8, as
+ * micro_speech's): one input load per eight MACs. */
+static void sum8_shared(const dw_taps *d, int32_t ic, int32_t oc, uint32_t *acc) {
+  uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  uint32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
+  const int32_t off = d->in_offset;
+  TAP_LOOP(d, d->in + ic, d->filter + oc, {
+    const int32_t x = *ip + off;
+    a0 += (uint32_t)(fp[0] * x);
+    a1 += (uint32_t)(fp[1] * x);
+    a2 += (uint32_t)(fp[2] * x);
+    a3 += (uint32_t)(fp[3] * x);
+    a4 += (uint32_t)(fp[4] * x);
+    a5 += (uint32_t)(fp[5] * x);
+    a6 += (uint32_t)(fp[6] * x);
+    a7 += (uint32_t)(fp[7] * x);
+  });
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+  acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
+}
+
+/* Four channels sharing one input channel (depth multiplier >= 4). */
 static void sum4_shared(const dw_taps *d, int32_t ic, int32_t oc, uint32_t *acc) {
   uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  const int8_t *ip = d->in + ic, *fp = d->filter + oc;
-  for (int32_t r = d->rows; r > 0; r--) {
-    for (int32_t c = d->cols; c > 0; c--) {
-      const int32_t x = *ip + d->in_offset;
-      a0 += (uint32_t)(fp[0] * x);
-      a1 += (uint32_t)(fp[1] * x);
-      a2 += (uint32_t)(fp[2] * x);
-      a3 += (uint32_t)(fp[3] * x);
-      ip += d->in_col;
-      fp += d->f_col;
-    }
-    ip += d->in_row;
-    fp += d->f_row;
-  }
+  const int32_t off = d->in_offset;
+  TAP_LOOP(d, d->in + ic, d->filter + oc, {
+    const int32_t x = *ip + off;
+    a0 += (uint32_t)(fp[0] * x);
+    a1 += (uint32_t)(fp[1] * x);
+    a2 += (uint32_t)(fp[2] * x);
+    a3 += (uint32_t)(fp[3] * x);
+  });
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
 /* Four channels with their own inputs (depth multiplier 1): channels oc..oc+3. */
 static void sum4_own(const dw_taps *d, int32_t oc, uint32_t *acc) {
   uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  const int8_t *ip = d->in + oc, *fp = d->filter + oc;
   const int32_t off = d->in_offset;
-  for (int32_t r = d->rows; r > 0; r--) {
-    for (int32_t c = d->cols; c > 0; c--) {
-      a0 += (uint32_t)(fp[0] * (ip[0] + off));
-      a1 += (uint32_t)(fp[1] * (ip[1] + off));
-      a2 += (uint32_t)(fp[2] * (ip[2] + off));
-      a3 += (uint32_t)(fp[3] * (ip[3] + off));
-      ip += d->in_col;
-      fp += d->f_col;
-    }
-    ip += d->in_row;
-    fp += d->f_row;
-  }
+  TAP_LOOP(d, d->in + oc, d->filter + oc, {
+    a0 += (uint32_t)(fp[0] * (ip[0] + off));
+    a1 += (uint32_t)(fp[1] * (ip[1] + off));
+    a2 += (uint32_t)(fp[2] * (ip[2] + off));
+    a3 += (uint32_t)(fp[3] * (ip[3] + off));
+  });
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
 /* One channel: filter channel oc, input channel ic (the remainder of either layout). */
 static uint32_t sum1(const dw_taps *d, int32_t ic, int32_t oc, uint32_t acc) {
-  const int8_t *ip = d->in + ic, *fp = d->filter + oc;
-  for (int32_t r = d->rows; r > 0; r--) {
-    for (int32_t c = d->cols; c > 0; c--) {
-      acc += (uint32_t)(*fp * (*ip + d->in_offset));
-      ip += d->in_col;
-      fp += d->f_col;
-    }
-    ip += d->in_row;
-    fp += d->f_row;
-  }
+  const int32_t off = d->in_offset;
+  TAP_LOOP(d, d->in + ic, d->filter + oc, acc += (uint32_t)(*fp * (*ip + off)));
   return acc;
 }
 
@@ -99,16 +118,18 @@ static int8_t requantize(const tm_conv_params *p, int32_t oc, uint32_t acc) {
                               p->act.act_max);
 }
 
-/* Channels [oc, oc + n) of one pixel, n <= 4, all from input channel oc / multiplier or each
- * from its own (multiplier 1). */
+/* Channels [oc, oc + n) of one pixel, n <= 8 (8 only for shared inputs), all from input
+ * channel oc / multiplier or each from its own (multiplier 1). */
 static void channels(const tm_conv_args *a, const dw_taps *d, int32_t oc, int32_t n,
                      int8_t *out) {
   const tm_conv_params *p = a->p;
   const int32_t *bias = a->bias;
   const int32_t mult = p->filter_depth;
-  uint32_t acc[4];
+  uint32_t acc[8];
   for (int32_t k = 0; k < n; k++) acc[k] = bias != NULL ? (uint32_t)bias[oc + k] : 0u;
-  if (n == 4 && mult == 1) {
+  if (n == 8) {
+    sum8_shared(d, oc / mult, oc, acc);
+  } else if (n == 4 && mult == 1) {
     sum4_own(d, oc, acc);
   } else if (n == 4) {
     sum4_shared(d, oc / mult, oc, acc);
@@ -127,6 +148,7 @@ static void pixel(const void *arg, const tm_window *g, const tm_taps *t) {
   const int32_t block = mult == 1 ? g->out_c : mult;
   for (int32_t base = 0; base < g->out_c; base += block) {
     int32_t oc = base;
+    for (; mult > 1 && oc + 8 <= base + block; oc += 8) channels(a, &d, oc, 8, out);
     for (; oc + 4 <= base + block; oc += 4) channels(a, &d, oc, 4, out);
     if (oc < base + block) channels(a, &d, oc, base + block - oc, out);
   }
