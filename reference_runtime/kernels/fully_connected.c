@@ -5,19 +5,11 @@
  * linked). */
 #include <math.h>
 
-#include "tm_kernel_util.h"
+#include "tm_fully_connected.h"
 #include "tm_ops.h"
 
 /* FullyConnectedOptions field positions (schema.fbs) */
 enum { OPT_ACTIVATION = 0, OPT_WEIGHTS_FORMAT = 1 };
-
-typedef struct {
-  tm_act_range act;
-  int32_t batches, accum_depth, out_depth;
-  int32_t in_offset, filter_offset, out_offset;
-  int32_t multiplier, shift;          /* per-tensor filter scale */
-  int32_t *multipliers, *shifts;      /* per-channel filter scales, else NULL */
-} fc_params;
 
 /* One batch loop per type; void pointers so invoke can pick one without naming the other. */
 typedef void (*fc_eval_fn)(const fc_params *p, const void *in_data, const void *filter_data,
@@ -148,7 +140,7 @@ static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
   return fc_invoke_with(ctx, node, fc_eval_int8, fc_eval_float32);
 }
 
-static tm_status fc_prepare_int8(tm_ctx *ctx, tm_node *node) {
+tm_status tm_fully_connected_prepare_int8(tm_ctx *ctx, tm_node *node) {
   return fc_prepare_types(ctx, node, TM_KU_I8);
 }
 
@@ -157,5 +149,5 @@ static tm_status fc_invoke_int8(tm_ctx *ctx, const tm_node *node) {
 }
 
 const tm_kernel tm_kernel_fully_connected = {sizeof(fc_params), fc_prepare, fc_invoke};
-const tm_kernel tm_kernel_fully_connected_int8 = {sizeof(fc_params), fc_prepare_int8,
-                                                  fc_invoke_int8};
+const tm_kernel tm_kernel_fully_connected_int8 = {sizeof(fc_params),
+                                                  tm_fully_connected_prepare_int8, fc_invoke_int8};

@@ -30,7 +30,8 @@ typedef enum { REFERENCE, OPTIMIZED } kernel_set;
 /* The optimised kernel of an int8 operator, or NULL (the reference one then runs). */
 static const tm_kernel *optimized_for(int32_t code, const tm_tensor *in) {
   static const tm_op_registration table[] = {
-      {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d_int8_opt}};
+      {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d_int8_opt},
+      {TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8_opt}};
   if (in == NULL || in->type != TM_TYPE_INT8) return NULL;
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     if (table[i].builtin_code == code) return table[i].kernel;

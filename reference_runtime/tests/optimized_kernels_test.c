@@ -3,7 +3,7 @@
  * that covers what the fast paths special-case (depth multiplier 1, multipliers that are and
  * are not multiples of four, borders and no padding, strides, dilation, absent bias, the
  * activation clamps, zero points, per-channel scales), then the prepare errors, which the two
- * registrations must report alike. */
+ * registrations must report alike. DEPTHWISE_CONV_2D and FULLY_CONNECTED. */
 #include <string.h>
 
 #include "support/tm_kernel_test.h"
@@ -124,6 +124,52 @@ static void expect_same_dw(const dw_case *c, int index) {
   }
 }
 
+
+/* FULLY_CONNECTED: batches x depth input, out_depth x depth filter (per-tensor or per-channel
+ * scales, any filter zero point), optional bias. */
+enum { FC_ACTIVATION = 0, FC_MAX_BATCHES = 3, FC_MAX_DEPTH = 40, FC_MAX_OUT = 9 };
+
+typedef struct {
+  int in_shape[3], filter_shape[3], bias_shape[2], out_shape[3];
+  tm_test_opt opt;
+  int has_bias;
+} fc_case;
+
+static fc_case make_fc(rng *r) {
+  const int batches = pick(r, 1, FC_MAX_BATCHES), depth = pick(r, 1, FC_MAX_DEPTH);
+  const int out = pick(r, 1, FC_MAX_OUT);
+  const int activation = (int[]){ACT_NONE, ACT_RELU, ACT_RELU6}[pick(r, 0, 2)];
+  const fc_case c = {{2, batches, depth}, {2, out, depth}, {1, out}, {2, batches, out},
+                     TM_OPT_U8(FC_ACTIVATION, activation), pick(r, 0, 3) != 0};
+  fill(r, in_q, batches * depth);
+  fill(r, filter_q, out * depth);
+  for (int i = 0; i < out; i++) {
+    bias_q[i] = pick(r, -40000, 40000);
+    filter_scales[i] = scale(r);
+  }
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, c.in_shape, in_q);
+  tm_kt_quant(&t[0], scale(r), pick(r, -128, 127));
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, c.filter_shape, filter_q);
+  if (pick(r, 0, 1)) {
+    tm_kt_channels(&t[1], filter_scales, out, 0);
+  } else {
+    tm_kt_quant(&t[1], filter_scales[0], pick(r, -10, 10));
+  }
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, c.bias_shape, bias_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, c.out_shape, out_ref);
+  tm_kt_quant(&t[3], scale(r) * 8, pick(r, -128, 127));
+  return c;
+}
+
+static tm_status run_fc(const tm_kernel *kernel, const fc_case *c, int8_t *out) {
+  static const int32_t with_bias[] = {0, 1, 2}, without_bias[] = {0, 1, -1}, outs[] = {3};
+  t[3].data = out;
+  /* The bias scale check compares with input x filter scale: give it exactly that. */
+  t[2].scale = t[0].scale * t[1].scale;
+  return tm_kt_run_io(kernel, TM_OP_FULLY_CONNECTED, &c->opt, 1, t, 4,
+                      c->has_bias ? with_bias : without_bias, 3, outs, 1, 4096);
+}
+
 TF_LITE_MICRO_TESTS_BEGIN
 
 TF_LITE_MICRO_TEST(DepthwiseMatchesReference) {
@@ -163,6 +209,32 @@ TF_LITE_MICRO_TEST(DepthwiseRejectsFloatLikeReference) {
   setup_dw(&r, &c);
   t[0].type = TM_TYPE_FLOAT32;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_dw(&tm_kernel_depthwise_conv_2d_int8_opt, &c,
+                                                     out_opt));
+}
+
+TF_LITE_MICRO_TEST(FullyConnectedMatchesReference) {
+  rng r = {0x1234567u};
+  for (int i = 0; i < CASES; i++) {
+    const fc_case c = make_fc(&r);
+    const int n = tm_kt_elements(c.out_shape);
+    memset(out_ref, 0x55, (size_t)n);
+    memset(out_opt, 0xAA, (size_t)n);
+    const tm_status ref = run_fc(&tm_kernel_fully_connected_int8, &c, out_ref);
+    TF_LITE_MICRO_EXPECT_EQ(ref, run_fc(&tm_kernel_fully_connected_int8_opt, &c, out_opt));
+    TF_LITE_MICRO_EXPECT_EQ(TM_OK, ref);
+    if (memcmp(out_ref, out_opt, (size_t)n) != 0) {
+      tm_log("case %d: %dx%d input, %d outputs differ", i, c.in_shape[1], c.in_shape[2],
+             c.filter_shape[1]);
+      tm_kt_expect_i8(out_ref, out_opt, n, 0);
+    }
+  }
+}
+
+TF_LITE_MICRO_TEST(FullyConnectedRejectsFloatLikeReference) {
+  rng r = {11u};
+  const fc_case c = make_fc(&r);
+  t[0].type = TM_TYPE_FLOAT32;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_fc(&tm_kernel_fully_connected_int8_opt, &c,
                                                      out_opt));
 }
 

@@ -32,7 +32,7 @@ static tm_status register_ops(void) {
     st = tm_resolver_add(&resolver, TM_OP_DEPTHWISE_CONV_2D, &TM_KERNEL_DEPTHWISE_CONV_2D_INT8);
   }
   if (st == TM_OK) {
-    st = tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8);
+    st = tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &TM_KERNEL_FULLY_CONNECTED_INT8);
   }
   if (st == TM_OK) st = tm_resolver_add(&resolver, TM_OP_SOFTMAX, &tm_kernel_softmax_int8);
   return st;
