@@ -89,7 +89,7 @@ static tm_status conv_invoke(tm_ctx *ctx, const tm_node *node) {
                         conv_pixel_float32);
 }
 
-static tm_status conv_prepare_int8(tm_ctx *ctx, tm_node *node) {
+tm_status tm_conv_2d_prepare_int8(tm_ctx *ctx, tm_node *node) {
   return conv_prepare_types(ctx, node, TM_KU_I8);
 }
 
@@ -98,5 +98,5 @@ static tm_status conv_invoke_int8(tm_ctx *ctx, const tm_node *node) {
 }
 
 const tm_kernel tm_kernel_conv_2d = {sizeof(tm_conv_params), conv_prepare, conv_invoke};
-const tm_kernel tm_kernel_conv_2d_int8 = {sizeof(tm_conv_params), conv_prepare_int8,
+const tm_kernel tm_kernel_conv_2d_int8 = {sizeof(tm_conv_params), tm_conv_2d_prepare_int8,
                                           conv_invoke_int8};

@@ -86,7 +86,7 @@ static tm_status depthwise_invoke(tm_ctx *ctx, const tm_node *node) {
                         depthwise_pixel_float32);
 }
 
-static tm_status depthwise_prepare_int8(tm_ctx *ctx, tm_node *node) {
+tm_status tm_depthwise_conv_2d_prepare_int8(tm_ctx *ctx, tm_node *node) {
   return depthwise_prepare_types(ctx, node, TM_KU_I8);
 }
 
@@ -97,4 +97,5 @@ static tm_status depthwise_invoke_int8(tm_ctx *ctx, const tm_node *node) {
 const tm_kernel tm_kernel_depthwise_conv_2d = {sizeof(tm_conv_params), depthwise_prepare,
                                                depthwise_invoke};
 const tm_kernel tm_kernel_depthwise_conv_2d_int8 = {sizeof(tm_conv_params),
-                                                    depthwise_prepare_int8, depthwise_invoke_int8};
+                                                    tm_depthwise_conv_2d_prepare_int8,
+                                                    depthwise_invoke_int8};

@@ -142,7 +142,7 @@ static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
   return fc_invoke_with(ctx, node, wide ? tm_fc_eval_int16 : fc_eval_int8, fc_eval_float32);
 }
 
-static tm_status fc_prepare_int8(tm_ctx *ctx, tm_node *node) {
+tm_status tm_fully_connected_prepare_int8(tm_ctx *ctx, tm_node *node) {
   return fc_prepare_types(ctx, node, TM_KU_I8);
 }
 
@@ -151,5 +151,5 @@ static tm_status fc_invoke_int8(tm_ctx *ctx, const tm_node *node) {
 }
 
 const tm_kernel tm_kernel_fully_connected = {sizeof(fc_params), fc_prepare, fc_invoke};
-const tm_kernel tm_kernel_fully_connected_int8 = {sizeof(fc_params), fc_prepare_int8,
-                                                  fc_invoke_int8};
+const tm_kernel tm_kernel_fully_connected_int8 = {sizeof(fc_params),
+                                                  tm_fully_connected_prepare_int8, fc_invoke_int8};

@@ -1,5 +1,6 @@
-/* FULLY_CONNECTED's per-node parameters, shared by fully_connected.c and its 16x8 kernel
- * fully_connected_int16.c. */
+/* FULLY_CONNECTED's per-node parameters and int8 prepare, shared by fully_connected.c, its
+ * 16x8 kernel fully_connected_int16.c and the optimised int8 kernel
+ * (kernels/optimized/fully_connected_int8.c), which differs only in invoke. */
 #ifndef TM_FULLY_CONNECTED_H
 #define TM_FULLY_CONNECTED_H
 
@@ -22,5 +23,7 @@ typedef void (*fc_eval_fn)(const fc_params *p, const void *in_data, const void *
  * reference_integer_ops::FullyConnected / FullyConnectedPerChannel for int16. */
 void tm_fc_eval_int16(const fc_params *p, const void *in_data, const void *filter_data,
                       const void *bias_data, void *out_data);
+
+tm_status tm_fully_connected_prepare_int8(tm_ctx *ctx, tm_node *node);
 
 #endif

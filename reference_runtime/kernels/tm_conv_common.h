@@ -63,4 +63,9 @@ tm_status tm_conv_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_in
 void tm_conv_pixel_int16(const void *arg, const tm_window *g, const tm_taps *t);
 void tm_depthwise_pixel_int16(const void *arg, const tm_window *g, const tm_taps *t);
 
+/* The int8-only prepares of the two ops, shared by the optimised kernels (kernels/optimized/),
+ * which differ only in invoke. */
+tm_status tm_conv_2d_prepare_int8(tm_ctx *ctx, tm_node *node);
+tm_status tm_depthwise_conv_2d_prepare_int8(tm_ctx *ctx, tm_node *node);
+
 #endif

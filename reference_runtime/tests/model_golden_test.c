@@ -1,7 +1,9 @@
 /* End-to-end bit-exactness of the kernels: every model in tests/support/golden_cases.c runs
  * operator by operator (tm_model reader + tm_kernel_run, activations in a static pool) and
  * each output must equal the official TFLM interpreter's golden output bit for bit.
- * This needs no interpreter core, so it checks the kernels alone. */
+ * This needs no interpreter core, so it checks the kernels alone. Every model runs twice: on
+ * the reference kernels, then with its int8 operators on the optimised set
+ * (kernels/optimized/) wherever that set has the op. */
 #include <string.h>
 
 #include "micro_test.h"
@@ -23,7 +25,23 @@ static tm_tensor tensors[MAX_TENSORS];
 static uint8_t pool[POOL_BYTES] __attribute__((aligned(16)));
 static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 
-static const tm_kernel *kernel_for(int32_t code) {
+typedef enum { REFERENCE, OPTIMIZED } kernel_set;
+
+/* The optimised kernel of an int8 operator, or NULL (the reference one then runs). */
+static const tm_kernel *optimized_for(int32_t code, const tm_tensor *in) {
+  static const tm_op_registration table[] = {
+      {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d_int8_opt},
+      {TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8_opt}};
+  if (in == NULL || in->type != TM_TYPE_INT8) return NULL;
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+    if (table[i].builtin_code == code) return table[i].kernel;
+  }
+  return NULL;
+}
+
+static const tm_kernel *kernel_for(int32_t code, const tm_tensor *in, kernel_set set) {
+  const tm_kernel *fast = set == OPTIMIZED ? optimized_for(code, in) : NULL;
+  if (fast != NULL) return fast;
   static const tm_op_registration table[] = {
       {TM_OP_ADD, &tm_kernel_add}, {TM_OP_AVERAGE_POOL_2D, &tm_kernel_average_pool_2d},
       {TM_OP_CONV_2D, &tm_kernel_conv_2d}, {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d},
@@ -54,11 +72,15 @@ static tm_status load_tensors(const tm_model *m) {
   return TM_OK;
 }
 
-static tm_status run_ops(const tm_model *m) {
+static tm_status run_ops(const tm_model *m, kernel_set set) {
   for (uint32_t i = 0; i < m->num_ops; i++) {
     tm_node node;
     tm_model_node(m, i, &node);
-    tm_kernel_run_spec spec = {kernel_for(node.builtin_code), node.builtin_code, tensors,
+    const tm_tensor *in = node.num_inputs > 0 && node.inputs[0] >= 0 &&
+                                  (uint32_t)node.inputs[0] < m->num_tensors
+                              ? &tensors[node.inputs[0]]
+                              : NULL;
+    tm_kernel_run_spec spec = {kernel_for(node.builtin_code, in, set), node.builtin_code, tensors,
                                m->num_tensors, node.inputs, node.num_inputs, node.outputs,
                                node.num_outputs, node.options, node.options_type, arena,
                                sizeof arena};
@@ -92,7 +114,7 @@ static int32_t mismatches(const golden_tensor *want, const tm_tensor *got) {
   return bad;
 }
 
-static int32_t run_case(const golden_model *gm, const golden_case *gc) {
+static int32_t run_case(const golden_model *gm, const golden_case *gc, kernel_set set) {
   tm_model m;
   if (tm_model_verify(&m, gm->model, *gm->model_len) != TM_OK || load_tensors(&m) != TM_OK) {
     return -1;
@@ -101,7 +123,7 @@ static int32_t run_case(const golden_model *gm, const golden_case *gc) {
     tm_tensor *t = &tensors[tm_model_input(&m, (uint32_t)i)];
     memcpy(t->data, gc->inputs[i].data, (size_t)gc->inputs[i].count * elem_size(gc->inputs[i].type));
   }
-  if (run_ops(&m) != TM_OK) return -1;
+  if (run_ops(&m, set) != TM_OK) return -1;
   int32_t bad = 0;
   for (int32_t i = 0; i < gc->num_outputs; i++) {
     bad += mismatches(&gc->outputs[i], &tensors[tm_model_output(&m, (uint32_t)i)]);
@@ -109,13 +131,16 @@ static int32_t run_case(const golden_model *gm, const golden_case *gc) {
   return bad;
 }
 
-static void check_model(const char *name) {
+static void check_model_with(const char *name, kernel_set set) {
   for (int i = 0; i < golden_models_count; i++) {
     const golden_model *gm = &golden_models[i];
     if (strcmp(gm->name, name) != 0) continue;
     for (int32_t c = 0; c < gm->num_cases; c++) {
-      const int32_t bad = run_case(gm, &gm->cases[c]);
-      if (bad != 0) tm_log("%s/%s: %ld mismatching outputs", name, gm->cases[c].name, (long)bad);
+      const int32_t bad = run_case(gm, &gm->cases[c], set);
+      if (bad != 0) {
+        tm_log("%s/%s (%s kernels): %ld mismatching outputs", name, gm->cases[c].name,
+               set == OPTIMIZED ? "optimized" : "reference", (long)bad);
+      }
       TF_LITE_MICRO_EXPECT_EQ(0, bad);
     }
     return;
@@ -125,6 +150,11 @@ static void check_model(const char *name) {
 #else
   TF_LITE_MICRO_FAIL("model not in golden_cases.c");
 #endif
+}
+
+static void check_model(const char *name) {
+  check_model_with(name, REFERENCE);
+  check_model_with(name, OPTIMIZED);
 }
 
 TF_LITE_MICRO_TESTS_BEGIN

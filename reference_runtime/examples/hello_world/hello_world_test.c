@@ -21,7 +21,7 @@ static tm_interp *setup(void) {
   tm_interp *it = NULL;
   tm_resolver_init(&resolver, op_storage, 1);
   tm_status st =
-      tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8);
+      tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &TM_KERNEL_FULLY_CONNECTED_INT8);
   if (st == TM_OK) st = tm_interp_init(&it, hello_world_int8_model, hello_world_int8_model_len,
                                        &resolver, arena, sizeof arena);
   if (st == TM_OK) st = tm_interp_prepare(it);

@@ -29,10 +29,10 @@ static tm_status register_ops(void) {
   tm_resolver_init(&resolver, op_storage, NUM_OPS);
   tm_status st = tm_resolver_add(&resolver, TM_OP_RESHAPE, &tm_kernel_reshape);
   if (st == TM_OK) {
-    st = tm_resolver_add(&resolver, TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d_int8);
+    st = tm_resolver_add(&resolver, TM_OP_DEPTHWISE_CONV_2D, &TM_KERNEL_DEPTHWISE_CONV_2D_INT8);
   }
   if (st == TM_OK) {
-    st = tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8);
+    st = tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &TM_KERNEL_FULLY_CONNECTED_INT8);
   }
   if (st == TM_OK) st = tm_resolver_add(&resolver, TM_OP_SOFTMAX, &tm_kernel_softmax_int8);
   return st;

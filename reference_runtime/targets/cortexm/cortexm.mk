@@ -10,3 +10,4 @@ TARGET_LDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles \
 TARGET_LIBS := -lm -lc -lgcc
 PORT_SRCS := targets/cortexm/startup.c targets/cortexm/port_write.c \
   targets/cortexm/exit_$(TM_EXIT).c
+DEFAULT_KERNELS := optimized
