@@ -126,11 +126,12 @@ static void store_int16(void *out, int32_t index, int32_t value) {
 }
 
 void tm_softmax_int16(const softmax_params *p, const void *in, void *out) {
-  if (p->exp_lut == NULL) {
-    tm_softmax_rows_int8(p, in, 16, store_int16, out);
-    return;
-  }
   for (int32_t r = 0; r < p->rows; r++) {
-    softmax_row_int16(p, (const int16_t *)in + r * p->depth, (int16_t *)out + r * p->depth);
+    int16_t *out_row = (int16_t *)out + r * p->depth;
+    if (p->exp_lut == NULL) {
+      tm_softmax_row_int8(p, (const int8_t *)in + r * p->depth, 16, store_int16, out_row);
+    } else {
+      softmax_row_int16(p, (const int16_t *)in + r * p->depth, out_row);
+    }
   }
 }
