@@ -25,11 +25,12 @@ static tm_status quantize_prepare(tm_ctx *ctx, tm_node *node) {
   if (st == TM_OK && in->type != TM_TYPE_INT32) { /* int32 in: TFLM requantises it too */
     st = tm_ku_expect_types(node, in, "input", TM_KU_F32_I8_I16);
   }
+  if (st != TM_OK) return st;
   /* TFLM also requantises int8/int16 to int32 (the keyword_scrambled models use int16) */
   const tm_ku_types out_types = in->type == TM_TYPE_INT8 || in->type == TM_TYPE_INT16
                                     ? TM_KU_I8_OR_I16 | TM_KU_TYPE(TM_TYPE_INT32)
                                     : TM_KU_I8_OR_I16;
-  if (st == TM_OK) st = tm_ku_expect_types(node, out, "output", out_types);
+  st = tm_ku_expect_types(node, out, "output", out_types);
   if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
   if (st == TM_OK && in->type != TM_TYPE_FLOAT32) st = tm_ku_expect_quantized(node, in, "input");
   if (st != TM_OK) return st;

@@ -186,6 +186,7 @@ MODELS = {
     "quantize_int16_int8": lambda: unary(OP.QUANTIZE, T.INT16, 0.0004, T.INT8, 0.03),
     "quantize_int16_int16": lambda: unary(OP.QUANTIZE, T.INT16, 0.0004, T.INT16, 0.0007),
     "quantize_int8_int16": lambda: unary(OP.QUANTIZE, T.INT8, 0.03, T.INT16, 0.0004),
+    "quantize_int16_int32": lambda: unary(OP.QUANTIZE, T.INT16, 0.0004, T.INT32, 0.00003),
     "dequantize_int16": lambda: unary(OP.DEQUANTIZE, T.INT16, 0.0004, T.FLOAT32, None),
     "softmax_int16": lambda: softmax(T.INT16, 0.0005, 1 / 32768, 0),
     "softmax_int8_int16": lambda: softmax(T.INT8, 0.05, 1 / 65536, -32768),
