@@ -17,6 +17,9 @@ static tm_status logistic_invoke(tm_ctx *ctx, const tm_node *node) {
     case TM_TYPE_INT8: /* Q0 -> Q23 is 1/256 steps, then the -128 zero point */
       tm_sigmoid_eval_int8(p, logistic_q0, 31 - 8, INT8_MIN, in->data, out);
       return TM_OK;
+    case TM_TYPE_INT16:
+      tm_logistic_i16(p->input_multiplier, p->input_left_shift, p->count, in->data, out);
+      return TM_OK;
     case TM_TYPE_FLOAT32: tm_logistic_f32(p->count, in->data, out); return TM_OK;
     default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
       return TM_ERR_UNSUPPORTED;

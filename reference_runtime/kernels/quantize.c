@@ -1,7 +1,7 @@
 /* QUANTIZE, bit-exact with TFLM micro quantize_common.cc: float32 -> int8 via
  * reference_ops::AffineQuantize (round(x / scale) + zero point), int8 -> int8 via
  * reference_ops::Requantize; the int16 cases (float32/int8/int16/int32 -> int16, int16/int32
- * -> int8, as the SEANet models use) in quantize_int16.c. Per-tensor output quantisation
+ * -> int8, int8/int16 -> int32, as the SEANet and keyword models use) in quantize_int16.c. Per-tensor output quantisation
  * only, as in TFLM. */
 #include "quantize.h"
 #include "tm_ops.h"
@@ -25,7 +25,12 @@ static tm_status quantize_prepare(tm_ctx *ctx, tm_node *node) {
   if (st == TM_OK && in->type != TM_TYPE_INT32) { /* int32 in: TFLM requantises it too */
     st = tm_ku_expect_types(node, in, "input", TM_KU_F32_I8_I16);
   }
-  if (st == TM_OK) st = tm_ku_expect_types(node, out, "output", TM_KU_I8_OR_I16);
+  if (st != TM_OK) return st;
+  /* TFLM also requantises int8/int16 to int32 (the keyword_scrambled models use int16) */
+  const tm_ku_types out_types = in->type == TM_TYPE_INT8 || in->type == TM_TYPE_INT16
+                                    ? TM_KU_I8_OR_I16 | TM_KU_TYPE(TM_TYPE_INT32)
+                                    : TM_KU_I8_OR_I16;
+  st = tm_ku_expect_types(node, out, "output", out_types);
   if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
   if (st == TM_OK && in->type != TM_TYPE_FLOAT32) st = tm_ku_expect_quantized(node, in, "input");
   if (st != TM_OK) return st;
@@ -49,7 +54,7 @@ static tm_status quantize_invoke(tm_ctx *ctx, const tm_node *node) {
   const quantize_params *p = node->op_data;
   const tm_tensor *in = tm_node_input(ctx, node, 0);
   tm_tensor *out_tensor = tm_node_output(ctx, node, 0);
-  if (out_tensor->type == TM_TYPE_INT16 || in->type == TM_TYPE_INT16 ||
+  if (out_tensor->type != TM_TYPE_INT8 || in->type == TM_TYPE_INT16 ||
       in->type == TM_TYPE_INT32) {
     return tm_quantize_invoke_int16(p, in, out_tensor);
   }

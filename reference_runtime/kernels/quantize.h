@@ -34,7 +34,8 @@ static inline int32_t tm_requantize(const quantize_params *p, int32_t v, int32_t
   return tm_clamp_i32(tm_add_wrap(scaled, p->zero_point), qmin, qmax);
 }
 
-/* The int16 cases: float32/int8/int16/int32 -> int16 and int16/int32 -> int8. */
+/* The int16 cases: float32/int8/int16/int32 -> int16, int16/int32 -> int8, int8/int16 ->
+ * int32. */
 tm_status tm_quantize_invoke_int16(const quantize_params *p, const tm_tensor *in,
                                    tm_tensor *out);
 

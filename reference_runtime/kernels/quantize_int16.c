@@ -1,7 +1,7 @@
 /* QUANTIZE with an int16 side (16x8 models), bit-exact with TFLM micro quantize_common.cc
  * EvalQuantizeReference: float32 -> int16 by AffineQuantize, and every integer pair it
- * supports with int16 or int32 on one side (int8/int16/int32 -> int16, int16/int32 -> int8)
- * by Requantize. Integer inputs are read as int32 first: Requantize widens them the same. */
+ * supports with int16 or int32 on one side (int8/int16/int32 -> int16, int16/int32 -> int8,
+ * int8/int16 -> int32) by Requantize. Integer inputs are read as int32 first: Requantize widens them the same. */
 #include "quantize.h"
 
 static int32_t load_i32(const void *data, tm_type type, int32_t i) {
@@ -24,6 +24,12 @@ static void requantize_to_int16(const quantize_params *p, const tm_tensor *in, i
   }
 }
 
+static void requantize_to_int32(const quantize_params *p, const tm_tensor *in, int32_t *out) {
+  for (int32_t i = 0; i < p->count; i++) {
+    out[i] = tm_requantize(p, load_i32(in->data, in->type, i), INT32_MIN, INT32_MAX);
+  }
+}
+
 static void quantize_float32_to_int16(const quantize_params *p, const float *in, int16_t *out) {
   for (int32_t i = 0; i < p->count; i++) {
     out[i] = (int16_t)tm_quantize_affine(p, in[i], INT16_MIN, INT16_MAX);
@@ -38,6 +44,8 @@ tm_status tm_quantize_invoke_int16(const quantize_params *p, const tm_tensor *in
     quantize_float32_to_int16(p, in->data, out->data);
   } else if (out->type == TM_TYPE_INT16) {
     requantize_to_int16(p, in, out->data);
+  } else if (out->type == TM_TYPE_INT32 && in->type != TM_TYPE_FLOAT32) {
+    requantize_to_int32(p, in, out->data);
   } else {
     return TM_ERR_UNSUPPORTED;
   }

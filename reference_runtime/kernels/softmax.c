@@ -1,62 +1,20 @@
 /* SOFTMAX, bit-exact with TFLM micro: softmax_common.cc CalculateSoftmaxParams plus
  * reference_ops::Softmax, the gemmlowp fixed-point version for int8 -> int8 (output zero point
- * -128, scale 1/256) and the float one. Softmax runs over the last dimension.
- * tm_kernel_softmax_int8 is the int8-only registration (no expf or soft-float linked). */
+ * -128, scale 1/256) and the float one; int8 -> int16 and int16 -> int16 in softmax_int16.c.
+ * Softmax runs over the last dimension. tm_kernel_softmax_int8 is the int8-only registration
+ * (no expf, soft-float or int16 code linked). */
 #include <math.h>
 
-#include "tm_kernel_util.h"
+#include "softmax.h"
 #include "tm_ops.h"
 
 /* SoftmaxOptions field positions (schema.fbs) */
 enum { OPT_BETA = 0 };
 
-enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
-
-typedef struct {
-  float beta;
-  int32_t input_multiplier;
-  int32_t input_left_shift;
-  int32_t diff_min;
-  int32_t rows, depth;
-} softmax_params;
-
-/* exp(beta * scale * diff) in Q0, diff = input - row max, already known to be >= diff_min */
-static int32_t softmax_exp(const softmax_params *p, int32_t diff) {
-  /* MultiplyByQuantizedMultiplierGreaterThanOne (double rounding); the shift cannot overflow
-   * because diff >= diff_min bounds the result to Q5.26 */
-  const int32_t shifted = (int32_t)((uint32_t)diff << p->input_left_shift);
-  return tm_exp_on_negative_values(tm_srdhm(shifted, p->input_multiplier),
-                                   SCALED_DIFF_INTEGER_BITS);
-}
+enum { SCALED_DIFF_INTEGER_BITS = TM_SOFTMAX_SCALED_DIFF_INTEGER_BITS };
 
 /* All rows of one type; void pointers so invoke can pick one without naming the other. */
 typedef void (*softmax_fn)(const softmax_params *p, const void *in, void *out);
-
-static void softmax_row_int8(const softmax_params *p, const int8_t *in, int8_t *out) {
-  int32_t max_in_row = INT8_MIN;
-  for (int32_t c = 0; c < p->depth; c++) max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
-  int32_t sum_of_exps = 0; /* Q12 */
-  for (int32_t c = 0; c < p->depth; c++) {
-    const int32_t diff = in[c] - max_in_row;
-    if (diff >= p->diff_min) {
-      sum_of_exps += tm_rounding_divide_by_pot(softmax_exp(p, diff), ACCUMULATION_INTEGER_BITS);
-    }
-  }
-  int num_bits_over_unit;
-  const int32_t shifted_scale =
-      tm_get_reciprocal(sum_of_exps, ACCUMULATION_INTEGER_BITS, &num_bits_over_unit);
-  const int exponent = num_bits_over_unit + 31 - 8;
-  for (int32_t c = 0; c < p->depth; c++) {
-    const int32_t diff = in[c] - max_in_row;
-    int32_t value = INT8_MIN;
-    if (diff >= p->diff_min) {
-      const int32_t unsat =
-          tm_rounding_divide_by_pot(tm_srdhm(shifted_scale, softmax_exp(p, diff)), exponent);
-      value = tm_clamp_i32(unsat + INT8_MIN, INT8_MIN, INT8_MAX);
-    }
-    out[c] = (int8_t)value;
-  }
-}
 
 static void softmax_row_float32(const softmax_params *p, const float *in, float *out) {
   float max = -3.40282347e+38f;
@@ -70,9 +28,14 @@ static void softmax_row_float32(const softmax_params *p, const float *in, float 
   for (int32_t c = 0; c < p->depth; c++) out[c] = out[c] / sum;
 }
 
+static void store_int8(void *out, int32_t index, int32_t value) {
+  ((int8_t *)out)[index] = (int8_t)value;
+}
+
 static void softmax_int8(const softmax_params *p, const void *in, void *out) {
   for (int32_t r = 0; r < p->rows; r++) {
-    softmax_row_int8(p, (const int8_t *)in + r * p->depth, (int8_t *)out + r * p->depth);
+    tm_softmax_row_int8(p, (const int8_t *)in + r * p->depth, 8, store_int8,
+                        (int8_t *)out + r * p->depth);
   }
 }
 
@@ -82,15 +45,10 @@ static void softmax_float32(const softmax_params *p, const void *in, void *out) 
   }
 }
 
-static tm_status softmax_quantize(const tm_node *node, const tm_tensor *in, const tm_tensor *out,
-                                  softmax_params *p) {
+/* int8 input: the scaling of the difference to the row max (PreprocessSoftmaxScaling). */
+static tm_status softmax_int8_input(const tm_node *node, const tm_tensor *in, softmax_params *p) {
   tm_status st = tm_ku_expect_quantized(node, in, "input");
   if (st != TM_OK) return st;
-  if (out->zero_point != -128 || out->scale != 1.0f / 256) {
-    TM_KLOG(node, "int8 output needs zero point -128 and scale 1/256, got %ld and %f",
-            (long)out->zero_point, (double)out->scale);
-    return TM_ERR_UNSUPPORTED;
-  }
   int shift;
   tm_preprocess_softmax_scaling((double)p->beta, (double)in->scale, SCALED_DIFF_INTEGER_BITS,
                                 &p->input_multiplier, &shift);
@@ -99,52 +57,70 @@ static tm_status softmax_quantize(const tm_node *node, const tm_tensor *in, cons
   return TM_OK;
 }
 
-static tm_status softmax_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
+static tm_status softmax_int8_output(const tm_node *node, const tm_tensor *out) {
+  if (out->zero_point == -128 && out->scale == 1.0f / 256) return TM_OK;
+  TM_KLOG(node, "int8 output needs zero point -128 and scale 1/256, got %ld and %f",
+          (long)out->zero_point, (double)out->scale);
+  return TM_ERR_UNSUPPORTED;
+}
+
+/* Input checks, shape, beta and the int8 input scaling, shared by both registrations. */
+static tm_status softmax_prepare_input(tm_ctx *ctx, tm_node *node, tm_ku_types types,
+                                       tm_tensor **in, tm_tensor **out) {
   softmax_params *p = node->op_data;
-  tm_tensor *in, *out;
-  tm_status st = tm_ku_unary_io(ctx, node, &in, &out);
-  if (st == TM_OK) st = tm_ku_expect_types(node, in, "input", types);
-  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in->type);
+  tm_status st = tm_ku_unary_io(ctx, node, in, out);
+  if (st == TM_OK) st = tm_ku_expect_types(node, *in, "input", types);
   if (st != TM_OK) return st;
-  if (in->ndims < 1 || in->dims[in->ndims - 1] <= 0) {
+  const tm_tensor *t = *in;
+  if (t->ndims < 1 || t->dims[t->ndims - 1] <= 0) {
     TM_KLOG(node, "input needs at least one dimension with elements");
     return TM_ERR_MODEL;
   }
-  p->depth = in->dims[in->ndims - 1];
-  p->rows = tm_tensor_elements(in) / p->depth;
+  p->depth = t->dims[t->ndims - 1];
+  p->rows = tm_tensor_elements(t) / p->depth;
   p->beta = tm_node_opt_f32(node, OPT_BETA, 0.0f);
-  return in->type == TM_TYPE_INT8 ? softmax_quantize(node, in, out, p) : TM_OK;
+  return t->type == TM_TYPE_INT8 ? softmax_int8_input(node, t, p) : TM_OK;
 }
 
-/* float32 is NULL for the int8-only registration, which prepare already limited to int8. */
-static tm_status softmax_invoke_with(tm_ctx *ctx, const tm_node *node, softmax_fn int8,
-                                     softmax_fn float32) {
+/* int8 input may have an int16 output; int16 input needs one. */
+static tm_status softmax_prepare(tm_ctx *ctx, tm_node *node) {
+  tm_tensor *in, *out;
+  tm_status st = softmax_prepare_input(ctx, node, TM_KU_F32_I8_I16, &in, &out);
+  if (st != TM_OK) return st;
+  st = in->type == TM_TYPE_INT8 ? tm_ku_expect_types(node, out, "output", TM_KU_I8_OR_I16)
+                                : tm_ku_expect_type(node, out, "output", in->type);
+  if (st != TM_OK || in->type == TM_TYPE_FLOAT32) return st;
+  return out->type == TM_TYPE_INT8 ? softmax_int8_output(node, out)
+                                   : tm_softmax_prepare_int16(ctx, node, in, out, node->op_data);
+}
+
+static tm_status softmax_invoke(tm_ctx *ctx, const tm_node *node) {
   const tm_tensor *in = tm_node_input(ctx, node, 0);
-  const softmax_fn run = in->type == TM_TYPE_INT8      ? int8
-                         : in->type == TM_TYPE_FLOAT32 ? float32
-                                                       : NULL;
+  tm_tensor *out = tm_node_output(ctx, node, 0);
+  const softmax_fn run = out->type == TM_TYPE_INT16     ? tm_softmax_int16
+                         : in->type == TM_TYPE_INT8      ? softmax_int8
+                         : in->type == TM_TYPE_FLOAT32 ? softmax_float32
+                                                         : NULL;
   if (run == NULL) {
     TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
     return TM_ERR_UNSUPPORTED;
   }
-  run(node->op_data, in->data, tm_node_output(ctx, node, 0)->data);
+  run(node->op_data, in->data, out->data);
   return TM_OK;
 }
 
-static tm_status softmax_prepare(tm_ctx *ctx, tm_node *node) {
-  return softmax_prepare_types(ctx, node, TM_KU_F32_OR_I8);
-}
-
-static tm_status softmax_invoke(tm_ctx *ctx, const tm_node *node) {
-  return softmax_invoke_with(ctx, node, softmax_int8, softmax_float32);
-}
-
 static tm_status softmax_prepare_int8(tm_ctx *ctx, tm_node *node) {
-  return softmax_prepare_types(ctx, node, TM_KU_I8);
+  tm_tensor *in, *out;
+  tm_status st = softmax_prepare_input(ctx, node, TM_KU_I8, &in, &out);
+  if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", TM_TYPE_INT8);
+  return st == TM_OK ? softmax_int8_output(node, out) : st;
 }
 
+/* prepare admitted int8 -> int8 only */
 static tm_status softmax_invoke_int8(tm_ctx *ctx, const tm_node *node) {
-  return softmax_invoke_with(ctx, node, softmax_int8, NULL);
+  softmax_int8(node->op_data, tm_node_input(ctx, node, 0)->data,
+               tm_node_output(ctx, node, 0)->data);
+  return TM_OK;
 }
 
 const tm_kernel tm_kernel_softmax = {sizeof(softmax_params), softmax_prepare, softmax_invoke};

@@ -21,6 +21,9 @@ static tm_status tanh_invoke(tm_ctx *ctx, const tm_node *node) {
   void *out = tm_node_output(ctx, node, 0)->data;
   switch (in->type) {
     case TM_TYPE_INT8: tm_sigmoid_eval_int8(p, tanh_q0, 31 - 7, 0, in->data, out); return TM_OK;
+    case TM_TYPE_INT16:
+      tm_tanh_i16(p->input_multiplier, p->input_left_shift, p->count, in->data, out);
+      return TM_OK;
     case TM_TYPE_FLOAT32: tanh_eval_float32(p->count, in->data, out); return TM_OK;
     default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
       return TM_ERR_UNSUPPORTED;

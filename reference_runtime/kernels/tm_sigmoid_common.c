@@ -7,10 +7,11 @@ tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_poin
   tm_sigmoid_params *p = node->op_data;
   tm_tensor *in, *out;
   tm_status st = tm_ku_unary_io(ctx, node, &in, &out);
-  if (st == TM_OK) st = tm_ku_expect_f32_or_i8(node, in, "input");
+  if (st == TM_OK) st = tm_ku_expect_types(node, in, "input", TM_KU_F32_I8_I16);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in->type);
   if (st != TM_OK) return st;
   p->count = tm_tensor_elements(in);
+  if (in->type == TM_TYPE_INT16) return tm_sigmoid_prepare_int16(node, in, out, p);
   if (in->type != TM_TYPE_INT8) return TM_OK;
   st = tm_ku_expect_quantized(node, in, "input");
   if (st != TM_OK) return st;

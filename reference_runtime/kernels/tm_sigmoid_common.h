@@ -17,10 +17,15 @@ typedef struct {
   int32_t count;
 } tm_sigmoid_params;
 
-/* Same-shape float32 or int8 in/out; int8 output must have zero point `out_zero_point`
- * (LOGISTIC: -128; TANH: any, as in TFLM). */
+/* Same-shape float32, int8 or int16 in/out; int8 output must have zero point
+ * `out_zero_point` (LOGISTIC: -128; TANH: any, as in TFLM). */
 tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_point,
                              int32_t out_zero_point);
+
+/* The int16 part (tm_sigmoid_int16.c): the multiplier and left shift tm_logistic_i16 and
+ * tm_tanh_i16 take, from the input scale. */
+tm_status tm_sigmoid_prepare_int16(const tm_node *node, const tm_tensor *in,
+                                   const tm_tensor *out, tm_sigmoid_params *p);
 
 /* Q0 result of the function for an in-range Q4 input, then its int8 output. */
 typedef int32_t (*tm_sigmoid_q0_fn)(int32_t q4);

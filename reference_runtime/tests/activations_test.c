@@ -9,6 +9,7 @@
 static tm_tensor t[2];
 static float out_f[90];
 static int8_t in_q[90], out_q[90], golden_q[90];
+static int16_t in_16[90], out_16[90], golden_16[90];
 
 /* One input and one output of `shape`, float32 or int8 (data set by the caller). */
 static void unary(tm_type type, const int *shape, const void *in, void *out) {
@@ -27,6 +28,34 @@ static void check_int8(const tm_kernel *k, int32_t op, const int *shape, const f
   tm_kt_quant(&t[1], out_scale, out_zp);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kt_run(k, op, NULL, 0, t, 1, 1));
   tm_kt_expect_i8(golden_q, out_q, n, tol);
+}
+
+/* int16 LOGISTIC/TANH (tm_sigmoid_int16.c): symmetric input of `in_scale`, output 2^-15,
+ * within tol steps of the exact golden. */
+static void check_int16(const tm_kernel *k, int32_t op, const int *shape, const float *in,
+                        const float *golden, int n, float in_scale, int tol) {
+  tm_kt_quantize_i16(in, in_16, n, in_scale, 0);
+  tm_kt_quantize_i16(golden, golden_16, n, 1.0f / 32768, 0);
+  unary(TM_TYPE_INT16, shape, in_16, out_16);
+  tm_kt_quant(&t[0], in_scale, 0);
+  tm_kt_quant(&t[1], 1.0f / 32768, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kt_run(k, op, NULL, 0, t, 1, 1));
+  for (int i = 0; i < n; i++) TF_LITE_MICRO_EXPECT_NEAR(golden_16[i], out_16[i], tol);
+}
+
+/* TFLM CalculateArithmeticOpData for int16: zero points 0, output scale 2^-15. */
+static void expect_int16_errors(const tm_kernel *k, int32_t op) {
+  const float in[] = {0.5f, -0.5f}, golden[] = {0, 0};
+  static const int shape[] = {1, 2};
+  check_int16(k, op, shape, in, golden, 0, 1.0f / 4096, 0);
+  t[0].zero_point = 1;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(k, op, NULL, 0, t, 1, 1));
+  t[0].zero_point = 0;
+  t[1].zero_point = 1;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(k, op, NULL, 0, t, 1, 1));
+  t[1].zero_point = 0;
+  t[1].scale = 1.0f / 256;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_kt_run(k, op, NULL, 0, t, 1, 1));
 }
 
 static void check_float(const tm_kernel *k, int32_t op, const int *shape, const float *in,
@@ -122,7 +151,7 @@ static void expect_common_errors(const tm_kernel *k, int32_t op, int32_t out_zp)
   t[1].dims[1] = 4; /* output shape differs */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(k, op));
   valid_int8(out_zp);
-  t[0].type = t[1].type = TM_TYPE_INT16; /* neither float32 nor int8 */
+  t[0].type = t[1].type = TM_TYPE_INT32; /* none of float32, int8, int16 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_broken(k, op));
   valid_int8(out_zp);
   t[1].type = TM_TYPE_FLOAT32; /* output type differs from input */
@@ -193,6 +222,26 @@ TF_LITE_MICRO_TEST(SimpleTestTanhFloat) {
 TF_LITE_MICRO_TEST(SimpleTestTanhInt8) {
   check_int8(&tm_kernel_tanh, TM_OP_TANH, kTanhShape, kTanhIn, kTanhGolden, 90, 16 / 256.f, 0,
              1.99999955f / 256.f, 0, 2);
+}
+
+/* Power-of-two input scales 2^-12 and 2^-11 (multiplier 0) and two that need a multiplier;
+ * tolerance 8 steps of 2^-15 (TFLM's 256-entry sigmoid table with interpolation is up to 6
+ * off on these inputs). */
+TF_LITE_MICRO_TEST(LogisticInt16ShouldMatchGolden) {
+  check_int16(&tm_kernel_logistic, TM_OP_LOGISTIC, kShape2x5, kLogisticIn, kLogisticGolden, 10,
+              1.0f / 4096, 8);
+  check_int16(&tm_kernel_logistic, TM_OP_LOGISTIC, kShape2x5, kLogisticIn, kLogisticGolden, 10,
+              0.0007f, 8);
+}
+
+TF_LITE_MICRO_TEST(TanhInt16ShouldMatchGolden) {
+  check_int16(&tm_kernel_tanh, TM_OP_TANH, kTanhShape, kTanhIn, kTanhGolden, 90, 1.0f / 2048, 8);
+  check_int16(&tm_kernel_tanh, TM_OP_TANH, kTanhShape, kTanhIn, kTanhGolden, 90, 0.0009f, 8);
+}
+
+TF_LITE_MICRO_TEST(LogisticTanhInt16PrepareErrors) {
+  expect_int16_errors(&tm_kernel_logistic, TM_OP_LOGISTIC);
+  expect_int16_errors(&tm_kernel_tanh, TM_OP_TANH);
 }
 
 TF_LITE_MICRO_TEST(ReluPrepareErrors) {

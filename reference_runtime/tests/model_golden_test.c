@@ -15,7 +15,11 @@
 #define MAX_TENSORS 32
 #define POOL_BYTES (9 * 1024)
 #define ARENA_BYTES 2048
+/* the models left here have int8 SOFTMAX only: its int8 registration keeps the float and int16
+ * paths out of the flash */
+#define SOFTMAX_KERNEL tm_kernel_softmax_int8
 #else
+#define SOFTMAX_KERNEL tm_kernel_softmax
 #define MAX_TENSORS 64
 #define POOL_BYTES (64 * 1024)
 #define ARENA_BYTES 4096
@@ -48,7 +52,7 @@ static const tm_kernel *kernel_for(int32_t code, const tm_tensor *in, kernel_set
       {TM_OP_DEQUANTIZE, &tm_kernel_dequantize}, {TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected},
       {TM_OP_LOGISTIC, &tm_kernel_logistic}, {TM_OP_MAX_POOL_2D, &tm_kernel_max_pool_2d},
       {TM_OP_MUL, &tm_kernel_mul}, {TM_OP_RELU, &tm_kernel_relu}, {TM_OP_RELU6, &tm_kernel_relu6},
-      {TM_OP_RESHAPE, &tm_kernel_reshape}, {TM_OP_SOFTMAX, &tm_kernel_softmax},
+      {TM_OP_RESHAPE, &tm_kernel_reshape}, {TM_OP_SOFTMAX, &SOFTMAX_KERNEL},
       {TM_OP_TANH, &tm_kernel_tanh}, {TM_OP_QUANTIZE, &tm_kernel_quantize}};
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     if (table[i].builtin_code == code) return table[i].kernel;

@@ -1,7 +1,10 @@
 /* SOFTMAX (kernels/softmax.c) against TFLM's softmax_test.cc (tensorflow/tflite-micro,
  * tensorflow/lite/micro/kernels/softmax_test.cc): beta 1.0, int8 input scale 0.1 zp 0 quantised
  * from TFLM's floats, output scale 1/256 zp -128. Tolerances are TFLM's: float 1e-5, int8 +-1.
- * Then every prepare error path. */
+ * The int16 paths (kernels/softmax_int16.c) on the same floats: int16 input scale 0.1 zp 0 to
+ * int16 1/32768 zp 0, int8 to int16 1/65536 zp -32768, within 8 steps of the exact result
+ * (TFLM's 513-entry LUTs are that coarse: up to 7 steps off here; bit-exactness with TFLM is
+ * tests/integration's single-op int16 models). Then every prepare error path. */
 #include "support/tm_kernel_test.h"
 
 enum { OPT_BETA = 0 }; /* SoftmaxOptions */
@@ -9,6 +12,7 @@ enum { OPT_BETA = 0 }; /* SoftmaxOptions */
 static tm_tensor t[2];
 static float out_f[60];
 static int8_t in_q[60], out_q[60], golden_q[60];
+static int16_t in_16[60], out_16[60], golden_16[60];
 
 static const int kShape1d[] = {1, 5}, kShape2d[] = {2, 2, 5}, kShape3d[] = {3, 3, 4, 5};
 static const float kIn1d[] = {1.0, 2.0, 3.0, 4.0, 5.0};
@@ -71,6 +75,31 @@ static void check_int8(const int *shape, const float *in, const float *golden, i
   tm_kt_expect_i8(golden_q, out_q, n, 1);
 }
 
+/* int16 output from int16 input (in_type INT16) or int8 input */
+static void setup_int16(tm_type in_type, const int *shape, const float *in, const float *golden,
+                        int n) {
+  const float out_scale = in_type == TM_TYPE_INT16 ? 1.0f / 32768 : 1.0f / 65536;
+  const int32_t out_zp = in_type == TM_TYPE_INT16 ? 0 : -32768;
+  if (in_type == TM_TYPE_INT16) {
+    tm_kt_quantize_i16(in, in_16, n, 0.1f, 0);
+    tm_kt_tensor(&t[0], TM_TYPE_INT16, shape, in_16);
+  } else {
+    tm_kt_quantize_i8(in, in_q, n, 0.1f, 0);
+    tm_kt_tensor(&t[0], TM_TYPE_INT8, shape, in_q);
+  }
+  tm_kt_quant(&t[0], 0.1f, 0);
+  tm_kt_quantize_i16(golden, golden_16, n, out_scale, out_zp);
+  tm_kt_tensor(&t[1], TM_TYPE_INT16, shape, out_16);
+  tm_kt_quant(&t[1], out_scale, out_zp);
+}
+
+static void check_int16(tm_type in_type, const int *shape, const float *in, const float *golden,
+                        int n) {
+  setup_int16(in_type, shape, in, golden, n);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_softmax(1.0f));
+  for (int i = 0; i < n; i++) TF_LITE_MICRO_EXPECT_NEAR(golden_16[i], out_16[i], 8);
+}
+
 TF_LITE_MICRO_TESTS_BEGIN
 
 /* Softmax{1D,2D,3D}FloatShouldMatchGolden */
@@ -85,6 +114,41 @@ TF_LITE_MICRO_TEST(SoftmaxQuantizedInt8ShouldMatchGolden) {
   check_int8(kShape1d, kIn1d, kGolden1d, 5);
   check_int8(kShape2d, kIn2d, kGolden2d, 10);
   check_int8(kShape3d, kIn3d, kGolden3d, 60);
+}
+
+TF_LITE_MICRO_TEST(SoftmaxInt16OutputShouldMatchGolden) {
+  check_int16(TM_TYPE_INT16, kShape1d, kIn1d, kGolden1d, 5);
+  check_int16(TM_TYPE_INT16, kShape2d, kIn2d, kGolden2d, 10);
+  check_int16(TM_TYPE_INT16, kShape3d, kIn3d, kGolden3d, 60);
+  check_int16(TM_TYPE_INT8, kShape1d, kIn1d, kGolden1d, 5);
+  check_int16(TM_TYPE_INT8, kShape3d, kIn3d, kGolden3d, 60);
+}
+
+/* TFLM softmax_common.cc: int16 input and output symmetric, output scale 1/32768; int8 to
+ * int16 output zp -32768, scale 1/65536 (both within 0.1%); the int8-only registration has
+ * no int16 output. */
+TF_LITE_MICRO_TEST(SoftmaxInt16PrepareErrors) {
+  setup_int16(TM_TYPE_INT16, kShape1d, kIn1d, kGolden1d, 5);
+  t[0].zero_point = 1;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
+  t[0].zero_point = 0;
+  t[1].zero_point = 1;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[1].zero_point = 0;
+  t[1].scale = 1.0f / 32000;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[1].type = TM_TYPE_INT8; /* int16 input needs int16 output */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  setup_int16(TM_TYPE_INT8, kShape1d, kIn1d, kGolden1d, 5);
+  t[1].zero_point = 0;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[1].zero_point = -32768;
+  t[1].scale = 1.0f / 32768;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  t[1].scale = 1.0f / 65536;
+  kernel = &tm_kernel_softmax_int8;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
+  kernel = &tm_kernel_softmax;
 }
 
 /* tm_kernel_softmax_int8 (TFLM Register_SOFTMAX_INT8): the same int8 results; float32 is
@@ -108,7 +172,7 @@ TF_LITE_MICRO_TEST(SoftmaxPrepareErrors) {
   t[1].dims[1] = 4; /* output shape differs */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
   t[1].dims[1] = 5;
-  t[0].type = t[1].type = TM_TYPE_INT16;
+  t[0].type = t[1].type = TM_TYPE_INT32;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
   t[0].type = TM_TYPE_INT8;
   t[1].type = TM_TYPE_FLOAT32;

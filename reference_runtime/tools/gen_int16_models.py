@@ -49,7 +49,7 @@ class Graph:
         self.sub.tensors, self.sub.operators, self.sub.inputs, self.sub.outputs = [], [], [], []
 
     def tensor(self, shape: list[int], ttype: int, scale: list[float] | None = None,
-               data: np.ndarray | None = None, qdim: int = 0) -> int:
+               data: np.ndarray | None = None, qdim: int = 0, zero_point: int = 0) -> int:
         t = fb.TensorT()
         t.shape, t.type, t.name = np.array(shape, np.int32), ttype, f"t{len(self.sub.tensors)}"
         t.buffer = 0
@@ -61,7 +61,7 @@ class Graph:
         if scale is not None:
             q = fb.QuantizationParametersT()
             q.scale = np.array(scale, np.float32)
-            q.zeroPoint = np.zeros(len(scale), np.int64)
+            q.zeroPoint = np.full(len(scale), zero_point, np.int64)
             q.quantizedDimension = qdim
             t.quantization = q
         self.sub.tensors.append(t)
@@ -152,6 +152,16 @@ def unary(code: int, in_type: int, in_scale: float | None, out_type: int,
     return g.finish([x], [out])
 
 
+def softmax(in_type: int, in_scale: float, out_scale: float, out_zero_point: int) -> bytes:
+    g = Graph()
+    x = g.tensor([2, 3, 10], in_type, [in_scale])
+    out = g.tensor([2, 3, 10], T.INT16, [out_scale], zero_point=out_zero_point)
+    o = fb.SoftmaxOptionsT()
+    o.beta = 0.8
+    g.op(OP.SOFTMAX, [x], [out], OPTS.SoftmaxOptions, o)
+    return g.finish([x], [out])
+
+
 def average_pool() -> bytes:
     """A 16x8 op TFLM has and this runtime does not: the unsupported-type message's test."""
     g = Graph()
@@ -176,7 +186,15 @@ MODELS = {
     "quantize_int16_int8": lambda: unary(OP.QUANTIZE, T.INT16, 0.0004, T.INT8, 0.03),
     "quantize_int16_int16": lambda: unary(OP.QUANTIZE, T.INT16, 0.0004, T.INT16, 0.0007),
     "quantize_int8_int16": lambda: unary(OP.QUANTIZE, T.INT8, 0.03, T.INT16, 0.0004),
+    "quantize_int16_int32": lambda: unary(OP.QUANTIZE, T.INT16, 0.0004, T.INT32, 0.00003),
     "dequantize_int16": lambda: unary(OP.DEQUANTIZE, T.INT16, 0.0004, T.FLOAT32, None),
+    "softmax_int16": lambda: softmax(T.INT16, 0.0005, 1 / 32768, 0),
+    "softmax_int8_int16": lambda: softmax(T.INT8, 0.05, 1 / 65536, -32768),
+    # input scale 2^-12 and 2^-11: the power-of-two paths; the others get a multiplier
+    "logistic_int16_pot": lambda: unary(OP.LOGISTIC, T.INT16, 2**-12, T.INT16, 2**-15),
+    "logistic_int16": lambda: unary(OP.LOGISTIC, T.INT16, 0.0007, T.INT16, 2**-15),
+    "tanh_int16_pot": lambda: unary(OP.TANH, T.INT16, 2**-11, T.INT16, 2**-15),
+    "tanh_int16": lambda: unary(OP.TANH, T.INT16, 0.0009, T.INT16, 2**-15),
     "unsupported_average_pool_2d_int16": average_pool,
 }
 

@@ -42,6 +42,8 @@ MORE_MODELS: dict[str, str | None] = {
     "pad0": None,
     "strided_slice0": None,
     "sub0": None,
+    "keyword_scrambled": None,
+    "keyword_scrambled_8bit": None,
     "transpose_conv0": "flash overflowed by",
     "trained_lstm_int8": None,
     "trained_lstm": "flash overflowed by",

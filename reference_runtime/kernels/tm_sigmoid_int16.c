@@ -1,0 +1,51 @@
+/* LOGISTIC and TANH int16 prepare, as TFLM micro logistic_common.cc / tanh.cc
+ * CalculateArithmeticOpData do it for int16: a power-of-two input scale of 2^-12 or 2^-11 runs
+ * with multiplier 0 (3 << left_shift in tm_logistic_i16 / tm_tanh_i16), any other scale gets a
+ * multiplier to 1/(3 * 4096); the output scale must be 2^-15. */
+#include <math.h>
+
+#include "tm_sigmoid_common.h"
+
+enum { INPUT_INTEGER_BITS = 3, OUTPUT_FRACTIONAL_BITS = 15 };
+
+/* TFLM CheckedLog2: the rounded log2 and whether x is within 1e-3 (in log2) of it. */
+static int checked_log2(float x, int *log2_result) {
+  const float x_log2 = logf(x) * (1.0f / logf(2.0f));
+  const float rounded = roundf(x_log2);
+  *log2_result = (int)rounded;
+  return fabsf(x_log2 - rounded) < 1e-3f;
+}
+
+static tm_status expect_symmetric(const tm_node *node, const tm_tensor *t, const char *what) {
+  if (t->zero_point == 0) return TM_OK;
+  TM_KLOG(node, "int16 %s has zero point %ld, expected 0", what, (long)t->zero_point);
+  return TM_ERR_MODEL;
+}
+
+tm_status tm_sigmoid_prepare_int16(const tm_node *node, const tm_tensor *in,
+                                   const tm_tensor *out, tm_sigmoid_params *p) {
+  tm_status st = expect_symmetric(node, in, "input");
+  if (st == TM_OK) st = expect_symmetric(node, out, "output");
+  if (st != TM_OK) return st;
+  int out_log2;
+  if (!checked_log2(out->scale, &out_log2) || out_log2 != -OUTPUT_FRACTIONAL_BITS) {
+    TM_KLOG(node, "int16 output scale %g, expected 2^-15", (double)out->scale);
+    return TM_ERR_UNSUPPORTED;
+  }
+  int in_log2;
+  const int pot = checked_log2(in->scale, &in_log2);
+  p->input_left_shift = (15 - INPUT_INTEGER_BITS) + in_log2;
+  if (pot && (p->input_left_shift == 0 || p->input_left_shift == 1)) {
+    p->input_multiplier = 0;
+    return TM_OK;
+  }
+  /* input scale to 1/(3 * 4096), the table's; +-2^17 is then +-10.7 */
+  double multiplier = (double)in->scale * 4096.0 * 3.0;
+  p->input_left_shift = 0;
+  while (multiplier <= 32767.0 / 2.0 && p->input_left_shift <= 30) {
+    p->input_left_shift++;
+    multiplier *= 2.0;
+  }
+  p->input_multiplier = (int32_t)multiplier;
+  return TM_OK;
+}
