@@ -15,11 +15,15 @@
 #define MAX_TENSORS 32
 #define POOL_BYTES (9 * 1024)
 #define ARENA_BYTES 2048
-/* the models left here have int8 SOFTMAX only: its int8 registration keeps the float and int16
- * paths out of the flash */
+/* the models left here have int8 SOFTMAX, CONV_2D and DEPTHWISE_CONV_2D only: their int8
+ * registrations keep the float and int16 paths out of the flash */
 #define SOFTMAX_KERNEL tm_kernel_softmax_int8
+#define CONV_2D_KERNEL tm_kernel_conv_2d_int8
+#define DEPTHWISE_CONV_2D_KERNEL tm_kernel_depthwise_conv_2d_int8
 #else
 #define SOFTMAX_KERNEL tm_kernel_softmax
+#define CONV_2D_KERNEL tm_kernel_conv_2d
+#define DEPTHWISE_CONV_2D_KERNEL tm_kernel_depthwise_conv_2d
 #define MAX_TENSORS 64
 #define POOL_BYTES (64 * 1024)
 #define ARENA_BYTES 4096
@@ -48,7 +52,8 @@ static const tm_kernel *kernel_for(int32_t code, const tm_tensor *in, kernel_set
   if (fast != NULL) return fast;
   static const tm_op_registration table[] = {
       {TM_OP_ADD, &tm_kernel_add}, {TM_OP_AVERAGE_POOL_2D, &tm_kernel_average_pool_2d},
-      {TM_OP_CONV_2D, &tm_kernel_conv_2d}, {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d},
+      {TM_OP_CONV_2D, &CONV_2D_KERNEL},
+      {TM_OP_DEPTHWISE_CONV_2D, &DEPTHWISE_CONV_2D_KERNEL},
       {TM_OP_DEQUANTIZE, &tm_kernel_dequantize}, {TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected},
       {TM_OP_LOGISTIC, &tm_kernel_logistic}, {TM_OP_MAX_POOL_2D, &tm_kernel_max_pool_2d},
       {TM_OP_MUL, &tm_kernel_mul}, {TM_OP_RELU, &tm_kernel_relu}, {TM_OP_RELU6, &tm_kernel_relu6},
