@@ -153,7 +153,8 @@ class Row:
     @property
     def change(self) -> str:
         diff = self.new - self.old
-        text = f"{diff:+.3f}s" if self.metric is Metric.DURATION else f"{diff:+g}"
+        text = (f"{diff:+.3f}s" if self.metric is Metric.DURATION
+                else f"{diff:+,.0f}" if float(diff).is_integer() else f"{diff:+g}")
         return f"{text} ({diff / self.old:+.2%})" if self.old else text
 
     @property
@@ -222,7 +223,9 @@ def records_of(report: Report) -> dict[Key, Mapping[str, Any]]:
 
 
 def _fmt(value: float, metric: Metric) -> str:
-    return f"{value:.3f}s" if metric is Metric.DURATION else f"{value:g}"
+    if metric is Metric.DURATION:
+        return f"{value:.3f}s"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"  # counts, bytes
 
 
 def table_lines(comparison: Comparison, source: str) -> list[str]:
