@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import TflmTestError
 from ..results import BinaryResult, Verdict
 from . import RunStatus
-from ..history import read_report
+from ..history import BadReport, read_report
 from .json_report import report_document
 
 CHART_BARS = 40  # the longest bars shown per chart; the rest are counted, not drawn
@@ -49,10 +48,6 @@ class BaselineDelta:
     change: float | None = None
     over_limit: bool = False
     case: str | None = None
-
-
-class BadReport(TflmTestError):
-    """A JSON report whose content the page cannot show (a field of the wrong type)."""
 
 
 @dataclass(frozen=True)
