@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import TflmTestError
-from .history import Key, Report
+from .history import BadReport, Key, Report
 
 
 class Metric(StrEnum):
@@ -134,6 +134,13 @@ def figures(record: Mapping[str, Any],
     return found
 
 
+def format_figure(value: float, metric: Metric) -> str:
+    """A figure as the tables show it: counts and bytes whole (5,886,970), seconds to ms."""
+    if metric is Metric.DURATION:
+        return f"{value:.3f}s"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"  # counts, bytes
+
+
 @dataclass(frozen=True)
 class Row:
     """One figure of one binary (case None) or case, in both reports."""
@@ -161,14 +168,21 @@ class Row:
     def name(self) -> str:
         return self.key if self.case is None else f"{self.key} / {self.case}"
 
+    @property
+    def shown(self) -> tuple[str, str]:
+        """Old and new as the tables show them."""
+        return format_figure(self.old, self.metric), format_figure(self.new, self.metric)
+
 
 @dataclass(frozen=True)
 class Comparison:
-    rows: tuple[Row, ...]  # every figure both reports have, changed or not
-    missing: tuple[str, ...]  # "target key" of binaries only the baseline has
-    missing_cases: tuple[str, ...]  # "target key / case"
-    new: tuple[str, ...]  # binaries only the new run has
+    rows: tuple[Row, ...]  # every figure that changed, in both reports
+    unchanged: int  # figures in both reports that did not change
+    missing: tuple[Key, ...]  # binaries only the baseline has
+    missing_cases: tuple[tuple[str, str, str], ...]  # (target, key, case)
+    new: tuple[Key, ...]  # binaries only the new run has
     compared: int  # binaries in both
+    limits: Mapping[Metric, Limit] = field(default_factory=lambda: DEFAULT_LIMITS)
 
     @property
     def exceeded(self) -> tuple[Row, ...]:
@@ -190,13 +204,13 @@ def _rows(key: Key, case: str | None, old: Mapping[Metric, float], new: Mapping[
 
 
 def _case_rows(key: Key, old: Mapping[str, Any], new: Mapping[str, Any],
-               limits: Mapping[Metric, Limit]) -> tuple[list[Row], list[str]]:
+               limits: Mapping[Metric, Limit]) -> tuple[list[Row], list[tuple[str, str, str]]]:
     new_cases = {str(c.get("name")): c for c in new.get("cases") or ()}
     rows, missing = [], []
     for case in old.get("cases") or ():
         name = str(case.get("name"))
         if name not in new_cases:
-            missing.append(f"{key[0]} {key[1]} / {name}")
+            missing.append((key[0], key[1], name))
             continue
         rows += _rows(key, name, figures(case, CASE_FIGURES),
                       figures(new_cases[name], CASE_FIGURES), limits)
@@ -207,25 +221,97 @@ def compare(old: Mapping[Key, Mapping[str, Any]], new: Mapping[Key, Mapping[str,
             limits: Mapping[Metric, Limit] = DEFAULT_LIMITS) -> Comparison:
     """Every binary (and case) of `new` against `old`, both keyed JSON result records."""
     rows: list[Row] = []
-    missing_cases: list[str] = []
+    missing_cases: list[tuple[str, str, str]] = []
     for key in (k for k in new if k in old):
         rows += _rows(key, None, figures(old[key]), figures(new[key]), limits)
         case_rows, gone = _case_rows(key, old[key], new[key], limits)
         rows += case_rows
         missing_cases += gone
-    return Comparison(tuple(rows), tuple(f"{t} {k}" for t, k in old if (t, k) not in new),
-                      tuple(missing_cases), tuple(f"{t} {k}" for t, k in new if (t, k) not in old),
-                      sum(1 for k in new if k in old))
+    changed = tuple(r for r in rows if r.new != r.old)
+    return Comparison(changed, len(rows) - len(changed), tuple(k for k in old if k not in new),
+                      tuple(missing_cases), tuple(k for k in new if k not in old),
+                      sum(1 for k in new if k in old), limits)
+
+
+def merge_comparisons(parts: Iterable[Comparison]) -> Comparison:
+    """The shards' comparisons as one (each compared its own binaries)."""
+    parts = tuple(parts)
+
+    def joined(name: str) -> tuple[Any, ...]:
+        return tuple(x for part in parts for x in getattr(part, name))
+
+    return Comparison(joined("rows"), sum(p.unchanged for p in parts), joined("missing"),
+                      joined("missing_cases"), joined("new"), sum(p.compared for p in parts),
+                      parts[0].limits if parts else DEFAULT_LIMITS)
+
+
+def to_record(comparison: Comparison, source: str) -> dict[str, Any]:
+    """The comparison as the JSON report's "baseline" section (docs/json-report.md)."""
+    c = comparison
+    return {
+        "source": source, "compared": c.compared, "unchanged": c.unchanged,
+        "limits": {str(m): str(c.limits.get(m, OFF)) for m in Metric},
+        "changes": [{"target": r.target, "key": r.key, "case": r.case, "metric": str(r.metric),
+                     "old": r.old, "new": r.new, "limit": str(r.limit),
+                     "over_limit": r.exceeded} for r in c.rows],
+        "missing": [{"target": t, "key": k} for t, k in c.missing],
+        "missing_cases": [{"target": t, "key": k, "case": case}
+                          for t, k, case in c.missing_cases],
+        "new": [{"target": t, "key": k} for t, k in c.new]}
+
+
+def _strings(item: Any, names: tuple[str, ...], where: str) -> tuple[str, ...]:
+    if not isinstance(item, Mapping) or not all(isinstance(item.get(n), str) for n in names):
+        raise BadReport(f"baseline: each of {where} needs {', '.join(names)} as strings")
+    return tuple(item[n] for n in names)
+
+
+def _limit(text: Any, metric: Metric) -> Limit:
+    try:
+        return parse_limits(f"{metric}={text}")[metric]
+    except BadLimits:
+        raise BadReport(f"baseline: {metric} limit {text!r} is not N, N% or off") from None
+
+
+def _change(item: Any) -> Row:
+    target, key, metric_name = _strings(item, ("target", "key", "metric"), "changes")
+    old, new, case = item.get("old"), item.get("new"), item.get("case")
+    if _number(old) is None or _number(new) is None or not isinstance(case, (str, type(None))):
+        raise BadReport(f"baseline: change {target} {key}: old and new must be numbers")
+    try:
+        metric = Metric(metric_name)
+    except ValueError:
+        raise BadReport(f"baseline: change {target} {key}: unknown figure {metric_name!r}"
+                        ) from None
+    return Row(target, key, case, metric, float(old), float(new), _limit(item.get("limit"), metric))
+
+
+def from_record(record: Any) -> Comparison:
+    """A report's "baseline" section back as a Comparison.
+
+    Raises:
+        BadReport: the section is not what to_record writes.
+    """
+    if not isinstance(record, Mapping):
+        raise BadReport("baseline is not an object")
+    lists = {name: record.get(name, []) for name in ("changes", "missing", "missing_cases", "new")}
+    counts = [record.get(name) for name in ("compared", "unchanged")]
+    limits = record.get("limits", {})
+    if (not all(isinstance(v, list) for v in lists.values()) or not isinstance(limits, Mapping)
+            or not all(isinstance(n, int) and not isinstance(n, bool) for n in counts)):
+        raise BadReport("baseline: compared and unchanged are counts, changes, missing, "
+                        "missing_cases and new are lists, limits an object")
+    return Comparison(
+        tuple(map(_change, lists["changes"])), counts[1],
+        tuple(_strings(i, ("target", "key"), "missing") for i in lists["missing"]),
+        tuple(_strings(i, ("target", "key", "case"), "missing_cases")  # type: ignore[misc]
+              for i in lists["missing_cases"]),
+        tuple(_strings(i, ("target", "key"), "new") for i in lists["new"]),
+        counts[0], MappingProxyType({m: _limit(limits.get(str(m), "off"), m) for m in Metric}))
 
 
 def records_of(report: Report) -> dict[Key, Mapping[str, Any]]:
     return {r.key: r.record for r in report.recorded}
-
-
-def _fmt(value: float, metric: Metric) -> str:
-    if metric is Metric.DURATION:
-        return f"{value:.3f}s"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"  # counts, bytes
 
 
 def table_lines(comparison: Comparison, source: str) -> list[str]:
@@ -233,18 +319,17 @@ def table_lines(comparison: Comparison, source: str) -> list[str]:
     missing or new."""
     c = comparison
     lines = [f"baseline {source}: {c.compared} binaries compared; {len(c.grew)} figures grew, "
-             f"{len(c.shrank)} shrank, {len(c.rows) - len(c.grew) - len(c.shrank)} unchanged"]
+             f"{len(c.shrank)} shrank, {c.unchanged} unchanged"]
     for title, rows in (("grew", c.grew), ("shrank", c.shrank)):
-        for r in rows:
-            lines.append(f"  {title:<6} {r.target:<14} {r.name:<40} {r.metric:<12} "
-                         f"{_fmt(r.old, r.metric):>10} -> {_fmt(r.new, r.metric):<10} "
-                         f"{r.change}  limit {r.limit}")
-    lines += [f"gate: {r.target} {r.name}: {r.metric} {_fmt(r.old, r.metric)} -> "
-              f"{_fmt(r.new, r.metric)} ({r.change}), over the {r.limit} limit"
-              for r in c.exceeded]
-    lines += [f"missing: {m} (in the baseline, not in this run)" for m in c.missing]
-    lines += [f"missing case: {m} (in the baseline, not in this run)" for m in c.missing_cases]
-    lines += [f"new: {n} (not in the baseline)" for n in c.new]
+        lines += [f"  {title:<6} {r.target:<14} {r.name:<40} {r.metric:<12} "
+                  f"{r.shown[0]:>10} -> {r.shown[1]:<10} {r.change}  limit {r.limit}"
+                  for r in rows]
+    lines += [f"gate: {r.target} {r.name}: {r.metric} {r.shown[0]} -> {r.shown[1]} "
+              f"({r.change}), over the {r.limit} limit" for r in c.exceeded]
+    lines += [f"missing: {t} {k} (in the baseline, not in this run)" for t, k in c.missing]
+    lines += [f"missing case: {t} {k} / {case} (in the baseline, not in this run)"
+              for t, k, case in c.missing_cases]
+    lines += [f"new: {t} {k} (not in the baseline)" for t, k in c.new]
     return lines
 
 

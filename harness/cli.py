@@ -30,7 +30,6 @@ from .history import read_report
 from .reports import RunStatus, terminal
 from .reports.files import write_html_from, write_report
 from .reports.html_report import html_from_documents
-from .reports.json_report import result_record
 from .reports.junit import junit_text
 from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
@@ -293,7 +292,7 @@ def _finish(results: list[BinaryResult]) -> int:
     return exit_code_for(results)
 
 
-def _echo_comparison(comparison: baseline.Comparison, source: Path) -> int:
+def _echo_comparison(comparison: baseline.Comparison, source: object) -> int:
     for line in baseline.table_lines(comparison, str(source)):
         click.echo(line)
     return int(ExitCode.NOT_ALL_PASSED) if comparison.exceeded else 0
@@ -301,23 +300,19 @@ def _echo_comparison(comparison: baseline.Comparison, source: Path) -> int:
 
 def _test_run(values: dict[str, Any],
               call: Callable[[pipeline.RunConfig, pipeline.Events], list[BinaryResult]]) -> int:
-    """A test run, then its baseline gate: the baseline is read first, so a bad one stops the
-    run before anything is built."""
+    """A test run, then its baseline gate's table (the library compared, and put the
+    comparison in the reports)."""
     config = _config(values)
-    gate = (baseline.Gate(read_report(config.baseline, "--baseline"), config.max_increase)
-            if config.baseline else None)
-    plans: list[shard.ShardPlan] = []
+    compared: list[baseline.Comparison] = []
     console = Console()
     try:
-        results = call(config, replace(console.events(), shard=plans.append))
+        results = call(config, replace(console.events(), compared=compared.append))
     finally:
         console.close()
     code = _finish(results)
-    if gate is None:
-        return code
-    comparison = gate.check(baseline.keyed(result_record(r) for r in results),
-                            only=lambda key: not any(p.elsewhere(key) for p in plans))
-    return max(code, _echo_comparison(comparison, gate.baseline.source))
+    for comparison in compared:
+        code = max(code, _echo_comparison(comparison, config.baseline))
+    return code
 
 
 class OneLineErrors(click.Group):
@@ -551,6 +546,8 @@ def merge(reports: tuple[Path, ...], junit: Path | None, json_path: Path | None,
         if html is not None:
             write_report("--html", html, html_from_documents([dict(merged.document)]))
         code = _finish(merged.results)
+        if merged.comparison is not None:  # the shards' gates, as one table
+            code = max(code, _echo_comparison(merged.comparison, merged.baseline_source))
         return code if merged.status is RunStatus.COMPLETE else max(code, 1)
 
     sys.exit(guarded(body))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import build, shard
-from .baseline import DEFAULT_LIMITS, Limit, Metric
+from .baseline import DEFAULT_LIMITS, Comparison, Gate, Limit, Metric, keyed, to_record
 from .cache import ResultCache
 from .cache import default_dir as default_cache_dir
 from .elf import check_elf
@@ -22,6 +22,7 @@ from .project import (PROJECT_FILE, BadProject, Project, TargetSettings, find_pr
                       parse_format)
 from .reports import RunStatus
 from .reports.files import ReportFiles
+from .reports.json_report import result_record
 from .results import BinaryResult, Verdict
 from .runners.base import RunnerConfig
 from .shard import BadShard, ShardPlan, ShardSpec
@@ -86,7 +87,7 @@ class Events:
     notice: Callable[[str], None] = lambda line: None
     start: Callable[[int], None] = lambda total: None  # the run starts: this many results
     result: Callable[[BinaryResult], None] = lambda result: None
-    shard: Callable[[ShardPlan], None] = lambda plan: None  # this run's part of the split
+    compared: Callable[[Comparison], None] = lambda comparison: None  # the baseline gate's
 
 
 def load_targets(names: Sequence[str], project: Project, events: Events) -> list[Target]:
@@ -149,6 +150,7 @@ class Inputs:
 
     settings: RunSettings
     durations: Report | None
+    gate: Gate | None  # --baseline
 
 
 def read_inputs(config: RunConfig, project: Project, events: Events) -> Inputs:
@@ -162,26 +164,37 @@ def read_inputs(config: RunConfig, project: Project, events: Events) -> Inputs:
         load_quarantine(quarantine) if quarantine is not None else None)
     durations = (read_report(config.durations, "--durations")
                  if config.durations is not None else None)
-    return Inputs(settings, durations)
+    gate = (Gate(read_report(config.baseline, "--baseline"), config.max_increase)
+            if config.baseline is not None else None)
+    return Inputs(settings, durations, gate)
 
 
 def _my_shard(config: RunConfig, inputs: Inputs, jobs: list[Job],
-              missing: Sequence[BinaryResult], reports: ReportFiles,
-              events: Events) -> tuple[list[Job], list[BinaryResult]]:
+              missing: Sequence[BinaryResult], reports: ReportFiles
+              ) -> tuple[list[Job], list[BinaryResult], ShardPlan | None]:
     """With --shard, this machine's part of the jobs; the split goes in the JSON report."""
     if config.shard is None:
-        return jobs, list(missing)
+        return jobs, list(missing), None
     keys = [(j.plan.target.name, j.name) for j in jobs] + [(m.target, m.name) for m in missing]
     plan = shard.plan(config.shard, keys, inputs.durations)
     reports.describe(shard=plan.info())
-    events.shard(plan)
     return ([j for j in jobs if (j.plan.target.name, j.name) in plan.mine],
-            [m for m in missing if (m.target, m.name) in plan.mine])
+            [m for m in missing if (m.target, m.name) in plan.mine], plan)
+
+
+def _gate(gate: Gate, results: Sequence[BinaryResult], split: ShardPlan | None,
+          reports: ReportFiles, events: Events) -> None:
+    """The finished run against the baseline, into the reports; binaries another shard runs
+    are not missing here."""
+    comparison = gate.check(keyed(result_record(r) for r in results),
+                            only=lambda key: split is None or not split.elsewhere(key))
+    reports.describe(baseline=to_record(comparison, str(gate.baseline.source)))
+    events.compared(comparison)
 
 
 def _run_and_report(jobs: list[Job], config: RunConfig, inputs: Inputs, reports: ReportFiles,
                     events: Events, missing: Sequence[BinaryResult] = ()) -> list[BinaryResult]:
-    jobs, missing = _my_shard(config, inputs, jobs, missing, reports, events)
+    jobs, missing, split = _my_shard(config, inputs, jobs, missing, reports)
     settings = inputs.settings
     quarantine = settings.quarantine
     missing = [quarantine.mark(m) for m in missing] if quarantine else missing
@@ -199,6 +212,8 @@ def _run_and_report(jobs: list[Job], config: RunConfig, inputs: Inputs, reports:
     for result in missing:
         on_result(result)
     results += missing
+    if inputs.gate is not None:
+        _gate(inputs.gate, results, split, reports, events)
     reports.finish(results, RunStatus.COMPLETE)
     return results
 
@@ -227,9 +242,9 @@ def test(config: RunConfig, events: Events = Events()) -> list[BinaryResult]:
                          "--project; prebuilt binaries run with `tflm-test run`")
     plans = plan_targets(load_targets(config.targets, project, events), project, config.options,
                          events, config.format)
+    inputs = read_inputs(config, project, events)
     reports = ReportFiles(json=config.json, junit=config.junit, html=config.html)
     prepare_outputs(config.options, reports)
-    inputs = read_inputs(config, project, events)
     expectations = _expectations(project, config, plans)
     jobs: list[Job] = []
     missing: list[BinaryResult] = []
@@ -252,9 +267,9 @@ def run(config: RunConfig, binaries: tuple[Path, ...],
         for binary in binaries:
             check_elf(binary, target)
     plans = plan_targets(targets, project, config.options, events, config.format)
+    inputs = read_inputs(config, project, events)
     reports = ReportFiles(json=config.json, junit=config.junit, html=config.html)
     prepare_outputs(config.options, reports)
-    inputs = read_inputs(config, project, events)
     expectations = _expectations(project, config, plans)
     jobs = [job for plan in plans
             for job in jobs_for(plan, binaries, expectations[plan.target.name])]

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .baseline import Comparison, from_record, merge_comparisons, to_record
 from .errors import TflmTestError
 from .history import Key, Report
 from .reports import RunStatus
@@ -115,6 +116,8 @@ class Merged:
     results: list[BinaryResult]
     document: dict[str, Any]  # the merged JSON report, every record as its shard wrote it
     status: RunStatus
+    comparison: Comparison | None  # the shards' baseline gates, joined
+    baseline_source: str = ""
 
 
 def _shard_checks(reports: Sequence[Report]) -> list[Key] | None:
@@ -180,4 +183,10 @@ def merge(reports: Sequence[Report]) -> Merged:
     status = _status(reports)
     document = report_document(results, status)
     document["results"] = [dict(r.record) for r in recorded]
-    return Merged(results, document, status)
+    gated = [r.document["baseline"] for r in reports if r.document.get("baseline") is not None]
+    if not gated:
+        return Merged(results, document, status, None)
+    comparison = merge_comparisons(map(from_record, gated))
+    source = str(gated[0].get("source", ""))
+    document["baseline"] = to_record(comparison, source)
+    return Merged(results, document, status, comparison, source)

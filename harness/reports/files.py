@@ -37,7 +37,8 @@ class ReportFiles:
         self._files: list[tuple[str, Path, Render]] = [
             (option, path, render) for option, path, render in
             (("--json", json, lambda results, status: json_text(results, status, self._info)),
-             ("--junit", junit, junit_text), ("--html", html, html_text))
+             ("--junit", junit, junit_text),
+             ("--html", html, lambda results, status: html_text(results, status, self._info)))
             if path is not None]
         self._results: list[BinaryResult] = []
         self._lock = threading.Lock()
@@ -51,7 +52,8 @@ class ReportFiles:
         self._write([], RunStatus.RUNNING)
 
     def describe(self, **info: object) -> None:
-        """Top-level keys of the JSON report from now on, e.g. the shard's split."""
+        """Top-level keys of the JSON report (and the HTML page's document) from now on, e.g.
+        the shard's split, the baseline comparison."""
         with self._lock:
             self._info.update(info)
 

@@ -9,8 +9,8 @@ a file name or a report is escaped.
 Sections appear only when they have data: instruction counts (`instructions`, or the
 `instructions`/`executed_instructions` extras; per case `cases[].instructions`), footprint
 (`footprint` {text, data, bss, flash, ram, flash_limit, ram_limit}, top level or in extras),
-a `cached` flag, and the baseline comparison, which the caller passes as BaselineDelta
-records (the gate computes them; this module only shows them).
+a `cached` flag, and the baseline gate's comparison (the report's "baseline" section, written
+by the gate: this module only shows it).
 """
 
 from __future__ import annotations
@@ -25,29 +25,11 @@ from typing import Any
 from .. import __version__
 from ..results import BinaryResult, Verdict
 from . import RunStatus
+from ..baseline import Comparison, Row, from_record, merge_comparisons
 from ..history import BadReport, read_report
 from .json_report import report_document
 
 CHART_BARS = 40  # the longest bars shown per chart; the rest are counted, not drawn
-
-
-@dataclass(frozen=True)
-class BaselineDelta:
-    """One figure of one binary (or case) against the baseline run.
-
-    metric: e.g. "instructions", "flash", "ram", "duration_s". old is None for a binary new
-    since the baseline, new is None for one that is gone. change is relative (0.02 = +2 %),
-    None when it cannot be computed. over_limit: the gate failed the run on this figure.
-    """
-
-    target: str
-    key: str
-    metric: str
-    old: float | None
-    new: float | None
-    change: float | None = None
-    over_limit: bool = False
-    case: str | None = None
 
 
 @dataclass(frozen=True)
@@ -286,39 +268,37 @@ def _footprint(rows: Sequence[_Row]) -> str:
             f'<tbody>{"".join(lines)}</tbody></table></section>')
 
 
-def _direction(delta: BaselineDelta) -> str:
-    """new, gone, grew, shrank or same: the row's class and what the totals count."""
-    if delta.old is None or delta.new is None:
-        return "new" if delta.old is None else "gone"
-    return "grew" if delta.new > delta.old else "shrank" if delta.new < delta.old else "same"
+def _delta_row(target: str, what: str, metric: str, old: str, new: str, change: str,
+               kind: str) -> str:
+    return (f'<tr class="{kind}"><td>{_e(target)}</td><td>{what}</td><td>{_e(metric)}</td>'
+            f'<td class="n">{old}</td><td class="n">{new}</td><td class="n">{_e(change)}</td></tr>')
 
 
-def _delta_row(delta: BaselineDelta) -> str:
-    direction = _direction(delta)
-    if direction in ("new", "gone"):
-        change = direction
-    else:
-        change = "—" if delta.change is None else f"{delta.change:+.2%}"
-    if delta.over_limit:
-        change += " (over the limit)"
-    what = _e(delta.key) + (f" · {_e(delta.case)}" if delta.case else "")
-    return (f'<tr class="{direction}{" over" if delta.over_limit else ""}">'
-            f'<td>{_e(delta.target)}</td><td>{what}</td><td>{_e(delta.metric)}</td>'
-            f'<td class="n">{_num(delta.old)}</td><td class="n">{_num(delta.new)}</td>'
-            f'<td class="n">{_e(change)}</td></tr>')
+def _change_row(row: Row) -> str:
+    kind = ("grew" if row.new > row.old else "shrank") + (" over" if row.exceeded else "")
+    what = _e(row.key) + (f" · {_e(row.case)}" if row.case else "")
+    change = row.change + (f" (over the {row.limit} limit)" if row.exceeded else "")
+    return _delta_row(row.target, what, str(row.metric), *row.shown, change, kind)
 
 
-def _baseline(deltas: Sequence[BaselineDelta]) -> str:
-    if not deltas:
+def _baseline(comparisons: Sequence[Comparison]) -> str:
+    """What the gate found: every figure that changed, binaries and cases gone or new."""
+    if not comparisons:
         return ""
-    directions = [_direction(d) for d in deltas]
-    counts = ", ".join(f"{directions.count(d)} {d}" for d in ("grew", "shrank", "new", "gone"))
-    over = sum(1 for d in deltas if d.over_limit)
+    c = merge_comparisons(comparisons)
+    rows = [_change_row(r) for r in c.rows]
+    rows += [_delta_row(t, _e(k), "binary", "—", "—", "gone", "gone") for t, k in c.missing]
+    rows += [_delta_row(t, f"{_e(k)} · {_e(case)}", "case", "—", "—", "gone", "gone")
+             for t, k, case in c.missing_cases]
+    rows += [_delta_row(t, _e(k), "binary", "—", "—", "new", "new") for t, k in c.new]
+    counts = (f"{c.compared} binaries compared: {len(c.grew)} figures grew, {len(c.shrank)} "
+              f"shrank, {c.unchanged} unchanged; {len(c.exceeded)} over the limit; "
+              f"{len(c.missing) + len(c.missing_cases)} gone, {len(c.new)} new")
+    table = ('<table class="baseline"><thead><tr><th>target</th><th>binary</th><th>figure</th>'
+             '<th>baseline</th><th>now</th><th>change</th></tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table>' if rows else "")
     return ('<section id="baseline"><h2>Against the baseline</h2>'
-            f'<p class="totals">{counts}; {over} over the limit</p>'
-            '<table class="baseline"><thead><tr><th>target</th><th>binary</th><th>figure</th>'
-            '<th>baseline</th><th>now</th><th>change</th></tr></thead>'
-            f'<tbody>{"".join(map(_delta_row, deltas))}</tbody></table></section>')
+            f'<p class="totals">{counts}</p>{table}</section>')
 
 
 def _case_rows(row: _Row) -> str:
@@ -378,7 +358,7 @@ svg.chart text{font-size:12px;fill:#222}svg.chart a:hover rect{opacity:.7}
 .gauge{display:inline-block;width:120px;height:10px;background:#e0e0e0;vertical-align:middle}
 .gauge .fill{display:block;height:100%;background:#1565c0}.gauge .fill.over{background:#c62828}
 .baseline tr.grew td{background:#fff3e0}.baseline tr.shrank td{background:#e8f5e9}
-.baseline tr.over td{background:#ffcdd2;font-weight:bold}
+.baseline tr.over td{background:#ffcdd2;font-weight:bold}.baseline tr.gone td{color:#777}
 details.binary{border:1px solid #ddd;margin:.3em 0;padding:.2em .6em}
 details.binary summary{cursor:pointer}.meta{color:#666;font-size:.9em}
 dl{display:grid;grid-template-columns:max-content auto;gap:0 1em;margin:.4em 0}dd{margin:0}
@@ -412,14 +392,12 @@ _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inlin
 RELOAD_S = 5  # a "running" page reloads itself this often
 
 
-def html_from_documents(docs: Sequence[Mapping[str, Any]],
-                        deltas: Sequence[BaselineDelta] = (),
-                        sources: Iterable[Path] = ()) -> str:
+def html_from_documents(docs: Sequence[Mapping[str, Any]], sources: Iterable[Path] = ()) -> str:
     """The page for one or more JSON report documents (shards of one run are shown as one).
 
     Args:
-        docs: report documents as json_report.report_document makes them (or read back).
-        deltas: the baseline comparison to show; empty: no baseline section.
+        docs: report documents as json_report.report_document makes them (or read back);
+            their "baseline" sections (the gate's comparison) are shown together.
         sources: the report files, named in the footer.
 
     Raises:
@@ -431,6 +409,7 @@ def html_from_documents(docs: Sequence[Mapping[str, Any]],
         if not isinstance(results, list):
             raise BadReport("results is not a list")
         records += results
+    comparisons = [from_record(d["baseline"]) for d in docs if d.get("baseline") is not None]
     rows = [_row(i, record) for i, record in enumerate(records)]
     status = _status(docs)
     reload = (f'<meta http-equiv="refresh" content="{RELOAD_S}">'
@@ -438,7 +417,7 @@ def html_from_documents(docs: Sequence[Mapping[str, Any]],
     named = ", ".join(_e(p) for p in sources)
     footer = (f'<footer>tflm-test {_e(__version__)}'
               f'{"; from " + named if named else ""}</footer>')
-    body = (_header(rows, status) + _baseline(deltas) + _matrix(rows) + _failures(rows)
+    body = (_header(rows, status) + _baseline(comparisons) + _matrix(rows) + _failures(rows)
             + _charts(rows) + _footprint(rows)
             + (f'<section id="details"><h2>Every binary</h2>'
                f'{"".join(map(_detail, rows))}</section>' if rows else "") + footer)
@@ -450,12 +429,12 @@ def html_from_documents(docs: Sequence[Mapping[str, Any]],
 
 
 def html_text(results: list[BinaryResult], status: RunStatus = RunStatus.COMPLETE,
-              deltas: Sequence[BaselineDelta] = ()) -> str:
-    """The page for this run's results (the same data as its JSON report)."""
-    return html_from_documents([report_document(results, status)], deltas)
+              info: Mapping[str, Any] | None = None) -> str:
+    """The page for this run's results: the same document as its JSON report."""
+    return html_from_documents([report_document(results, status, info)])
 
 
-def html_from_files(paths: Sequence[Path], deltas: Sequence[BaselineDelta] = ()) -> str:
+def html_from_files(paths: Sequence[Path]) -> str:
     """The page for JSON report files, e.g. the shards of one run.
 
     Raises:
@@ -463,6 +442,6 @@ def html_from_files(paths: Sequence[Path], deltas: Sequence[BaselineDelta] = ())
     """
     docs = [dict(read_report(path, "report").document) for path in paths]
     try:
-        return html_from_documents(docs, deltas, sources=paths)
+        return html_from_documents(docs, sources=paths)
     except BadReport as exc:
         raise BadReport(f"{', '.join(map(str, paths))}: {exc}") from exc

@@ -20,16 +20,27 @@ def strip_illegal_xml(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
 
 
-def _case(suite: ET.Element, classname: str, case: CaseResult, tail: str) -> None:
+def _problem(node: ET.Element, tag: str, kind: str, message: str, text: str,
+             quarantined: bool) -> None:
+    """A failure or error; a quarantined one is <skipped type="quarantined"> (as pytest writes
+    an xfail), so CI test reporters show it without failing the build, its detail kept."""
+    if quarantined:
+        tag, message = "skipped", f"quarantined {kind}: {message}"
+    el = ET.SubElement(node, tag, type="quarantined" if quarantined else kind,
+                       message=strip_illegal_xml(message))
+    el.text = strip_illegal_xml(text)
+
+
+def _case(suite: ET.Element, classname: str, case: CaseResult, tail: str,
+          quarantined: bool) -> None:
     node = ET.SubElement(suite, "testcase", classname=classname, name=case.name)
     if case.duration_s is not None:
         node.set("time", f"{case.duration_s:.3f}")
     if case.status is CaseStatus.SKIP:
         ET.SubElement(node, "skipped", message=strip_illegal_xml(case.reason))
     elif case.status is CaseStatus.FAIL:
-        el = ET.SubElement(node, "failure", type=str(case.status),
-                           message=strip_illegal_xml(case.reason))
-        el.text = strip_illegal_xml("\n".join([*(f.describe() for f in case.failures), tail]))
+        _problem(node, "failure", str(case.status), case.reason,
+                 "\n".join([*(f.describe() for f in case.failures), tail]), quarantined)
 
 
 def _footprint(result: BinaryResult) -> list[tuple[str, object]]:
@@ -51,14 +62,13 @@ def _suite(parent: ET.Element, result: BinaryResult) -> None:
         ET.SubElement(props, "property", name=key, value=strip_illegal_xml(str(value)))
     tail = "\n".join(result.tail)
     for case in result.cases:
-        _case(suite, classname, case, tail)
+        _case(suite, classname, case, tail, result.quarantined)
     if result.verdict is not Verdict.PASS and not any(
             c.status is CaseStatus.FAIL for c in result.cases):
         # The binary failed outside any case (no cases, bad exit...): say so as its own case.
         node = ET.SubElement(suite, "testcase", classname=classname, name="(binary)")
-        el = ET.SubElement(node, _TAG[result.verdict], type=str(result.verdict),
-                           message=strip_illegal_xml(result.reason))
-        el.text = strip_illegal_xml(tail)
+        _problem(node, _TAG[result.verdict], str(result.verdict), result.reason, tail,
+                 result.quarantined)
     elif not result.cases:
         ET.SubElement(suite, "testcase", classname=classname, name="(binary)")
     cases = suite.findall("testcase")

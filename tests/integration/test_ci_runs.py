@@ -48,6 +48,47 @@ def test_the_gate_catches_a_binary_that_really_does_more(root: Path, tmp_path: P
     assert back.returncode == 0 and "shrank host" in back.stdout, back.stdout
 
 
+def test_the_gate_goes_into_the_json_and_html_reports(root: Path, tmp_path: Path) -> None:
+    elf = spin_binary(root, tmp_path / "v", 1000)
+    gone = shutil.copy(elf, tmp_path / "v" / "gone.elf")
+    base = tmp_path / "base.json"
+    tflm_test("run", str(elf), gone, "--target", "host", "--out", str(tmp_path / "o0"),
+              "--json", str(base), "--no-cache")
+    doc = json.loads(base.read_text())
+    doc["results"][0]["duration_s"] = 0.00001  # spin was faster then
+    base.write_text(json.dumps(doc))
+    proc = tflm_test("run", str(elf), "--target", "host", "--out", str(tmp_path / "o"),
+                     "--baseline", str(tmp_path / "base.json"), "--max-increase", "duration=0",
+                     "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"),
+                     "--no-cache")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    section = json.loads((tmp_path / "r.json").read_text())["baseline"]
+    assert section["source"] == str(tmp_path / "base.json") and section["compared"] == 1
+    assert [(c["key"], c["metric"], c["over_limit"]) for c in section["changes"]] == [
+        ("spin", "duration", True)]
+    assert section["missing"] == [{"target": "host", "key": "gone"}]
+    page = (tmp_path / "r.html").read_text()
+    assert 'id="baseline"' in page and "over the 0 limit" in page and "gone" in page
+    # The merge of that (one-shard) report keeps the gate, and fails on it again.
+    merged = tflm_test("merge", str(tmp_path / "r.json"), "--json", str(tmp_path / "m.json"))
+    assert merged.returncode == 1 and "gate: host spin: duration" in merged.stdout
+    assert json.loads((tmp_path / "m.json").read_text())["baseline"]["changes"] == \
+        section["changes"]
+
+
+def test_a_baseline_that_is_not_a_report_stops_before_running(root: Path,
+                                                              tmp_path: Path) -> None:
+    elf = spin_binary(root, tmp_path / "v", 1000)
+    (tmp_path / "b.json").write_text("[]")
+    (tmp_path / "r.json").write_text("an earlier report")
+    proc = tflm_test("run", str(elf), "--target", "host", "--out", str(tmp_path / "o"),
+                     "--baseline", str(tmp_path / "b.json"), "--json", str(tmp_path / "r.json"))
+    assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert "not a tflm-test JSON report" in proc.stderr
+    assert not (tmp_path / "o").exists()  # nothing ran
+    assert (tmp_path / "r.json").read_text() == "an earlier report"
+
+
 def test_compare_names_what_is_missing_and_refuses_a_non_report(tmp_path: Path,
                                                                 fixture_elfs: FixtureBuilder
                                                                 ) -> None:
@@ -108,9 +149,11 @@ def test_a_real_flaky_binary_then_its_quarantine(fixture_elfs: FixtureBuilder,
     quarantine.write_text(suggest.stdout)
     again = tflm_test("run", elf, "--target", "qemu_cortexm3", "--retries", "2",
                       "--quarantine", str(quarantine), "--json", str(tmp_path / "q.json"),
-                      "--out", str(tmp_path / "o2"))
+                      "--junit", str(tmp_path / "q.xml"), "--out", str(tmp_path / "o2"))
     assert again.returncode == 0, again.stdout
     assert records(tmp_path / "q.json")["flaky_once"]["quarantined"] is True
+    junit = (tmp_path / "q.xml").read_text()  # CI's test reporter must not fail on it either
+    assert "<failure" not in junit and 'type="quarantined"' in junit
     # A quarantine that names another binary excuses nothing.
     quarantine.write_text('[[quarantine]]\nbinary = "pass"\n')
     other = tflm_test("run", elf, "--target", "qemu_cortexm3", "--retries", "2",

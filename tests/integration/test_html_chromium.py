@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tflm_test.reports.html_report import BaselineDelta, html_text
+from tflm_test.baseline import compare, keyed, to_record
+from tflm_test.reports.html_report import html_text
 from tflm_test.results import BinaryResult, CaseResult, Verdict
 from tflm_test.testlog import CaseStatus, Failure
 
@@ -57,8 +58,10 @@ MATRIX = """({ready: document.documentElement.dataset.ready,
 
 
 def test_the_page_opens_shows_the_matrix_with_no_console_error(tmp_path: Path) -> None:
-    deltas = [BaselineDelta("bluepill", "conv_test", "instructions", 120000, 123456, 0.0288)]
-    url = page(tmp_path, html_text(results(), deltas=deltas))
+    old, new = ({"target": "bluepill", "key": "conv_test", "instructions": n}
+                for n in (120000, 123456))
+    gate = {"baseline": to_record(compare(keyed([old]), keyed([new])), "main.json")}
+    url = page(tmp_path, html_text(results(), info=gate))
     with chromium(tmp_path / "profile") as browser:
         tab = browser.open(url)
         shown = browser.evaluate(tab, MATRIX)

@@ -182,11 +182,3 @@ def test_ci_options_reach_the_library(calls: FakeLibrary, tmp_path: Path) -> Non
     config = calls.configs[0]
     assert (config.retries, str(config.shard), config.cache) == (2, "2/3", False)
     assert config.cache_dir == tmp_path and str(config.max_increase["ram"]) == "5%"
-
-
-def test_a_baseline_that_is_not_a_report_stops_before_running(calls: FakeLibrary,
-                                                              tmp_path: Path) -> None:
-    (tmp_path / "b.json").write_text("[]")
-    res = invoke("--baseline", str(tmp_path / "b.json"))
-    assert res.exit_code == 2 and "not a tflm-test JSON report" in res.output
-    assert calls.configs == []

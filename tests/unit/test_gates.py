@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tflm_test.baseline import BadLimits, Limit, Metric, compare, keyed, parse_limits
+from tflm_test.baseline import (BadLimits, Limit, Metric, compare, from_record, keyed,
+                                merge_comparisons, parse_limits, table_lines, to_record)
 from tflm_test.flaky import Entry, Quarantine, run_with_retries, suggest
 from tflm_test.history import BadReport, parse_report, read_report
 from tflm_test.reports.json_report import json_text, report_document, result_record
@@ -66,10 +67,43 @@ def test_compare_gates_growth_lists_shrinkage_and_missing() -> None:
     c = compare(old, new)
     assert [(r.key, r.case, r.metric) for r in c.exceeded] == [("a", None, Metric.INSTRUCTIONS)]
     assert [(r.key, r.case) for r in c.shrank] == [("a", "A1")]
-    assert (c.missing, c.missing_cases, c.new) == (("t gone",), ("t a / A2",), ("t fresh",))
+    assert (c.missing, c.missing_cases, c.new) == ((("t", "gone"),), (("t", "a", "A2"),),
+                                                   (("t", "fresh"),))
+    assert c.unchanged == 4  # flash, ram and both durations: counted, not listed
+    lines = table_lines(c, "main.json")
+    assert lines[0] == ("baseline main.json: 2 binaries compared; 2 figures grew, 1 shrank, "
+                        "4 unchanged")
+    assert "gate: t a: instructions 1,000 -> 1,021 (+21 (+2.10%)), over the 2% limit" in lines
+    assert "missing case: t a / A2 (in the baseline, not in this run)" in lines
     assert not compare(old, new, parse_limits("instructions=3%")).exceeded
     assert compare(keyed([record("a", flash=100)]), keyed([record("a", flash=101)]),
                    parse_limits("flash=0")).exceeded
+
+
+def test_the_comparison_reads_back_from_its_report_section() -> None:
+    old = keyed([record("a", 1000, 5000, (("A1", 400), ("A2", 10))), record("gone")])
+    new = keyed([record("a", 1021, 4000, (("A1", 300),)), record("fresh")])
+    c = compare(old, new, parse_limits("flash=off,ram=5"))
+    section = json.loads(json.dumps(to_record(c, "main.json")))
+    assert from_record(section) == c
+    assert section["changes"][0] == {"target": "t", "key": "a", "case": None,
+                                     "metric": "instructions", "old": 1000.0, "new": 1021.0,
+                                     "limit": "2%", "over_limit": True}
+    assert section["limits"] == {"instructions": "2%", "flash": "off", "ram": "5",
+                                 "duration": "off"}
+    both = merge_comparisons([c, compare(keyed([record("b", 10)]), keyed([record("b", 20)]))])
+    assert (both.compared, len(both.exceeded), both.missing) == (2, 2, (("t", "gone"),))
+
+
+@pytest.mark.parametrize("bad", [[], {"compared": "1", "unchanged": 0},
+                                 {"compared": 1, "unchanged": 0, "changes": [{"key": "a"}]},
+                                 {"compared": 1, "unchanged": 0, "changes": [
+                                     {"target": "t", "key": "a", "metric": "speed", "old": 1,
+                                      "new": 2}]},
+                                 {"compared": 1, "unchanged": 0, "limits": {"ram": "lots"}}])
+def test_a_broken_baseline_section_is_a_bad_report(bad: object) -> None:
+    with pytest.raises(BadReport, match="^baseline"):
+        from_record(bad)
 
 
 def test_split_by_duration_is_longest_first_onto_the_least_loaded() -> None:

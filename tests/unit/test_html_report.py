@@ -15,14 +15,20 @@ from tflm_test import cli
 from tflm_test.errors import TflmTestError
 from tflm_test.reports import RunStatus
 from tflm_test.reports.files import ReportFiles
-from tflm_test.reports.html_report import (BaselineDelta, html_from_documents,
-                                           html_from_files, html_text)
+from tflm_test.baseline import compare, keyed, to_record
+from tflm_test.reports.html_report import html_from_documents, html_from_files, html_text
 from tflm_test.reports.json_report import json_text, report_document
 from tflm_test.results import BinaryResult, CaseResult, Verdict
 from tflm_test.testlog import CaseStatus, Failure
 
 ATTACK = "<script>alert(1)</script>"
 FAILURE = Failure("x == 1", "tests/t.c", 17, "0 vs 1")
+
+
+def against(target: str, key: str, old: dict, new: dict) -> dict:
+    """The "baseline" section the gate writes when one binary's figures went old -> new."""
+    records = [{"target": target, "key": key, **figures} for figures in (old, new)]
+    return {"baseline": to_record(compare(keyed(records[:1]), keyed(records[1:])), "main.json")}
 
 
 def result(key: str, target: str, verdict: Verdict = Verdict.PASS,
@@ -77,7 +83,8 @@ def test_log_text_and_names_are_shown_as_text_never_as_markup() -> None:
 def test_the_page_needs_no_network() -> None:
     text = html_text([result("a", "host", Verdict.FAIL, instructions=5,
                              footprint={"flash": 10, "flash_limit": 100})],
-                     deltas=[BaselineDelta("host", "a", "flash", 9, 10, 0.11)])
+                     info=against("host", "a", {"footprint": {"flash": 9}},
+                                  {"footprint": {"flash": 10}}))
     assert re.search(r"https?:|//[a-z]", text, re.I) is None
     assert all(link.startswith("#") for link in Page(text).links)
     assert "default-src 'none'" in text  # and the browser is told to load nothing
@@ -99,10 +106,10 @@ def test_sections_of_absent_data_are_hidden() -> None:
                              footprint={"text": 1, "data": 2, "bss": 3, "flash": 3000,
                                         "ram": 30000, "flash_limit": 65536,
                                         "ram_limit": 20480})],
-                     deltas=[BaselineDelta("bluepill", "a", "instructions", 1000, 1234, 0.234,
-                                           over_limit=True)])
+                     info=against("bluepill", "a", {"instructions": 1000},
+                                  {"instructions": 1234}))
     assert {"failures", "instructions", "footprint", "baseline"} <= set(Page(full).ids)
-    assert "1,234" in full and "+23.40% (over the limit)" in full
+    assert "1,234" in full and "+234 (+23.40%) (over the 2% limit)" in full
     assert 'class="fill over"' in full  # 30000 B of RAM on a 20480 B board
 
 

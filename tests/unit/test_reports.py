@@ -6,6 +6,7 @@ import io
 import json
 import os
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,21 @@ def test_junit_one_suite_per_binary_one_case_per_test() -> None:
     crash_case = suites[2].find("testcase")
     assert crash_case is not None and crash_case.get("name") == "(binary)"
     assert crash_case.find("error").get("message") == "killed by SIGSEGV"  # type: ignore[union-attr]
+
+
+def test_junit_shows_quarantined_failures_as_skipped_with_their_detail() -> None:
+    _, failed, crashed = (replace(r, quarantined=True) for r in results())
+    root = ET.fromstring(junit_text([failed, crashed, results()[1]]))
+    quarantined, binary, plain = root.findall("testsuite")
+    assert {k: quarantined.get(k) for k in ("failures", "errors", "skipped")} == {
+        "failures": "0", "errors": "0", "skipped": "2"}  # B (quarantined) and C (a skip)
+    case_b = quarantined.findall("testcase")[1].find("skipped")
+    assert case_b is not None and case_b.get("type") == "quarantined"
+    assert case_b.get("message") == "quarantined FAIL: 42 == answer failed at fail.c:10 (42 vs 41)"
+    assert "fail.c:10" in (case_b.text or "")  # the detail stays readable
+    crash = binary.find("testcase/skipped")
+    assert crash is not None and crash.get("message") == "quarantined CRASH: killed by SIGSEGV"
+    assert (binary.get("errors"), plain.get("failures")) == ("0", "1")  # the others unchanged
 
 
 def test_json_schema_fields() -> None:
