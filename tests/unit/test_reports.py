@@ -138,6 +138,15 @@ def test_unwritable_report_path_is_one_line_exit_2(tmp_path: Path) -> None:
     assert err.value.exit_code == 2 and "\n" not in str(err.value)
 
 
+def test_a_report_gets_the_mode_open_would_give_it(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "r.json", "{}")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o640  # not mkstemp's 0600
+
+
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "r.json"
