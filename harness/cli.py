@@ -496,8 +496,9 @@ def debug(binary: Path, target: str, case: str | None, location: str | None,
                        + (f", gdb server {plan.address}, log {plan.log_path}"
                           if plan.address else ""), err=True)
             if config.mode is debugging.DebugMode.SERVE:
+                start = "".join(f"; then in gdb: {c}" for c in plan.gdb_start)
                 return session.serve(click.echo, lambda: click.echo(
-                    f"note: waiting for gdb on {plan.address} (Ctrl-C stops)", err=True))
+                    f"note: waiting for gdb on {plan.address}{start} (Ctrl-C stops)", err=True))
             return session.attach(click.echo)
 
     sys.exit(guarded(body))

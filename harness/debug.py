@@ -1,7 +1,7 @@
 """`tflm-test debug`: one test binary on its target's emulator, halted, with gdb attached.
 
-The emulator's command line is the one a run uses (Runner.debug_argv adds the gdb server and
-the halt to it), started through the same launcher (here or in Docker) and followed by the
+The emulator's command line is the one a run uses (Runner.debug_server adds the gdb server
+and the halt to it), started through the same launcher (here or in Docker) and followed by the
 same loop, so the program's output is shown and logged as in a run. gdb-multiarch gets the
 ELF's symbols, a breakpoint and `continue`; when gdb ends, the emulator is stopped. On a
 target without an emulator (host) gdb runs the program itself.
@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,7 @@ class DebugPlan:
     address: str | None  # the gdb server, host:port on this machine
     log_path: Path | None
     runner: str  # how results name the runner, e.g. "qemu netduino2"
+    gdb_start: tuple[str, ...] = ()  # what gdb sends for the emulator to run (Renode's start)
 
     def launch_json(self) -> list[dict[str, Any]]:
         """VS Code launch configurations (cortex-debug and cppdbg) for this session."""
@@ -92,10 +93,13 @@ class DebugPlan:
         if self.address is None:
             return [cppdbg]
         cppdbg["miDebuggerServerAddress"] = self.address
+        if self.gdb_start:
+            cppdbg["postRemoteConnectCommands"] = [{"text": c} for c in self.gdb_start]
         cortex = {**common, "type": "cortex-debug", "request": "attach",
                   "servertype": "external", "gdbTarget": self.address,
                   "executable": str(self.binary), "gdbPath": GDB,
-                  "postAttachCommands": [f"break {self.breakpoint}", "continue"]}
+                  "postAttachCommands": [f"break {self.breakpoint}", *self.gdb_start,
+                                         "continue"]}
         return [cortex, cppdbg]
 
 
@@ -185,13 +189,16 @@ def breakpoint_for(config: DebugConfig) -> str:
 
 
 def gdb_argv(binary: Path, location: str, address: str | None,
-             commands: tuple[str, ...] = (), batch: bool = False) -> list[str]:
-    """gdb-multiarch with the ELF, a breakpoint at location, and `continue` to it (over the
-    gdb server at address), or `run` to it when gdb runs the program (address None)."""
+             commands: tuple[str, ...] = (), batch: bool = False,
+             start: tuple[str, ...] = ()) -> list[str]:
+    """gdb-multiarch with the ELF, a breakpoint at location, the emulator's `start` commands
+    and `continue` to it (over the gdb server at address), or `run` to it when gdb runs the
+    program (address None)."""
     argv = [GDB, "-q", *(["-batch"] if batch else [])]
     if address is not None:
         argv += [str(binary), "-ex", f"target remote {address}"]
-    argv += ["-ex", f"break {location}", "-ex", "continue" if address else "run"]
+    argv += ["-ex", f"break {location}", *(arg for c in start for arg in ("-ex", c)),
+             "-ex", "continue" if address else "run"]
     for command in commands:
         argv += ["-ex", command]
     return argv + ([] if address else ["--args", str(binary)])
@@ -359,18 +366,21 @@ def _emulated(config: DebugConfig, binary: Path, target: Target, location: str,
     work = (config.options.out_dir / DEBUG_DIR / target.name / binary.stem).resolve()
     work.mkdir(parents=True, exist_ok=True)
     port = config.port or free_port()
-    launch = runner.launcher.open(work)
+    launch = runner.launcher.open(work, runner.read_only_inputs())
     try:
-        argv = runner.debug_argv(launch, binary, work, port)
-        command = launch.command(argv, work, publish=(port,))
+        server = runner.debug_server(launch, binary, work, port)
+        command = launch.command(server.argv, work, publish=(port,))
     except BaseException:
         launch.close()
         runner.close()
         raise
+    if server.stdin_open:
+        command = replace(command, stdin_open=True)
     address = f"127.0.0.1:{port}"
-    gdb = gdb_argv(binary, location, address, config.gdb_commands, config.batch)
+    gdb = gdb_argv(binary, location, address, config.gdb_commands, config.batch,
+                   server.gdb_start)
     plan = DebugPlan(binary, target, location, tuple(gdb), command, address, work / LOG_NAME,
-                     runner.describe())
+                     runner.describe(), server.gdb_start)
     return DebugSession(plan, runner, launch)
 
 

@@ -53,6 +53,17 @@ class RunRequest:
 
 
 @dataclass(frozen=True)
+class DebugServer:
+    """An emulator started halted with a gdb server: its argv (in a Launch's terms), the gdb
+    commands that make it run once gdb is attached and its breakpoints are set (before
+    `continue`), and whether it needs stdin held open."""
+
+    argv: tuple[str, ...]
+    gdb_start: tuple[str, ...] = ()
+    stdin_open: bool = False
+
+
+@dataclass(frozen=True)
 class RunOutcome:
     exit_code: int | None  # None: did not exit by itself (stopped or timed out); <0: signal
     timed_out: bool
@@ -102,15 +113,21 @@ class Runner(ABC):
         """Run one binary to completion, stop rule, crash or timeout; never raises for a
         misbehaving binary (that is an outcome), only for a broken environment."""
 
-    def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
-        """The emulator's argv (in `launch`'s terms, run in work_dir) with the program loaded,
-        halted before its first instruction, and a gdb server on launch.listen_host:port;
-        its output as in run(). `tflm-test debug` starts it.
+    def debug_server(self, launch: Launch, binary: Path, work_dir: Path,
+                     port: int) -> DebugServer:
+        """The emulator (run in `launch`, in work_dir) with the program loaded, halted before
+        its first instruction, and a gdb server on launch.listen_host:port; its output as in
+        run(). `tflm-test debug` starts it.
 
         Raises:
             RunnerUnavailable: this emulator cannot serve gdb.
         """
         raise RunnerUnavailable(f"the {self.name} runner has no gdb server")
+
+    def read_only_inputs(self) -> tuple[Path, ...]:
+        """Folders the emulator reads besides the binary (a board script's), which a
+        launcher must let it see."""
+        return ()
 
     def version(self) -> str | None:
         """The emulator's version string, for the results (None when not applicable)."""

@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from .. import __version__
 from ..errors import RunnerUnavailable, TflmTestError, ToolMissing
 from ..targets import EmulatorSpec, Target
-from .base import Runner, RunnerConfig, RunOutcome, RunRequest
+from .base import DebugServer, Runner, RunnerConfig, RunOutcome, RunRequest
 from .launch import Command, Launch, Launcher
 
 log = logging.getLogger(__name__)
@@ -284,8 +284,23 @@ class DockerRunner(Runner):
     def run(self, request: RunRequest) -> RunOutcome:
         return self.inner.run(request)
 
-    def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
-        return self.inner.debug_argv(launch, binary, work_dir, port)
+    def debug_server(self, launch: Launch, binary: Path, work_dir: Path,
+                     port: int) -> DebugServer:
+        """The inner runner's, run in the container.
+
+        Raises:
+            RunnerUnavailable: it needs stdin held open (Renode's console): a container's
+                stdin is what tells it that tflm-test is gone, so it cannot have it.
+        """
+        server = self.inner.debug_server(launch, binary, work_dir, port)
+        if server.stdin_open:
+            raise RunnerUnavailable(f"{self.inner.describe()} serves gdb on its console's "
+                                    "stdin, which a container run cannot hold open: debug "
+                                    "it without --docker, or with --emulator qemu")
+        return server
+
+    def read_only_inputs(self) -> tuple[Path, ...]:
+        return self.inner.read_only_inputs()
 
     def version(self) -> str | None:
         """The inner emulator's version as the image reports it, asked once per runner (a

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ToolMissing
-from .base import EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
+from .base import DebugServer, EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
 from .follow import FileTail, TailWatcher
 from .launch import Launch
 from .icount import REPORT, CountedRun, PluginUnavailable, build_plugin
@@ -120,11 +120,12 @@ class QemuRunner(Runner):
                        *(["-plugin", counted.argument()] if counted else []),
                        *self.emulator.args, "-kernel", binary]
 
-    def debug_argv(self, launch: Launch, binary: Path, work_dir: Path, port: int) -> list[str]:
+    def debug_server(self, launch: Launch, binary: Path, work_dir: Path,
+                     port: int) -> DebugServer:
         """The run's command line, halted at reset (-S) with a gdb server (-gdb)."""
         _fresh(work_dir)
-        return [*self.command(launch.stage(binary.resolve(), work_dir)),
-                "-gdb", f"tcp:{launch.listen_host}:{port}", "-S"]
+        return DebugServer((*self.command(launch.stage(binary.resolve(), work_dir)),
+                            "-gdb", f"tcp:{launch.listen_host}:{port}", "-S"))
 
     def run(self, request: RunRequest) -> RunOutcome:
         work = request.work_dir.resolve()

@@ -46,7 +46,7 @@ from typing import Any
 import pexpect
 
 from ..errors import RunnerUnavailable
-from .base import EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
+from .base import DebugServer, EventKind, Runner, RunnerEvent, RunOutcome, RunRequest
 from .follow import End, FileSource, FileTail, Followed, Watcher, follow
 from .launch import Command, Launch
 from .process import die_with_parent, outcome
@@ -94,16 +94,17 @@ _M_FAULTS = {3: "HardFault", 4: "MemManage", 5: "BusFault", 6: "UsageFault"}
 FAULT_WATCH_COMMANDS = ("logLevel 0 sysbus.nvic",)
 
 
-def renode_argv(renode: str) -> list[str]:
+def renode_argv(renode: str, show_log: bool = False) -> list[str]:
     """The command line of a headless Renode whose monitor is on stdin/stdout.
 
     Args:
         renode: the renode launcher (a host path, or a path inside a container).
+        show_log: Renode's log on the console too (a run reads it from a file instead).
 
     Returns:
         argv for pexpect/subprocess; stdin must stay open (EOF makes Renode quit).
     """
-    return [renode, "--disable-xwt", "--console", "--plain", "--hide-log"]
+    return [renode, "--disable-xwt", "--console", "--plain", *([] if show_log else ["--hide-log"])]
 
 
 def _monitor_path(path: str) -> str:
@@ -326,6 +327,12 @@ UART_FILE = "uart.txt"  # in the run's work folder: the program's output (UART f
 RENODE_LOG = "renode.log"  # in the run's work folder: Renode's own log while the binary ran
 
 
+def _clear_outputs(work: Path) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    for name in (UART_FILE, RENODE_LOG):
+        (work / name).unlink(missing_ok=True)  # Renode would rename an old one and go on
+
+
 def parse_uart_time(line: str) -> float | None:
     """Virtual seconds at which the UART analyzer saw an output line (both log formats in
     notes/renode.md), or None for any other log line."""
@@ -454,13 +461,39 @@ class RenodeRunner(Runner):
         if self._launch is not None and not self._launch.sees(work):
             self.close()
         if self._monitor is None or self._launch is None:
-            scripts = [self.emulator.script.parent] if self.emulator.script else []
-            self._launch = self.launcher.open(self.config.out_dir or work, scripts)
+            self._launch = self.launcher.open(self.config.out_dir or work, self.read_only_inputs())
             program = self._launch.program(RENODE, self.renode)
             command = self._launch.command(renode_argv(program), work, interactive=True)
             self._monitor = RenodeMonitor(command, self.start_timeout_s, self.command_timeout_s)
             self._version = self._version or parse_version(self._monitor.banner)
         return self._monitor, self._launch
+
+    def read_only_inputs(self) -> tuple[Path, ...]:
+        return (self.emulator.script.parent,) if self.emulator.script else ()
+
+    def debug_server(self, launch: Launch, binary: Path, work_dir: Path,
+                     port: int) -> DebugServer:
+        """A Renode of its own with the run's script loaded (not started) and a gdb server,
+        as Renode's manual ("Debugging with GDB") has it: `machine StartGdbServer PORT`, then
+        gdb sends `monitor start` (the emulation does not start on gdb's `continue` alone).
+        Renode's log is on the console: its UART analyzer's lines carry the program's
+        output (the file backend gets it too, as in a run).
+
+        Raises:
+            RunnerUnavailable: a path Renode cannot take (whitespace), a script not visible.
+        """
+        work = work_dir.resolve()
+        _clear_outputs(work)
+        try:
+            commands = script_commands(launch.path(self.emulator.script or Path("<no script>")),
+                                       launch.stage(binary.resolve(), work),
+                                       launch.path(work / UART_FILE))
+        except ValueError as exc:
+            raise RunnerUnavailable(str(exc)) from None
+        execute = [arg for command in (*commands, f"machine StartGdbServer {port}")
+                   for arg in ("-e", command)]
+        return DebugServer((*renode_argv(launch.program(RENODE, self.renode), show_log=True),
+                            *execute), gdb_start=("monitor start",), stdin_open=True)
 
     def run(self, request: RunRequest) -> RunOutcome:
         """Load, start and follow one binary on the shared Renode, then Clear it.
@@ -471,9 +504,7 @@ class RenodeRunner(Runner):
         """
         start = time.monotonic()
         work = request.work_dir.resolve()
-        work.mkdir(parents=True, exist_ok=True)
-        for name in (UART_FILE, RENODE_LOG):
-            (work / name).unlink(missing_ok=True)  # Renode would rename an old one and go on
+        _clear_outputs(work)
         try:
             followed, watcher = self._run_on(*self._ensure_monitor(work), request, work)
         except MonitorFailure as exc:

@@ -239,3 +239,21 @@ def test_forced_renode_that_is_missing_is_one_line_exit_2(fixtures: Path) -> Non
                      "--emulator", "renode", "--renode", "/nonexistent/renode")
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("tflm-test: error: ")
+
+
+@pytest.mark.skipif(shutil.which("gdb-multiarch") is None, reason="needs gdb-multiarch")
+def test_debug_stops_at_the_failing_check_on_renode(fixtures: Path, tmp_path: Path) -> None:
+    """`tflm-test debug` on Renode's gdb server: the failing check of fail.c, its local, and
+    the program runs on to its final line once gdb continues."""
+    elf, out = fixtures / "fail.elf", tmp_path / "out"
+    renode = ["--emulator", "renode", "--renode", str(RENODE), "--out", str(out)]
+    ran = tflm_test("run", str(elf), "--target", "bluepill", *renode)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    proc = tflm_test("debug", str(elf), "--target", "bluepill", "--case", "FailsOnPurpose",
+                     *renode, "--batch", "--ex", "print answer", "--ex", "delete 1",
+                     "--ex", "continue", timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "breakpoint ../tests/firmware/fail.c:10" in proc.stderr
+    assert "$1 = 41\n" in proc.stdout and "fail.c:10" in proc.stdout, proc.stdout
+    uart = (out / "debug" / "bluepill" / "fail" / "uart.txt").read_text()
+    assert uart.startswith("Testing Passes\nTesting FailsOnPurpose\n")

@@ -103,6 +103,8 @@ def test_gdb_attaches_to_the_server_or_runs_the_program() -> None:
     assert gdb_argv(elf, "fail.c:10", "127.0.0.1:4242", ("print x",), batch=True) == [
         "gdb-multiarch", "-q", "-batch", "/b/fail.elf", "-ex", "target remote 127.0.0.1:4242",
         "-ex", "break fail.c:10", "-ex", "continue", "-ex", "print x"]
+    assert gdb_argv(elf, "x.c:3", "127.0.0.1:1", start=("monitor start",))[-6:] == [
+        "-ex", "break x.c:3", "-ex", "monitor start", "-ex", "continue"]  # Renode's
     assert gdb_argv(elf, "main", None) == [
         "gdb-multiarch", "-q", "-ex", "break main", "-ex", "run", "--args", "/b/fail.elf"]
 
@@ -117,6 +119,11 @@ def test_launch_json_for_both_extensions(tmp_path: Path) -> None:
     assert cortex["postAttachCommands"] == ["break fail.c:10", "continue"]
     assert (cpp["type"], cpp["miDebuggerServerAddress"], cpp["program"]) == (
         "cppdbg", "127.0.0.1:4242", "/b/fail.elf")
+    renode = DebugPlan(Path("/b/fail.elf"), target, "fail.c:10", (), None, "127.0.0.1:4242",
+                       None, "renode bluepill.resc", ("monitor start",))
+    cortex, cpp = renode.launch_json()
+    assert cortex["postAttachCommands"] == ["break fail.c:10", "monitor start", "continue"]
+    assert cpp["postRemoteConnectCommands"] == [{"text": "monitor start"}]
     host = DebugPlan(Path("/b/fail"), load_boards().get("host"), "main", (), None, None, None,
                      "host")
     (only,) = host.launch_json()

@@ -123,6 +123,17 @@ def test_renode_runs_interactively_by_its_plain_name(tmp_path: Path) -> None:
     assert launch.program("renode", "/opt/my/renode") == "renode"
 
 
+def test_a_gdb_server_on_the_console_cannot_go_into_a_container(tmp_path: Path) -> None:
+    runner = _runner("bluepill", inner="renode", image="emu:1")
+    launch = runner.launcher.open(tmp_path, runner.read_only_inputs())
+    with pytest.raises(RunnerUnavailable, match="without --docker, or with --emulator qemu"):
+        runner.debug_server(launch, tmp_path / "x.elf", tmp_path / "w", 4242)
+    qemu = _runner("bluepill", image="emu:1")
+    server = qemu.debug_server(qemu.launcher.open(tmp_path), tmp_path / "x.elf",
+                               tmp_path / "w2", 4242)
+    assert server.argv[-3:] == ("-gdb", "tcp:0.0.0.0:4242", "-S") and server.gdb_start == ()
+
+
 def test_renode_without_script_is_unavailable() -> None:
     t = load_boards().get("bluepill")
     runner = DockerRunner(t, EmulatorSpec(runner="renode", script=None), RunnerConfig())

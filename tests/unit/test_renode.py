@@ -14,6 +14,7 @@ import pytest
 
 from tflm_test.errors import RunnerUnavailable
 from tflm_test.runners.base import RunnerConfig, RunnerEvent
+from tflm_test.runners.launch import LOCAL
 from tflm_test.runners.renode import (
     RenodeRunner, clean_output, command_error, parse_hex_count, parse_log_line, parse_uart_time,
     parse_version,
@@ -147,6 +148,23 @@ def test_missing_renode_says_how_to_provide_it(monkeypatch: pytest.MonkeyPatch) 
 def test_named_renode_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(RunnerUnavailable, match=r"does not exist.*--renode PATH"):
         runner(RunnerConfig(renode=tmp_path / "renode"), None).check_available()
+
+
+def test_debug_server_loads_the_script_and_waits_for_gdb_to_start_it(tmp_path: Path) -> None:
+    script = tmp_path / "bluepill.resc"
+    script.write_text("")
+    server = runner(RunnerConfig(renode=Path("/opt/renode")), script).debug_server(
+        LOCAL.open(tmp_path), tmp_path / "fail.elf", tmp_path / "w", 4242)
+    w = tmp_path / "w"
+    assert server.argv == ("/opt/renode", "--disable-xwt", "--console", "--plain",  # log shown
+                           "-e", f"$bin=@{tmp_path}/fail.elf", "-e", f"$logfile=@{w}/uart.txt",
+                           "-e", f"include @{script}", "-e", "machine StartGdbServer 4242")
+    assert "start" not in server.argv  # halted until gdb's `monitor start`
+    assert (server.gdb_start, server.stdin_open) == (("monitor start",), True)
+    assert runner(RunnerConfig(), script).read_only_inputs() == (tmp_path,)
+    with pytest.raises(RunnerUnavailable, match="whitespace"):
+        runner(RunnerConfig(), script).debug_server(LOCAL.open(tmp_path),
+                                                    tmp_path / "a b.elf", w, 4242)
 
 
 def test_describe_names_the_script() -> None:
