@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "reference_runtime" / "tests" / "models"
 GOLDEN = ROOT / "tests" / "data" / "models" / "golden"
 DRIVER = Path(__file__).with_name("cli_fuzz_driver.py")
-# Per model and mode (60: 120 per model, 660 in all, about 6 CPU-minutes; 300 took 15 minutes
-# on a loaded 2-core machine). TFLM_TEST_CLI_FUZZ_MUTANTS asks for a longer run.
-MUTANTS = int(os.environ.get("TFLM_TEST_CLI_FUZZ_MUTANTS", "60"))
+# Per model and mode: 200, so 400 for a model with a golden file, 2,800 in all (about 0.55
+# CPU-seconds each). TFLM_TEST_CLI_FUZZ_MUTANTS asks for another count.
+MUTANTS = int(os.environ.get("TFLM_TEST_CLI_FUZZ_MUTANTS", "200"))
 WORKERS = 2
 SEED = 12
 # PASS: all 4 cases match   /   FAIL: 1 of 8 cases differ: random_1
