@@ -52,6 +52,15 @@ void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32
   }
 }
 
+void tm_kt_quantize_q(tm_type type, const float *in, void *out, int n, float scale,
+                      int32_t zero_point) {
+  if (type == TM_TYPE_INT16) {
+    tm_kt_quantize_i16(in, (int16_t *)out, n, scale, zero_point);
+  } else {
+    tm_kt_quantize_i8(in, (int8_t *)out, n, scale, zero_point);
+  }
+}
+
 void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale) {
   for (int i = 0; i < n; i++) {
     int64_t q = (int64_t)round(in[i] / scale);

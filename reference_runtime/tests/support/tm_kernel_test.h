@@ -32,6 +32,9 @@ void tm_kt_channels(tm_tensor *t, const float *scales, int32_t n, int32_t dim);
 void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t zero_point);
 /* tflite::Quantize<int16_t>: the same, clamped to int16. */
 void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32_t zero_point);
+/* tflite::Quantize<T> for T = int8 or int16 (by `type`), into `out` of that type. */
+void tm_kt_quantize_q(tm_type type, const float *in, void *out, int n, float scale,
+                      int32_t zero_point);
 /* tflite::SymmetricQuantize<int32_t> (FloatToSymmetricQuantizedType): round(x / scale),
  * clamped to [INT32_MIN + 1, INT32_MAX] (bias tensors). */
 void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale);
@@ -97,14 +100,22 @@ static inline void tm_kt_expect_near(const float *golden, const float *out, int 
   }
 }
 
-static inline void tm_kt_expect_i8(const int8_t *golden, const int8_t *out, int n, int tol) {
+/* int8 or int16 data, by `type` (TFLM's templated Validate*Goldens): |golden - out| <= tol. */
+static inline void tm_kt_expect_q(tm_type type, const void *golden, const void *out, int n,
+                                  int tol) {
+  const int wide = type == TM_TYPE_INT16;
   for (int i = 0; i < n; i++) {
-    const int d = golden[i] > out[i] ? golden[i] - out[i] : out[i] - golden[i];
-    if (d > tol) {
-      tm_log("element %d: expected %d, got %d (tolerance %d)", i, golden[i], out[i], tol);
+    const int g = wide ? ((const int16_t *)golden)[i] : ((const int8_t *)golden)[i];
+    const int o = wide ? ((const int16_t *)out)[i] : ((const int8_t *)out)[i];
+    if ((g > o ? g - o : o - g) > tol) {
+      tm_log("element %d: expected %d, got %d (tolerance %d)", i, g, o, tol);
       tm_test_suite_state.case_failed = 1;
     }
   }
+}
+
+static inline void tm_kt_expect_i8(const int8_t *golden, const int8_t *out, int n, int tol) {
+  tm_kt_expect_q(TM_TYPE_INT8, golden, out, n, tol);
 }
 
 #endif
