@@ -4,7 +4,9 @@
  * with SignedSymmetricPerChannelQuantize (axis 0), biases with
  * CreatePerChannelQuantizedBiasTensor. Tolerances are TFLM's: float 1e-5; per-channel int8
  * +-1 (TestConvQuantizedPerChannel passes 1.0); per-tensor broadcast case exact (1e-5); the
- * 32x32 case +-1 (kQuantizationTolerance). Then every prepare error path. */
+ * 32x32 case +-1 (kQuantizationTolerance). The 16x8 cases (int16 activations, int64 or
+ * int32 bias) go through the same TestConvQuantizedPerChannel template, +-1. Then every
+ * prepare error path. */
 #include "support/tm_kernel_test.h"
 
 /* Conv2DOptions field positions (schema.fbs) */
@@ -34,6 +36,12 @@ static int32_t bias_q[32];
 static float filter_scales[32], bias_scales[32];
 static const tm_kt_weighted_buffers bufs = {t, out_f, in_q, filter_q, out_q, golden_q, bias_q,
                                             filter_scales, bias_scales};
+
+/* 16x8: int16 activations, an int64 or int32 bias (one store serves both). */
+static int16_t in_q16[16], out_q16[12], golden_q16[12];
+static int64_t bias_q64[3];
+static const tm_kt_weighted_buffers bufs16 = {t, out_f, in_q16, filter_q, out_q16, golden_q16,
+                                              bias_q64, filter_scales, bias_scales};
 
 static const tm_kernel *kernel = &tm_kernel_conv_2d; /* or its _int8 registration */
 
@@ -66,6 +74,14 @@ static void check_per_channel(const conv_case *c, const conv_opts *o, float in_s
   setup_per_channel(c, in_scale, in_zp, out_scale, out_zp);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
   tm_kt_expect_i8(golden_q, out_q, tm_kt_elements(c->out_shape), 1);
+}
+
+/* TestConvQuantizedPerChannel<int16_t, BiasT>: zero points 0, tolerance 1.0 as for int8. */
+static void check_16x8(const conv_case *c, const conv_opts *o, tm_type bias, float in_scale,
+                       float out_scale) {
+  tm_kt_weighted_quantized(c, &bufs16, 0, TM_TYPE_INT16, bias, in_scale, 0, out_scale, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
+  tm_kt_expect_q(TM_TYPE_INT16, golden_q16, out_q16, tm_kt_elements(c->out_shape), 1);
 }
 
 static const conv_case kSimple = {kInputShape, kFilterShape, kBiasShape, kOutputShape,
@@ -146,6 +162,30 @@ TF_LITE_MICRO_TEST(Kernel1x1QuantizedPerChannel) {
   const conv_opts o = {VALID, 1, 1, NONE, 1, 1}, o6 = {VALID, 1, 1, RELU6, 1, 1};
   check_per_channel(&c, &o, 0.5f, 0, 1.0f, 0);
   check_per_channel(&c6, &o6, 0.023529f, -128, 0.023529f, -128);
+}
+
+/* SimpleTestQuantized16x8PerChannel64bBias and ...32bBias: input 0.5, output 1.0. */
+TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannel) {
+  check_16x8(&kSimple, &kCommon, TM_TYPE_INT64, 0.5f, 1.0f);
+  check_16x8(&kSimple, &kCommon, TM_TYPE_INT32, 0.5f, 1.0f);
+}
+
+/* SimpleTestQuantized16x8PerChannelRelu664bBias and ...Relu632bBias (activation RELU6,
+ * scales 0.023529), and Kernel1x1Quantized16x8PerChannelRelu6 (64-bit bias, stride 1). */
+TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannelRelu6) {
+  static const int in_shape[] = {4, 1, 2, 2, 4}, filter_shape[] = {4, 3, 1, 1, 4};
+  static const int out_shape[] = {4, 1, 2, 2, 3};
+  static const float bias[] = {1, 2, -3};
+  static const float golden[] = {6, 2, 0, 6, 2, 0, 6, 4, 0, 6, 4, 0};
+  static const float golden_1x1[] = {6, 2, 0, 6, 2, 0, 6, 4, 1, 6, 4, 1};
+  const conv_case c = {kInputShape, kFilterShape, kBiasShape, kOutputShape, kInputData,
+                       kFilterData, bias, golden};
+  const conv_case c1x1 = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
+                          kFilterData, bias, golden_1x1};
+  const conv_opts relu6 = {VALID, 2, 2, RELU6, 1, 1}, o1x1 = {VALID, 1, 1, RELU6, 1, 1};
+  check_16x8(&c, &relu6, TM_TYPE_INT64, 0.023529f, 0.023529f);
+  check_16x8(&c, &relu6, TM_TYPE_INT32, 0.023529f, 0.023529f);
+  check_16x8(&c1x1, &o1x1, TM_TYPE_INT64, 0.023529f, 0.023529f);
 }
 
 /* BroadcastPerLayerQuantizationToPerChannelShouldMatchGolden: per-tensor scales 1.0, bias

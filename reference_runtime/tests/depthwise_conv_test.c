@@ -25,6 +25,12 @@ static float filter_scales[4], bias_scales[4];
 static const tm_kt_weighted_buffers bufs = {t, out_f, in_q, filter_q, out_q, golden_q, bias_q,
                                             filter_scales, bias_scales};
 
+/* 16x8: int16 activations, int64 bias. */
+static int16_t in_q16[12], out_q16[8], golden_q16[8];
+static int64_t bias_q64[4];
+static const tm_kt_weighted_buffers bufs16 = {t, out_f, in_q16, filter_q, out_q16, golden_q16,
+                                              bias_q64, filter_scales, bias_scales};
+
 static const tm_kernel *kernel = &tm_kernel_depthwise_conv_2d; /* or its _int8 registration */
 
 static tm_status run_dw(const dw_opts *o) {
@@ -84,6 +90,20 @@ static const dw_case kSimple = {kInShape, kFilterShape, kBiasShape, kOutShape,
                                 kIn, kFilter, kBias, kGolden};
 
 TF_LITE_MICRO_TESTS_BEGIN
+
+/* SimpleTestQuantizedPerChannelInt16InputInt8Filter (TestDepthwiseConvQuantizedPerChannel<
+ * int16_t, int64_t>, tolerance 1.0): TFLM lists 16 input values for its 12-element input and
+ * quantises the first 12 (ElementCount of the shape), as here. */
+TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannelInt16InputInt8Filter) {
+  static const float in[] = {-547, 108, -682, 540,  -161, -539, 9,    -482,
+                             -859, 84,  153,  -726, 523,  702,  -172, -936};
+  static const float golden[] = {4894, -9009, -16596, 10268, -2564, -7483, -6599, 4356};
+  const dw_case c = {kInShape, kFilterShape, kBiasShape, kOutShape, in, kFilter, kBias, golden};
+  const dw_opts o = opts_for(&c, NONE, 1, 1);
+  tm_kt_weighted_quantized(&c, &bufs16, 3, TM_TYPE_INT16, TM_TYPE_INT64, 0.5f, 0, 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_dw(&o));
+  tm_kt_expect_q(TM_TYPE_INT16, golden_q16, out_q16, 8, 1);
+}
 
 /* SimpleTest and SimpleTestRelu */
 TF_LITE_MICRO_TEST(SimpleTestFloatAndRelu) {

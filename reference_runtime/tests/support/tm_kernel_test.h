@@ -41,9 +41,12 @@ void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale);
 /* micro_utils.cc SignedSymmetricPerChannelQuantize for int8 filters, channel axis 0 or 3:
  * scale[c] = max|x| / 127, q = roundf(x / scale[c]) clamped to [-127, 127]. */
 void tm_kt_per_channel_i8(const float *in, int8_t *out, const int *shape, int dim, float *scales);
-/* test_helpers CreatePerChannelQuantizedBiasTensor: scales[c] = input_scale * weight_scales[c],
- * one bias element per channel. */
-void tm_kt_per_channel_bias(const float *in, int32_t *out, int n, float input_scale,
+/* tflite::SymmetricQuantize<int64_t>: round(x / scale), clamped to [INT64_MIN + 1, INT64_MAX]
+ * (16x8 bias tensors). */
+void tm_kt_quantize_i64(const float *in, int64_t *out, int n, float scale);
+/* test_helpers CreatePerChannelQuantizedBiasTensor<T>: scales[c] = input_scale *
+ * weight_scales[c], one bias element per channel, T = int32 or int64 (by `type`). */
+void tm_kt_per_channel_bias(tm_type type, const float *in, void *out, int n, float input_scale,
                             const float *weight_scales, float *scales);
 
 /* Runs `kernel` on tensors[0..n_in) as inputs and the next n_out as outputs, with an options
@@ -62,8 +65,10 @@ typedef struct {
 typedef struct {
   tm_tensor *t;
   float *out_f;
-  int8_t *in_q, *filter_q, *out_q, *golden_q;
-  int32_t *bias_q;
+  void *in_q;       /* int8 or int16, as the activations */
+  int8_t *filter_q;
+  void *out_q, *golden_q;
+  void *bias_q;     /* int32 or int64 */
   float *filter_scales, *bias_scales;
 } tm_kt_weighted_buffers;
 
@@ -75,6 +80,11 @@ void tm_kt_weighted_float(const tm_kt_weighted_case *c, const tm_kt_weighted_buf
 void tm_kt_weighted_per_channel(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
                                 int channel_dim, float in_scale, int32_t in_zp, float out_scale,
                                 int32_t out_zp);
+/* The same template instantiated for 16x8 (TFLM's int16_t activations with an int64_t or
+ * int32_t bias): act is TM_TYPE_INT8 or TM_TYPE_INT16, bias TM_TYPE_INT32 or TM_TYPE_INT64. */
+void tm_kt_weighted_quantized(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
+                              int channel_dim, tm_type act, tm_type bias, float in_scale,
+                              int32_t in_zp, float out_scale, int32_t out_zp);
 
 tm_status tm_kt_run(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts, size_t n_opts,
                     tm_tensor *tensors, int32_t n_in, int32_t n_out);
