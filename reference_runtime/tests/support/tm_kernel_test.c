@@ -54,7 +54,12 @@ void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32
 
 void tm_kt_quantize_q(tm_type type, const float *in, void *out, int n, float scale,
                       int32_t zero_point) {
-  if (type == TM_TYPE_INT16) {
+  if (type == TM_TYPE_INT32) {
+    for (int i = 0; i < n; i++) {
+      const double q = round(in[i] / scale) + zero_point;
+      ((int32_t *)out)[i] = q < INT32_MIN ? INT32_MIN : (q > INT32_MAX ? INT32_MAX : (int32_t)q);
+    }
+  } else if (type == TM_TYPE_INT16) {
     tm_kt_quantize_i16(in, (int16_t *)out, n, scale, zero_point);
   } else {
     tm_kt_quantize_i8(in, (int8_t *)out, n, scale, zero_point);

@@ -32,7 +32,7 @@ void tm_kt_channels(tm_tensor *t, const float *scales, int32_t n, int32_t dim);
 void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t zero_point);
 /* tflite::Quantize<int16_t>: the same, clamped to int16. */
 void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32_t zero_point);
-/* tflite::Quantize<T> for T = int8 or int16 (by `type`), into `out` of that type. */
+/* tflite::Quantize<T> for T = int8, int16 or int32 (by `type`), into `out` of that type. */
 void tm_kt_quantize_q(tm_type type, const float *in, void *out, int n, float scale,
                       int32_t zero_point);
 /* tflite::SymmetricQuantize<int32_t> (FloatToSymmetricQuantizedType): round(x / scale),
@@ -110,15 +110,21 @@ static inline void tm_kt_expect_near(const float *golden, const float *out, int 
   }
 }
 
-/* int8 or int16 data, by `type` (TFLM's templated Validate*Goldens): |golden - out| <= tol. */
+/* Element i of int8, int16 or int32 data. */
+static inline long tm_kt_q_at(tm_type type, const void *data, int i) {
+  if (type == TM_TYPE_INT32) return ((const int32_t *)data)[i];
+  if (type == TM_TYPE_INT16) return ((const int16_t *)data)[i];
+  return ((const int8_t *)data)[i];
+}
+
+/* int8, int16 or int32 data, by `type` (TFLM's templated Validate*Goldens):
+ * |golden - out| <= tol. */
 static inline void tm_kt_expect_q(tm_type type, const void *golden, const void *out, int n,
                                   int tol) {
-  const int wide = type == TM_TYPE_INT16;
   for (int i = 0; i < n; i++) {
-    const int g = wide ? ((const int16_t *)golden)[i] : ((const int8_t *)golden)[i];
-    const int o = wide ? ((const int16_t *)out)[i] : ((const int8_t *)out)[i];
+    const long g = tm_kt_q_at(type, golden, i), o = tm_kt_q_at(type, out, i);
     if ((g > o ? g - o : o - g) > tol) {
-      tm_log("element %d: expected %d, got %d (tolerance %d)", i, g, o, tol);
+      tm_log("element %d: expected %ld, got %ld (tolerance %d)", i, g, o, tol);
       tm_test_suite_state.case_failed = 1;
     }
   }
