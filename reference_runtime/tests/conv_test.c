@@ -87,6 +87,17 @@ static void check_16x8(const conv_case *c, const conv_opts *o, tm_type bias, flo
 static const conv_case kSimple = {kInputShape, kFilterShape, kBiasShape, kOutputShape,
                                   kInputData, kFilterData, kBiasData, kGoldenData};
 
+/* The ...Relu6 cases' bias and goldens, on the common data and on the Kernel1x1 shapes. */
+static const int k1x1In[] = {4, 1, 2, 2, 4}, k1x1Filter[] = {4, 3, 1, 1, 4};
+static const int k1x1Out[] = {4, 1, 2, 2, 3};
+static const float kBiasRelu6[] = {1, 2, -3};
+static const float kGoldenRelu6[] = {6, 2, 0, 6, 2, 0, 6, 4, 0, 6, 4, 0};
+static const float kGolden1x1Relu6[] = {6, 2, 0, 6, 2, 0, 6, 4, 1, 6, 4, 1};
+static const conv_case kRelu6 = {kInputShape, kFilterShape, kBiasShape, kOutputShape,
+                                 kInputData, kFilterData, kBiasRelu6, kGoldenRelu6};
+static const conv_case k1x1Relu6 = {k1x1In, k1x1Filter, kBiasShape, k1x1Out, kInputData,
+                                    kFilterData, kBiasRelu6, kGolden1x1Relu6};
+
 TF_LITE_MICRO_TESTS_BEGIN
 
 TF_LITE_MICRO_TEST(SimpleTestFloat) { check_float(&kSimple, &kCommon); }
@@ -141,27 +152,17 @@ TF_LITE_MICRO_TEST(SimpleTestDilatedQuantizedPerChannel) {
 /* SimpleTestQuantizedPerChannelRelu6 (TFLM runs it with common_conv_params, activation
  * NONE: the int8 range of scale 0.023529 / zp -128 does the clamping). */
 TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannelRelu6) {
-  static const float bias[] = {1, 2, -3};
-  static const float golden[] = {6, 2, 0, 6, 2, 0, 6, 4, 0, 6, 4, 0};
-  const conv_case c = {kInputShape, kFilterShape, kBiasShape, kOutputShape, kInputData,
-                       kFilterData, bias, golden};
-  check_per_channel(&c, &kCommon, 0.023529f, -128, 0.023529f, -128);
+  check_per_channel(&kRelu6, &kCommon, 0.023529f, -128, 0.023529f, -128);
 }
 
 /* Kernel1x1QuantizedPerChannel and Kernel1x1QuantizedPerChannelRelu6. */
 TF_LITE_MICRO_TEST(Kernel1x1QuantizedPerChannel) {
-  static const int in_shape[] = {4, 1, 2, 2, 4}, filter_shape[] = {4, 3, 1, 1, 4};
-  static const int out_shape[] = {4, 1, 2, 2, 3};
-  static const float bias6[] = {1, 2, -3};
   static const float golden[] = {11, 2, 3, 21, 2, 3, 31, 4, 7, 31, 4, 7};
-  static const float golden6[] = {6, 2, 0, 6, 2, 0, 6, 4, 1, 6, 4, 1};
-  const conv_case c = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
-                       kFilterData, kBiasData, golden};
-  const conv_case c6 = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
-                        kFilterData, bias6, golden6};
+  const conv_case c = {k1x1In, k1x1Filter, kBiasShape, k1x1Out, kInputData, kFilterData,
+                       kBiasData, golden};
   const conv_opts o = {VALID, 1, 1, NONE, 1, 1}, o6 = {VALID, 1, 1, RELU6, 1, 1};
   check_per_channel(&c, &o, 0.5f, 0, 1.0f, 0);
-  check_per_channel(&c6, &o6, 0.023529f, -128, 0.023529f, -128);
+  check_per_channel(&k1x1Relu6, &o6, 0.023529f, -128, 0.023529f, -128);
 }
 
 /* SimpleTestQuantized16x8PerChannel64bBias and ...32bBias: input 0.5, output 1.0. */
@@ -173,19 +174,10 @@ TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannel) {
 /* SimpleTestQuantized16x8PerChannelRelu664bBias and ...Relu632bBias (activation RELU6,
  * scales 0.023529), and Kernel1x1Quantized16x8PerChannelRelu6 (64-bit bias, stride 1). */
 TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannelRelu6) {
-  static const int in_shape[] = {4, 1, 2, 2, 4}, filter_shape[] = {4, 3, 1, 1, 4};
-  static const int out_shape[] = {4, 1, 2, 2, 3};
-  static const float bias[] = {1, 2, -3};
-  static const float golden[] = {6, 2, 0, 6, 2, 0, 6, 4, 0, 6, 4, 0};
-  static const float golden_1x1[] = {6, 2, 0, 6, 2, 0, 6, 4, 1, 6, 4, 1};
-  const conv_case c = {kInputShape, kFilterShape, kBiasShape, kOutputShape, kInputData,
-                       kFilterData, bias, golden};
-  const conv_case c1x1 = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
-                          kFilterData, bias, golden_1x1};
   const conv_opts relu6 = {VALID, 2, 2, RELU6, 1, 1}, o1x1 = {VALID, 1, 1, RELU6, 1, 1};
-  check_16x8(&c, &relu6, TM_TYPE_INT64, 0.023529f, 0.023529f);
-  check_16x8(&c, &relu6, TM_TYPE_INT32, 0.023529f, 0.023529f);
-  check_16x8(&c1x1, &o1x1, TM_TYPE_INT64, 0.023529f, 0.023529f);
+  check_16x8(&kRelu6, &relu6, TM_TYPE_INT64, 0.023529f, 0.023529f);
+  check_16x8(&kRelu6, &relu6, TM_TYPE_INT32, 0.023529f, 0.023529f);
+  check_16x8(&k1x1Relu6, &o1x1, TM_TYPE_INT64, 0.023529f, 0.023529f);
 }
 
 /* BroadcastPerLayerQuantizationToPerChannelShouldMatchGolden: per-tensor scales 1.0, bias

@@ -78,14 +78,22 @@ static tm_status run_svdf(int rank, int activation) {
   return tm_kt_run_io(kernel, TM_OP_SVDF, opts, 2, t, 6, ins, 5, outs, 1, 4096);
 }
 
-static void setup_float(void) {
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, kInDims, in_f);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, kFeatureDims, (void *)kFeature);
-  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, kTimeDims, (void *)kTime);
-  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, kBiasDims, (void *)kBias);
-  tm_kt_tensor(&t[4], TM_TYPE_FLOAT32, kStateDims, state_f);
-  tm_kt_tensor(&t[5], TM_TYPE_FLOAT32, kOutDims, out_f);
+/* The six float32 tensors (input, feature, time, bias, state, output) of one case. */
+typedef struct {
+  const int *dims[6];
+  const void *data[6];
+} svdf_float_case;
+
+static void float_tensors(const svdf_float_case *c) {
+  for (int i = 0; i < 6; i++) tm_kt_tensor(&t[i], TM_TYPE_FLOAT32, c->dims[i], (void *)c->data[i]);
   t[4].is_variable = 1;
+}
+
+static void setup_float(void) {
+  static const svdf_float_case c = {
+      {kInDims, kFeatureDims, kTimeDims, kBiasDims, kStateDims, kOutDims},
+      {in_f, kFeature, kTime, kBias, state_f, out_f}};
+  float_tensors(&c);
   memset(state_f, 0, sizeof state_f);
 }
 
@@ -142,14 +150,11 @@ static float scale_from_min_max(float min, float max, int is16) {
 
 /* TestSVDF with the 16x1x1 data (float; tolerance 1e-5). */
 static void check_float16(int activation, const float *golden) {
+  static const svdf_float_case c = {
+      {kIn16Dims, kFeature16Dims, kTime16Dims, kBias16Dims, kState16Dims, kOut16Dims},
+      {kSvdf16Input, kSvdf16Feature, kSvdf16Time, kSvdf16Bias, state16_f, out16_f}};
   memcpy(state16_f, kSvdf16InitialState, sizeof state16_f);
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, kIn16Dims, (void *)kSvdf16Input);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, kFeature16Dims, (void *)kSvdf16Feature);
-  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, kTime16Dims, (void *)kSvdf16Time);
-  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, kBias16Dims, (void *)kSvdf16Bias);
-  tm_kt_tensor(&t[4], TM_TYPE_FLOAT32, kState16Dims, state16_f);
-  tm_kt_tensor(&t[5], TM_TYPE_FLOAT32, kOut16Dims, out16_f);
-  t[4].is_variable = 1;
+  float_tensors(&c);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_svdf(1, activation));
   tm_kt_expect_near(golden, out16_f, U16, 1e-5f);
 }
