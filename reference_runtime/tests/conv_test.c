@@ -232,6 +232,39 @@ TF_LITE_MICRO_TEST(Int8Input32x1Filter32x32ShouldMatchGolden) {
   tm_kt_expect_i8(golden_q, out_q, 32, 1);
 }
 
+/* Int8Filter1x3x3x1ShouldMatchGoldenEvenInputPaddingSame and ...OddInputPaddingSame: the int8
+ * data of testdata/conv_test_data.cc as they are (kConvInput1x4x4x1 / 1x5x5x1,
+ * kConvFilter1x3x3x1, kConvZeroBias and the goldens), common_conv_params with SAME padding;
+ * TFLM's tolerance 1. */
+TF_LITE_MICRO_TEST(Int8Filter1x3x3x1ShouldMatchGoldenPaddingSame) {
+  static const int8_t filter[9] = {22, -98, 78, -127, 101, 47, 87, 12, -15};
+  static const int8_t in4[16] = {-127, -111, -95, -79, -63, -47, -31, -15,
+                                 1,    17,   33,  49,  65,  81,  97,  113};
+  static const int8_t in5[25] = {-128, -111, -95, -79, -63, -47, -31, -15, 1,  17, 33,  49, 65,
+                                 81,   97,   113, 127, 100, 80,  60,  40,  20, 0,  -20, -40};
+  static const int8_t golden4[4] = {38, 24, 16, -58};
+  static const int8_t golden5[9] = {-6, 25, 30, 58, 76, 7, 50, -11, -59};
+  static const int32_t zero_bias[1] = {0};
+  static const float filter_scale[1] = {0.00448552053f}, bias_scale[1] = {0.00001758864f};
+  static const int filter_shape[] = {4, 1, 3, 3, 1}, bias_shape[] = {1, 1};
+  static const int in_shapes[2][5] = {{4, 1, 4, 4, 1}, {4, 1, 5, 5, 1}};
+  static const int out_shapes[2][5] = {{4, 1, 2, 2, 1}, {4, 1, 3, 3, 1}};
+  const int8_t *ins[2] = {in4, in5}, *goldens[2] = {golden4, golden5};
+  const conv_opts same = {SAME, 2, 2, NONE, 1, 1};
+  for (int k = 0; k < 2; k++) {
+    tm_kt_tensor(&t[0], TM_TYPE_INT8, in_shapes[k], (void *)ins[k]);
+    tm_kt_quant(&t[0], 0.00392120517f, -128);
+    tm_kt_tensor(&t[1], TM_TYPE_INT8, filter_shape, (void *)filter);
+    tm_kt_channels(&t[1], filter_scale, 1, 0);
+    tm_kt_tensor(&t[2], TM_TYPE_INT32, bias_shape, (void *)zero_bias);
+    tm_kt_channels(&t[2], bias_scale, 1, 0);
+    tm_kt_tensor(&t[3], TM_TYPE_INT8, out_shapes[k], out_q);
+    tm_kt_quant(&t[3], 0.00627814838f, -7);
+    TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(&same, 3));
+    tm_kt_expect_i8(goldens[k], out_q, tm_kt_elements(out_shapes[k]), 1);
+  }
+}
+
 /* TFLM's own error tests: InputOutputDifferentTypeIsError, HybridModeIsError and
  * FilterDimsNotMatchingAffineQuantization (2 scales for 3 output channels). */
 TF_LITE_MICRO_TEST(TflmErrorCases) {
