@@ -2,7 +2,8 @@
  * mul_test.cc (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/). Int8 inputs and
  * goldens are quantised from TFLM's floats with tflite::Quantize (tm_kt_quantize_q), int8 and
  * int16 (16x8) alike; tolerances are TFLM's: ADD float 1e-5 and int8/int16 exact, MUL float
- * 1e-5 and int8/int16 +-1.
+ * 1e-5 and int8/int16 +-1. mul_test.cc's SimpleInt32NoActivationShouldMatchGolden: int32 MUL
+ * is not supported here, prepare rejects it (expect_type_errors below).
  * Then every prepare error path of the shared binary prepare and of both kernels. */
 #include "support/tm_kernel_test.h"
 

@@ -4,6 +4,7 @@
  * for input and weights, CreateQuantizedBiasTensor for the bias). Tolerances are TFLM's: float
  * 1e-4, int8 and int16 exact (0.0); the per-channel cases (TestFullyConnectedQuantizedPerChannel:
  * int8 and int16 with given weight scales) +-1. Then every prepare error path. */
+#include "support/fully_connected_tflm_data.h"
 #include "support/tm_kernel_test.h"
 
 /* FullyConnectedOptions field positions (schema.fbs) */
@@ -160,6 +161,38 @@ TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannelAndInt16) {
   check_quantized(&kSimple, &per_channel8);
   check_quantized(&kSimple, &int16);
   check_quantized(&kSimple, &per_channel16);
+}
+
+/* Representative1x64Input1x16Output (float, 1e-4) and ...QuantizedInt8 (input 0.051445 zp -128,
+ * weights 0.005660, output 0.069785 zp -9, bias at input x weights scale; exact, as TFLM's
+ * TestFullyConnectedQuantized checks with tolerance 0). */
+TF_LITE_MICRO_TEST(Representative1x64Input1x16Output) {
+  static const int in_dims[] = {2, 1, 64}, w_dims[] = {2, 16, 64}, b_dims[] = {1, 16};
+  static const int out_dims[] = {2, 1, 16};
+  static float out16_f[16];
+  static int8_t in64_q[64], w1024_q[16 * 64], out16_q[16], golden16_q[16];
+  static int32_t bias16_q[16];
+  const float in_scale = 0.051445f, w_scale = 0.005660f, out_scale = 0.069785f;
+  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, in_dims, (void *)kRep64x16Input);
+  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, w_dims, (void *)kRep64x16Weights);
+  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, b_dims, (void *)kRep64x16Bias);
+  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, out_dims, out16_f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_fc(NONE, 3));
+  tm_kt_expect_near(kRep64x16Golden, out16_f, 16, 1e-4f);
+  tm_kt_quantize_i8(kRep64x16Input, in64_q, 64, in_scale, -128);
+  tm_kt_quantize_i8(kRep64x16Weights, w1024_q, 16 * 64, w_scale, 0);
+  tm_kt_quantize_i32(kRep64x16Bias, bias16_q, 16, in_scale * w_scale);
+  tm_kt_quantize_i8(kRep64x16Golden, golden16_q, 16, out_scale, -9);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, in_dims, in64_q);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, w_dims, w1024_q);
+  tm_kt_tensor(&t[2], TM_TYPE_INT32, b_dims, bias16_q);
+  tm_kt_tensor(&t[3], TM_TYPE_INT8, out_dims, out16_q);
+  tm_kt_quant(&t[0], in_scale, -128);
+  tm_kt_quant(&t[1], w_scale, 0);
+  tm_kt_quant(&t[2], in_scale * w_scale, 0);
+  tm_kt_quant(&t[3], out_scale, -9);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_fc(NONE, 3));
+  tm_kt_expect_i8(golden16_q, out16_q, 16, 0);
 }
 
 /* tm_kernel_fully_connected_int8 (TFLM Register_FULLY_CONNECTED_INT8): the same int8
