@@ -54,7 +54,7 @@ static tm_status expect_output(const tm_node *node, const tm_tensor *out, int32_
   if (out->zero_point == zero_point && fabsf(out->scale - scale) <= 0.001f * scale) {
     return TM_OK;
   }
-  TM_KLOG(node, "int16 output needs zero point %ld and scale %g, got %ld and %g",
+  TM_KLOG(node, "int16 output needs zero point %ld and scale %f, got %ld and %f",
           (long)zero_point, (double)scale, (long)out->zero_point, (double)out->scale);
   return TM_ERR_UNSUPPORTED;
 }

@@ -29,7 +29,7 @@ tm_status tm_sigmoid_prepare_int16(const tm_node *node, const tm_tensor *in,
   if (st != TM_OK) return st;
   int out_log2;
   if (!checked_log2(out->scale, &out_log2) || out_log2 != -OUTPUT_FRACTIONAL_BITS) {
-    TM_KLOG(node, "int16 output scale %g, expected 2^-15", (double)out->scale);
+    TM_KLOG(node, "int16 output scale %f, expected 2^-15", (double)out->scale);
     return TM_ERR_UNSUPPORTED;
   }
   int in_log2;

@@ -1,6 +1,7 @@
 /* TRANSPOSE_CONV, bit-exact with TFLM micro transpose_conv.cc and reference_ops::TransposeConv
  * (float32), reference_integer_ops::TransposeConv (int8 with int32 bias; int16 input and
- * output with int8 filter and int64 bias, int64 accumulators). Inputs: 0 output_shape
+ * output with int8 filter and int64 bias, int64 accumulators; an int16 bias is widened to
+ * int64 as TFLM's Eval does). Inputs: 0 output_shape
  * (ignored, as in TFLM micro: the output tensor's shape comes from the model), 1 filter
  * [OC, FH, FW, IC], 2 input [N, H, W, IC], 3 optional bias [OC]; output [N, OH, OW, OC].
  * The reference "scatters": each input element adds its products into the outputs it
@@ -25,6 +26,7 @@ typedef struct {
   int32_t *multipliers, *shifts; /* quantised: out_c entries (persistent) */
   int32_t scratch;               /* quantised: accumulator buffer index, else -1 */
   uint32_t acc_size;             /* bytes per accumulator: float, int32 or int64 */
+  uint8_t bias_is_int16;         /* 16x8 with an int16 bias (else int64) */
 } tc_params;
 
 typedef struct {
@@ -110,7 +112,13 @@ static void finish_int16(const tc_params *p, const int64_t *acc, const uint8_t *
   for (int32_t i = 0; i < n; i++) {
     const int32_t c = i % p->out_c;
     int64_t b = 0;
-    if (bias != NULL) memcpy(&b, bias + (size_t)c * sizeof b, sizeof b);
+    if (bias != NULL && p->bias_is_int16) {
+      int16_t b16;
+      memcpy(&b16, bias + (size_t)c * sizeof b16, sizeof b16);
+      b = b16;
+    } else if (bias != NULL) {
+      memcpy(&b, bias + (size_t)c * sizeof b, sizeof b);
+    }
     const int64_t v = acc[i] + b;
     const int32_t q = tm_mul_by_quantized_multiplier64(v, p->multipliers[c], p->shifts[c]);
     out[i] = (int16_t)tm_clamp_i32(q, p->act.act_min, p->act.act_max);
@@ -118,19 +126,22 @@ static void finish_int16(const tc_params *p, const int64_t *acc, const uint8_t *
 }
 
 /* float32 throughout; int8 input/filter/output with int32 bias; int16 input/output with an
- * int8 filter and int64 bias. */
+ * int8 filter and an int64 or int16 bias. */
 static tm_status tc_check_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
   static const uint32_t types =
       TM_KU_TYPE(TM_TYPE_FLOAT32) | TM_KU_TYPE(TM_TYPE_INT8) | TM_KU_TYPE(TM_TYPE_INT16);
   const tm_tensor *x = in[IN_INPUT];
   tm_status st = tm_ku_expect_type_in(node, x, "input", types);
   const tm_type filter = x->type == TM_TYPE_INT16 ? TM_TYPE_INT8 : x->type;
-  const tm_type bias = x->type == TM_TYPE_FLOAT32 ? TM_TYPE_FLOAT32
-                       : x->type == TM_TYPE_INT8  ? TM_TYPE_INT32
-                                                  : TM_TYPE_INT64;
+  const uint32_t bias = x->type == TM_TYPE_FLOAT32 ? TM_KU_TYPE(TM_TYPE_FLOAT32)
+                       : x->type == TM_TYPE_INT8  ? TM_KU_TYPE(TM_TYPE_INT32)
+                                                  : TM_KU_TYPE(TM_TYPE_INT64) |
+                                                        TM_KU_TYPE(TM_TYPE_INT16);
   if (st == TM_OK) st = tm_ku_expect_type(node, in[IN_FILTER], "filter", filter);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", x->type);
-  if (st == TM_OK && in[IN_BIAS] != NULL) st = tm_ku_expect_type(node, in[IN_BIAS], "bias", bias);
+  if (st == TM_OK && in[IN_BIAS] != NULL) {
+    st = tm_ku_expect_type_in(node, in[IN_BIAS], "bias", bias);
+  }
   if (st != TM_OK || x->type == TM_TYPE_FLOAT32) return st;
   st = tm_ku_expect_quantized(node, x, "input");
   if (st == TM_OK) st = tm_ku_expect_quantized(node, in[IN_FILTER], "filter");
@@ -174,7 +185,8 @@ static tm_status tc_geometry(const tm_node *node, tm_tensor *const *in, const tm
                    .pad_w = g.pad_w, .scratch = -1,
                    .acc_size = x->type == TM_TYPE_INT8    ? sizeof(int32_t)
                                : x->type == TM_TYPE_INT16 ? sizeof(int64_t)
-                                                          : sizeof(float)};
+                                                          : sizeof(float),
+                   .bias_is_int16 = in[IN_BIAS] != NULL && in[IN_BIAS]->type == TM_TYPE_INT16};
   return TM_OK;
 }
 

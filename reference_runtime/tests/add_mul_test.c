@@ -1,13 +1,16 @@
 /* ADD and MUL (kernels/add.c, mul.c, tm_binary.c) against the data of TFLM's add_test.cc and
  * mul_test.cc (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/). Int8 inputs and
- * goldens are quantised from TFLM's floats with tflite::Quantize (tm_kt_quantize_i8);
- * tolerances are TFLM's: ADD float 1e-5 and int8 exact, MUL float 1e-5 and int8 +-1.
+ * goldens are quantised from TFLM's floats with tflite::Quantize (tm_kt_quantize_q), int8 and
+ * int16 (16x8) alike; tolerances are TFLM's: ADD float 1e-5 and int8/int16 exact, MUL float
+ * 1e-5 and int8/int16 +-1. mul_test.cc's SimpleInt32NoActivationShouldMatchGolden: int32 MUL
+ * is not supported here, prepare rejects it (expect_type_errors below).
  * Then every prepare error path of the shared binary prepare and of both kernels. */
 #include "support/tm_kernel_test.h"
 
 static tm_tensor t[3];
 static float out_f[36];
-static int8_t in1_q[36], in2_q[36], out_q[36], golden_q[36];
+/* int8 or int16 data, by case */
+static int16_t in1_q[36], in2_q[36], out_q[36], golden_q[36];
 
 typedef struct {
   const int *shape1, *shape2, *shape_out;
@@ -27,19 +30,25 @@ static void check_float(const tm_kernel *k, int32_t op, const binary_case *c, in
   tm_kt_expect_near(c->golden, out_f, tm_kt_elements(c->shape_out), 1e-5f);
 }
 
-/* scales/zps: input 1, input 2, output (TFLM's TestAddQuantized / TestMulQuantized). */
-static void check_int8(const tm_kernel *k, int32_t op, const binary_case *c, const float *scales,
-                       const int32_t *zps, int act, int tol) {
+/* scales/zps: input 1, input 2, output (TFLM's TestAddQuantized / TestMulQuantized, whose
+ * template runs int8 and int16 alike). */
+static void check_quantized(tm_type type, const tm_kernel *k, int32_t op, const binary_case *c,
+                            const float *scales, const int32_t *zps, int act, int tol) {
   const int n = tm_kt_elements(c->shape_out);
-  tm_kt_quantize_i8(c->in1, in1_q, tm_kt_elements(c->shape1), scales[0], zps[0]);
-  tm_kt_quantize_i8(c->in2, in2_q, tm_kt_elements(c->shape2), scales[1], zps[1]);
-  tm_kt_quantize_i8(c->golden, golden_q, n, scales[2], zps[2]);
-  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->shape1, in1_q);
-  tm_kt_tensor(&t[1], TM_TYPE_INT8, c->shape2, in2_q);
-  tm_kt_tensor(&t[2], TM_TYPE_INT8, c->shape_out, out_q);
+  tm_kt_quantize_q(type, c->in1, in1_q, tm_kt_elements(c->shape1), scales[0], zps[0]);
+  tm_kt_quantize_q(type, c->in2, in2_q, tm_kt_elements(c->shape2), scales[1], zps[1]);
+  tm_kt_quantize_q(type, c->golden, golden_q, n, scales[2], zps[2]);
+  tm_kt_tensor(&t[0], type, c->shape1, in1_q);
+  tm_kt_tensor(&t[1], type, c->shape2, in2_q);
+  tm_kt_tensor(&t[2], type, c->shape_out, out_q);
   for (int i = 0; i < 3; i++) tm_kt_quant(&t[i], scales[i], zps[i]);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_op(k, op, act));
-  tm_kt_expect_i8(golden_q, out_q, n, tol);
+  tm_kt_expect_q(type, golden_q, out_q, n, tol);
+}
+
+static void check_int8(const tm_kernel *k, int32_t op, const binary_case *c, const float *scales,
+                       const int32_t *zps, int act, int tol) {
+  check_quantized(TM_TYPE_INT8, k, op, c, scales, zps, act, tol);
 }
 
 /* add_test.cc */
@@ -59,6 +68,8 @@ static const float kQIn1[] = {-2.01, -1.01, -0.01, 0.98};
 static const float kQIn2[] = {1.01, 1.99, 2.99, 4.02};
 static const float kQGolden[] = {-1, 1, 3, 5};
 static const float kQGoldenRelu1[] = {-1, 1, 1, 1};
+static const float kQIn2Int16[] = {1.01, 2.01, 3.01, 4.02}; /* QuantizedAddNoActivationInt16 */
+static const int32_t kZeros[] = {0, 0, 0};
 /* broadcast_* (mixed broadcast) */
 static const int kBcIn1Shape[] = {4, 2, 3, 1, 2};
 static const float kBcIn1[] = {-0.3, 2.3, 0.9, 0.5, 0.8, -1.1, 1.2, 2.8, -1.6, 0.0, 0.7, -2.2};
@@ -207,6 +218,28 @@ TF_LITE_MICRO_TEST(QuantizedAddWithMixedBroadcastInt8) {
   }
 }
 
+/* add_test.cc QuantizedAddNoActivationInt16 / QuantizedAddActivationRelu1Int16 (scales
+ * {0.25, 0.5, 1.0}), QuantizedAddVariousInputShapesInt16 ({0.1, 0.05, 0.1}),
+ * QuantizedAddWithScalarBroadcastInt16 ({0.1, 0.05, 0.05}) and
+ * QuantizedAddWithMixedBroadcastInt16 ({0.1, 0.05, 0.1}); zero points 0, exact. */
+TF_LITE_MICRO_TEST(QuantizedAddInt16) {
+  static const float scales[] = {0.25, 0.5, 1.0}, var_scales[] = {0.1, 0.05, 0.1};
+  static const float scalar_scales[] = {0.1, 0.05, 0.05};
+  const binary_case c = {kInout, kInout, kInout, kQIn1, kQIn2Int16, kQGolden};
+  const binary_case r = {kInout, kInout, kInout, kQIn1, kQIn2, kQGoldenRelu1};
+  check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &c, scales, kZeros, 0, 0);
+  check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &r, scales, kZeros, 2, 0);
+  for (int i = 0; i < 4; i++) {
+    const binary_case v = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
+    const binary_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
+    const binary_case b = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
+                           kBcGolden[i]};
+    check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &v, var_scales, kZeros, 0, 0);
+    check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &s, scalar_scales, kZeros, 0, 0);
+    check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &b, var_scales, kZeros, 0, 0);
+  }
+}
+
 /* mul_test.cc SimpleFloat{NoAcativation,Relu}ShouldMatchGolden and
  * BroadcastFloat{NoActivation,Relu}ShouldMatchGolden: tolerance 1e-5. */
 TF_LITE_MICRO_TEST(MulFloatSimpleAndBroadcast) {
@@ -226,12 +259,23 @@ TF_LITE_MICRO_TEST(MulFloatSimpleAndBroadcast) {
  * BroadcastInt8NoAcativationShouldMatchGolden (inputs 0.05, output 0.01); TFLM allows +-1. */
 TF_LITE_MICRO_TEST(MulInt8SimpleAndBroadcast) {
   static const float scales[] = {0.01, 0.01, 0.01}, bc_scales[] = {0.05f, 0.05f, 0.01f};
-  static const int32_t zps[] = {0, 0, 0};
+  const int32_t *zps = kZeros;
   const binary_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
   const binary_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
                          kMulBcGolden};
   check_int8(&tm_kernel_mul, TM_OP_MUL, &c, scales, zps, 0, 1);
   check_int8(&tm_kernel_mul, TM_OP_MUL, &b, bc_scales, zps, 0, 1);
+}
+
+/* mul_test.cc SimpleInt16NoActivationShouldMatchGolden and
+ * BroadcastInt16NoActivationShouldMatchGolden: the int8 cases' scales, int16, +-1. */
+TF_LITE_MICRO_TEST(MulInt16SimpleAndBroadcast) {
+  static const float scales[] = {0.01, 0.01, 0.01}, bc_scales[] = {0.05f, 0.05f, 0.01f};
+  const binary_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
+  const binary_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
+                         kMulBcGolden};
+  check_quantized(TM_TYPE_INT16, &tm_kernel_mul, TM_OP_MUL, &c, scales, kZeros, 0, 1);
+  check_quantized(TM_TYPE_INT16, &tm_kernel_mul, TM_OP_MUL, &b, bc_scales, kZeros, 0, 1);
 }
 
 TF_LITE_MICRO_TEST(AddPrepareErrors) {

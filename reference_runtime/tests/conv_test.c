@@ -4,7 +4,9 @@
  * with SignedSymmetricPerChannelQuantize (axis 0), biases with
  * CreatePerChannelQuantizedBiasTensor. Tolerances are TFLM's: float 1e-5; per-channel int8
  * +-1 (TestConvQuantizedPerChannel passes 1.0); per-tensor broadcast case exact (1e-5); the
- * 32x32 case +-1 (kQuantizationTolerance). Then every prepare error path. */
+ * 32x32 case +-1 (kQuantizationTolerance). The 16x8 cases (int16 activations, int64 or
+ * int32 bias) go through the same TestConvQuantizedPerChannel template, +-1. Then every
+ * prepare error path. */
 #include "support/tm_kernel_test.h"
 
 /* Conv2DOptions field positions (schema.fbs) */
@@ -34,6 +36,12 @@ static int32_t bias_q[32];
 static float filter_scales[32], bias_scales[32];
 static const tm_kt_weighted_buffers bufs = {t, out_f, in_q, filter_q, out_q, golden_q, bias_q,
                                             filter_scales, bias_scales};
+
+/* 16x8: int16 activations, an int64 or int32 bias (one store serves both). */
+static int16_t in_q16[16], out_q16[12], golden_q16[12];
+static int64_t bias_q64[3];
+static const tm_kt_weighted_buffers bufs16 = {t, out_f, in_q16, filter_q, out_q16, golden_q16,
+                                              bias_q64, filter_scales, bias_scales};
 
 static const tm_kernel *kernel = &tm_kernel_conv_2d; /* or its _int8 registration */
 
@@ -68,8 +76,27 @@ static void check_per_channel(const conv_case *c, const conv_opts *o, float in_s
   tm_kt_expect_i8(golden_q, out_q, tm_kt_elements(c->out_shape), 1);
 }
 
+/* TestConvQuantizedPerChannel<int16_t, BiasT>: zero points 0, tolerance 1.0 as for int8. */
+static void check_16x8(const conv_case *c, const conv_opts *o, tm_type bias, float in_scale,
+                       float out_scale) {
+  tm_kt_weighted_quantized(c, &bufs16, 0, TM_TYPE_INT16, bias, in_scale, 0, out_scale, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(o, 3));
+  tm_kt_expect_q(TM_TYPE_INT16, golden_q16, out_q16, tm_kt_elements(c->out_shape), 1);
+}
+
 static const conv_case kSimple = {kInputShape, kFilterShape, kBiasShape, kOutputShape,
                                   kInputData, kFilterData, kBiasData, kGoldenData};
+
+/* The ...Relu6 cases' bias and goldens, on the common data and on the Kernel1x1 shapes. */
+static const int k1x1In[] = {4, 1, 2, 2, 4}, k1x1Filter[] = {4, 3, 1, 1, 4};
+static const int k1x1Out[] = {4, 1, 2, 2, 3};
+static const float kBiasRelu6[] = {1, 2, -3};
+static const float kGoldenRelu6[] = {6, 2, 0, 6, 2, 0, 6, 4, 0, 6, 4, 0};
+static const float kGolden1x1Relu6[] = {6, 2, 0, 6, 2, 0, 6, 4, 1, 6, 4, 1};
+static const conv_case kRelu6 = {kInputShape, kFilterShape, kBiasShape, kOutputShape,
+                                 kInputData, kFilterData, kBiasRelu6, kGoldenRelu6};
+static const conv_case k1x1Relu6 = {k1x1In, k1x1Filter, kBiasShape, k1x1Out, kInputData,
+                                    kFilterData, kBiasRelu6, kGolden1x1Relu6};
 
 TF_LITE_MICRO_TESTS_BEGIN
 
@@ -125,27 +152,32 @@ TF_LITE_MICRO_TEST(SimpleTestDilatedQuantizedPerChannel) {
 /* SimpleTestQuantizedPerChannelRelu6 (TFLM runs it with common_conv_params, activation
  * NONE: the int8 range of scale 0.023529 / zp -128 does the clamping). */
 TF_LITE_MICRO_TEST(SimpleTestQuantizedPerChannelRelu6) {
-  static const float bias[] = {1, 2, -3};
-  static const float golden[] = {6, 2, 0, 6, 2, 0, 6, 4, 0, 6, 4, 0};
-  const conv_case c = {kInputShape, kFilterShape, kBiasShape, kOutputShape, kInputData,
-                       kFilterData, bias, golden};
-  check_per_channel(&c, &kCommon, 0.023529f, -128, 0.023529f, -128);
+  check_per_channel(&kRelu6, &kCommon, 0.023529f, -128, 0.023529f, -128);
 }
 
 /* Kernel1x1QuantizedPerChannel and Kernel1x1QuantizedPerChannelRelu6. */
 TF_LITE_MICRO_TEST(Kernel1x1QuantizedPerChannel) {
-  static const int in_shape[] = {4, 1, 2, 2, 4}, filter_shape[] = {4, 3, 1, 1, 4};
-  static const int out_shape[] = {4, 1, 2, 2, 3};
-  static const float bias6[] = {1, 2, -3};
   static const float golden[] = {11, 2, 3, 21, 2, 3, 31, 4, 7, 31, 4, 7};
-  static const float golden6[] = {6, 2, 0, 6, 2, 0, 6, 4, 1, 6, 4, 1};
-  const conv_case c = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
-                       kFilterData, kBiasData, golden};
-  const conv_case c6 = {in_shape, filter_shape, kBiasShape, out_shape, kInputData,
-                        kFilterData, bias6, golden6};
+  const conv_case c = {k1x1In, k1x1Filter, kBiasShape, k1x1Out, kInputData, kFilterData,
+                       kBiasData, golden};
   const conv_opts o = {VALID, 1, 1, NONE, 1, 1}, o6 = {VALID, 1, 1, RELU6, 1, 1};
   check_per_channel(&c, &o, 0.5f, 0, 1.0f, 0);
-  check_per_channel(&c6, &o6, 0.023529f, -128, 0.023529f, -128);
+  check_per_channel(&k1x1Relu6, &o6, 0.023529f, -128, 0.023529f, -128);
+}
+
+/* SimpleTestQuantized16x8PerChannel64bBias and ...32bBias: input 0.5, output 1.0. */
+TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannel) {
+  check_16x8(&kSimple, &kCommon, TM_TYPE_INT64, 0.5f, 1.0f);
+  check_16x8(&kSimple, &kCommon, TM_TYPE_INT32, 0.5f, 1.0f);
+}
+
+/* SimpleTestQuantized16x8PerChannelRelu664bBias and ...Relu632bBias (activation RELU6,
+ * scales 0.023529), and Kernel1x1Quantized16x8PerChannelRelu6 (64-bit bias, stride 1). */
+TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannelRelu6) {
+  const conv_opts relu6 = {VALID, 2, 2, RELU6, 1, 1}, o1x1 = {VALID, 1, 1, RELU6, 1, 1};
+  check_16x8(&kRelu6, &relu6, TM_TYPE_INT64, 0.023529f, 0.023529f);
+  check_16x8(&kRelu6, &relu6, TM_TYPE_INT32, 0.023529f, 0.023529f);
+  check_16x8(&k1x1Relu6, &o1x1, TM_TYPE_INT64, 0.023529f, 0.023529f);
 }
 
 /* BroadcastPerLayerQuantizationToPerChannelShouldMatchGolden: per-tensor scales 1.0, bias
@@ -198,6 +230,39 @@ TF_LITE_MICRO_TEST(Int8Input32x1Filter32x32ShouldMatchGolden) {
   const conv_opts o = {VALID, 1, 1, NONE, 1, 1};
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(&o, 3));
   tm_kt_expect_i8(golden_q, out_q, 32, 1);
+}
+
+/* Int8Filter1x3x3x1ShouldMatchGoldenEvenInputPaddingSame and ...OddInputPaddingSame: the int8
+ * data of testdata/conv_test_data.cc as they are (kConvInput1x4x4x1 / 1x5x5x1,
+ * kConvFilter1x3x3x1, kConvZeroBias and the goldens), common_conv_params with SAME padding;
+ * TFLM's tolerance 1. */
+TF_LITE_MICRO_TEST(Int8Filter1x3x3x1ShouldMatchGoldenPaddingSame) {
+  static const int8_t filter[9] = {22, -98, 78, -127, 101, 47, 87, 12, -15};
+  static const int8_t in4[16] = {-127, -111, -95, -79, -63, -47, -31, -15,
+                                 1,    17,   33,  49,  65,  81,  97,  113};
+  static const int8_t in5[25] = {-128, -111, -95, -79, -63, -47, -31, -15, 1,  17, 33,  49, 65,
+                                 81,   97,   113, 127, 100, 80,  60,  40,  20, 0,  -20, -40};
+  static const int8_t golden4[4] = {38, 24, 16, -58};
+  static const int8_t golden5[9] = {-6, 25, 30, 58, 76, 7, 50, -11, -59};
+  static const int32_t zero_bias[1] = {0};
+  static const float filter_scale[1] = {0.00448552053f}, bias_scale[1] = {0.00001758864f};
+  static const int filter_shape[] = {4, 1, 3, 3, 1}, bias_shape[] = {1, 1};
+  static const int in_shapes[2][5] = {{4, 1, 4, 4, 1}, {4, 1, 5, 5, 1}};
+  static const int out_shapes[2][5] = {{4, 1, 2, 2, 1}, {4, 1, 3, 3, 1}};
+  const int8_t *ins[2] = {in4, in5}, *goldens[2] = {golden4, golden5};
+  const conv_opts same = {SAME, 2, 2, NONE, 1, 1};
+  for (int k = 0; k < 2; k++) {
+    tm_kt_tensor(&t[0], TM_TYPE_INT8, in_shapes[k], (void *)ins[k]);
+    tm_kt_quant(&t[0], 0.00392120517f, -128);
+    tm_kt_tensor(&t[1], TM_TYPE_INT8, filter_shape, (void *)filter);
+    tm_kt_channels(&t[1], filter_scale, 1, 0);
+    tm_kt_tensor(&t[2], TM_TYPE_INT32, bias_shape, (void *)zero_bias);
+    tm_kt_channels(&t[2], bias_scale, 1, 0);
+    tm_kt_tensor(&t[3], TM_TYPE_INT8, out_shapes[k], out_q);
+    tm_kt_quant(&t[3], 0.00627814838f, -7);
+    TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_conv(&same, 3));
+    tm_kt_expect_i8(goldens[k], out_q, tm_kt_elements(out_shapes[k]), 1);
+  }
 }
 
 /* TFLM's own error tests: InputOutputDifferentTypeIsError, HybridModeIsError and

@@ -2,16 +2,18 @@
  * - tensorflow/lite/experimental/micro/kernels/quantize_test.cc (tensorflow/tensorflow, 2019:
  *   the last version with float -> int8 expectations written out): QuantizeOpTestInt8 and
  *   QuantizeOpTestInt8NoScale, exact;
- * - tensorflow/lite/micro/kernels/quantize_test.cc (tensorflow/tflite-micro):
- *   QuantizeOpTestInt8toInt8 and ...NoZeroPoint (requantise), goldens via tflite::Quantize,
- *   exact;
- * - tensorflow/lite/micro/kernels/dequantize_test.cc: DequantizeOpTestInt8, tolerance 0.001.
+ * - tensorflow/lite/micro/kernels/quantize_test.cc (tensorflow/tflite-micro): every case there,
+ *   float -> int16 (QuantizeOpTestInt16, ...NoScale) and each requantisation between int8,
+ *   int16 and int32 (QuantizeOpTest<In>to<Out>), goldens via tflite::Quantize, exact;
+ * - tensorflow/lite/micro/kernels/dequantize_test.cc: DequantizeOpTestInt8 and ...Int16,
+ *   tolerance 0.001 (its uint8 case: we have no uint8; prepare rejects it).
  * Then every prepare error path of both kernels. */
 #include "support/tm_kernel_test.h"
 
 static tm_tensor t[2];
 static float out_f[10];
 static int8_t in_q[10], out_q[10], golden_q[10];
+static int32_t in_any[10], out_any[10], golden_any[10]; /* int8, int16 or int32 data */
 static const int kDims[] = {2, 2, 5}, kDims5x2[] = {2, 5, 2};
 static const float kValues[] = {-63.5, -63, -62.5, -62, -61.5, 62, 62.5, 63, 63.5, 64};
 
@@ -38,6 +40,22 @@ static void check_requantize(const float *values, float in_scale, int32_t in_zp,
   tm_kt_quant(&t[1], out_scale, out_zp);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(QUANTIZE));
   tm_kt_expect_i8(golden_q, out_q, 10, 0);
+}
+
+/* TFLM TestQuantizeFloat<T> (golden via tflite::Quantize) and TestRequantize<In, Out>
+ * (input and golden both quantised from the same floats), for any of int8, int16, int32;
+ * in_type FLOAT32 is the former. Exact, as TFLM's EXPECT_EQ. */
+static void check_quantize_to(tm_type in_type, tm_type out_type, const float *values,
+                              float in_scale, int32_t in_zp, float out_scale, int32_t out_zp) {
+  const int from_float = in_type == TM_TYPE_FLOAT32;
+  if (!from_float) tm_kt_quantize_q(in_type, values, in_any, 10, in_scale, in_zp);
+  tm_kt_quantize_q(out_type, values, golden_any, 10, out_scale, out_zp);
+  tm_kt_tensor(&t[0], in_type, kDims, from_float ? (void *)values : (void *)in_any);
+  tm_kt_tensor(&t[1], out_type, kDims, out_any);
+  if (!from_float) tm_kt_quant(&t[0], in_scale, in_zp);
+  tm_kt_quant(&t[1], out_scale, out_zp);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(QUANTIZE));
+  tm_kt_expect_q(out_type, golden_any, out_any, 10, 0);
 }
 
 static void valid_dequantize(void) {
@@ -69,12 +87,44 @@ TF_LITE_MICRO_TEST(QuantizeOpTestInt8toInt8) {
   check_requantize(values_nzp, 1.f, 0, 0.5f, 0);
 }
 
-/* DequantizeOpTestInt8: scale 0.5, zero point -1, tolerance 0.001. */
-TF_LITE_MICRO_TEST(DequantizeOpTestInt8) {
+/* tflite-micro quantize_test.cc QuantizeOpTestInt16 (0.5 / -1) and ...Int16NoScale
+ * (1.0 / 0). */
+TF_LITE_MICRO_TEST(QuantizeOpTestInt16) {
+  static const float no_scale[] = {-128, -127, -126, -125, -124, 123, 124, 125, 126, 127};
+  check_quantize_to(TM_TYPE_FLOAT32, TM_TYPE_INT16, kValues, 0, 0, 0.5f, -1);
+  check_quantize_to(TM_TYPE_FLOAT32, TM_TYPE_INT16, no_scale, 0, 0, 1.0f, 0);
+}
+
+/* The rest of its requantize cases, named there QuantizeOpTest<In>to<Out>[NoZeroPoint]. */
+TF_LITE_MICRO_TEST(QuantizeOpTestRequantizeInt8Int16Int32) {
+  static const float a[] = {-64, -62, -60, -58, -56, 54, 56, 58, 60, 62};
+  static const float b[] = {-32, -31, -30, -29, -28, 27, 28, 29, 30, 31};
+  check_quantize_to(TM_TYPE_INT16, TM_TYPE_INT16, a, 2.f, 0, 0.5f, 32);  /* Int16toInt16 */
+  check_quantize_to(TM_TYPE_INT16, TM_TYPE_INT16, b, 1.f, 0, 0.5f, 0);   /* ...NoZeroPoint */
+  check_quantize_to(TM_TYPE_INT8, TM_TYPE_INT16, a, 2.f, 0, 0.5f, 32);   /* Int8toInt16 */
+  check_quantize_to(TM_TYPE_INT32, TM_TYPE_INT16, b, 0.4f, 0, 1.0f, 0);  /* Int32toInt16 */
+  check_quantize_to(TM_TYPE_INT32, TM_TYPE_INT8, b, 0.4f, 0, 1.0f, 0);   /* Int32toInt8 */
+  check_quantize_to(TM_TYPE_INT16, TM_TYPE_INT8, a, 2.f, 0, 0.5f, 0);    /* Int16toInt8 */
+  check_quantize_to(TM_TYPE_INT8, TM_TYPE_INT32, b, 1.f, 0, 0.5f, 0);    /* Int8toInt32 */
+  check_quantize_to(TM_TYPE_INT16, TM_TYPE_INT32, b, 1.f, 0, 0.5f, 0);   /* Int16toInt32 */
+  check_quantize_to(TM_TYPE_INT16, TM_TYPE_INT8, b, 0.4f, 0, 1.0f, 0);   /* Int16toInt8 (2nd) */
+}
+
+/* dequantize_test.cc DequantizeOpTestInt8 and DequantizeOpTestInt16: scale 0.5, zero point
+ * -1, tolerance 0.001. */
+TF_LITE_MICRO_TEST(DequantizeOpTestInt8AndInt16) {
   tm_kt_quantize_i8(kValues, in_q, 10, 0.5f, -1);
   valid_dequantize();
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(DEQUANTIZE));
   tm_kt_expect_near(kValues, out_f, 10, 0.001f);
+  tm_kt_quantize_q(TM_TYPE_INT16, kValues, in_any, 10, 0.5f, -1);
+  tm_kt_tensor(&t[0], TM_TYPE_INT16, kDims5x2, in_any);
+  tm_kt_quant(&t[0], 0.5f, -1);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(DEQUANTIZE));
+  tm_kt_expect_near(kValues, out_f, 10, 0.001f);
+  t[0].type = TM_TYPE_UINT8; /* DequantizeOpTestUint8 (zp 127): no uint8 here */
+  t[0].zero_point = 127;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(DEQUANTIZE));
 }
 
 TF_LITE_MICRO_TEST(QuantizePrepareErrors) {

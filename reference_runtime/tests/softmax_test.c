@@ -1,18 +1,18 @@
 /* SOFTMAX (kernels/softmax.c) against TFLM's softmax_test.cc (tensorflow/tflite-micro,
  * tensorflow/lite/micro/kernels/softmax_test.cc): beta 1.0, int8 input scale 0.1 zp 0 quantised
  * from TFLM's floats, output scale 1/256 zp -128. Tolerances are TFLM's: float 1e-5, int8 +-1.
- * The int16 paths (kernels/softmax_int16.c) on the same floats: int16 input scale 0.1 zp 0 to
- * int16 1/32768 zp 0, int8 to int16 1/65536 zp -32768, within 8 steps of the exact result
- * (TFLM's 513-entry LUTs are that coarse: up to 7 steps off here; bit-exactness with TFLM is
- * tests/integration's single-op int16 models). Then every prepare error path. */
+ * The int16 paths (kernels/softmax_int16.c) as TFLM tests them: int16 input scale 0.1 zp 0 to
+ * int16 1/32768 zp 0 (tolerance 1, and 7 for 3D/4D: TFLM's 513-entry LUTs are that coarse),
+ * int8 to int16 1/65536 zp -32768 (tolerance 1); bit-exactness with TFLM is tests/integration's
+ * single-op int16 models. Then every prepare error path. */
 #include "support/tm_kernel_test.h"
 
 enum { OPT_BETA = 0 }; /* SoftmaxOptions */
 
 static tm_tensor t[2];
-static float out_f[60];
-static int8_t in_q[60], out_q[60], golden_q[60];
-static int16_t in_16[60], out_16[60], golden_16[60];
+static float out_f[120];
+static int8_t in_q[120], out_q[120], golden_q[120];
+static int16_t in_16[120], out_16[120], golden_16[120];
 
 static const int kShape1d[] = {1, 5}, kShape2d[] = {2, 2, 5}, kShape3d[] = {3, 3, 4, 5};
 static const float kIn1d[] = {1.0, 2.0, 3.0, 4.0, 5.0};
@@ -21,14 +21,22 @@ static const float kIn2d[] = {1.0, 2.0, 3.0, 4.0, 5.0, -1.0, -2.0, -3.0, -4.0, -
 static const float kGolden2d[] = {0.011656231, 0.031684921, 0.086128544, 0.234121657,
                                   0.636408647, 0.636408647, 0.234121657, 0.086128544,
                                   0.031684921, 0.011656231};
-static const float kIn3d[] = {
-    3.00,  6.00,  -5.00, 4.00,   -9.00, -10.00, -10.00, -8.00, 2.00,  2.00,
-    8.00,  -5.00, -8.00, 5.00,   -6.00, -8.00,  6.00,   1.00,  -10.00, -8.00,
-    7.00,  6.00,  -10.00, -4.00, -5.00, 2.00,   7.00,   9.00,  -9.00, 7.00,
-    -4.00, -2.00, 8.00,  2.00,   2.00,  3.00,   6.00,   6.00,  2.00,  4.00,
-    9.00,  7.00,  -7.00, 0.00,   4.00,  -3.00,  8.00,   8.00,  -3.00, -4.00,
-    -9.00, -9.00, 4.00,  -8.00,  -1.00, -10.00, -2.00,  6.00,  -7.00, 0.00};
-static const float kGolden3d[] = {
+/* shape_4d data; its n = 0 half is TFLM's 3D data (input_data_3d, golden_3d) exactly. */
+static const int kShape4d[] = {4, 2, 3, 4, 5};
+static const float kIn4d[] = {
+    3.00,   6.00,   -5.00,  4.00,   -9.00, -10.00, -10.00, -8.00,  2.00,   2.00,
+    8.00,   -5.00,  -8.00,  5.00,   -6.00, -8.00,  6.00,   1.00,   -10.00, -8.00,
+    7.00,   6.00,   -10.00, -4.00,  -5.00, 2.00,   7.00,   9.00,   -9.00,  7.00,
+    -4.00,  -2.00,  8.00,   2.00,   2.00,  3.00,   6.00,   6.00,   2.00,   4.00,
+    9.00,   7.00,   -7.00,  0.00,   4.00,  -3.00,  8.00,   8.00,   -3.00,  -4.00,
+    -9.00,  -9.00,  4.00,   -8.00,  -1.00, -10.00, -2.00,  6.00,   -7.00,  0.00,
+    -9.00,  -8.00,  6.00,   -1.00,  -5.00, -10.00, -5.00,  -10.00, 7.00,   -2.00,
+    -5.00,  -4.00,  1.00,   2.00,   2.00,  -2.00,  -2.00,  1.00,   1.00,   -4.00,
+    -8.00,  -3.00,  1.00,   1.00,   -1.00, -2.00,  6.00,   -1.00,  -5.00,  6.00,
+    -7.00,  8.00,   9.00,   0.00,   9.00,  -9.00,  -5.00,  -2.00,  0.00,   8.00,
+    4.00,   2.00,   -3.00,  5.00,   8.00,  -1.00,  1.00,   -4.00,  -9.00,  7.00,
+    3.00,   -8.00,  0.00,   9.00,   -4.00, 8.00,   -1.00,  9.00,   -9.00,  1.00};
+static const float kGolden4d[] = {
     0.042009463, 0.843782625, 0.000014093, 0.114193561, 0.000000258,
     0.000003072, 0.000003072, 0.000022699, 0.499985578, 0.499985578,
     0.952571219, 0.000002153, 0.000000107, 0.047425728, 0.000000792,
@@ -40,7 +48,20 @@ static const float kGolden3d[] = {
     0.875505904, 0.118486839, 0.000000099, 0.000108046, 0.005899112,
     0.000008351, 0.499990113, 0.499990113, 0.000008351, 0.000003072,
     0.000002245, 0.000002245, 0.993296627, 0.000006103, 0.006692780,
-    0.000000112, 0.000334520, 0.997191323, 0.000002254, 0.002471790};
+    0.000000112, 0.000334520, 0.997191323, 0.000002254, 0.002471790,
+    0.000000306, 0.000000831, 0.999071142, 0.000911035, 0.000016686,
+    0.000000041, 0.000006143, 0.000000041, 0.999870380, 0.000123394,
+    0.000384554, 0.001045327, 0.155140254, 0.421714933, 0.421714933,
+    0.023637081, 0.023637081, 0.474763454, 0.474763454, 0.003198931,
+    0.000057299, 0.008503973, 0.464301197, 0.464301197, 0.062836334,
+    0.000167625, 0.499684188, 0.000455653, 0.000008346, 0.499684188,
+    0.000000048, 0.155354299, 0.422296769, 0.000052116, 0.422296769,
+    0.000000041, 0.000002259, 0.000045383, 0.000335334, 0.999616982,
+    0.017107856, 0.002315297, 0.000015600, 0.046503973, 0.934057274,
+    0.000334516, 0.002471755, 0.000016655, 0.000000112, 0.997176963,
+    0.002472313, 0.000000041, 0.000123089, 0.997402302, 0.000002254,
+    0.268866557, 0.000033181, 0.730855076, 0.000000011, 0.000245175};
+static const float *const kIn3d = kIn4d, *const kGolden3d = kGolden4d;
 
 static const tm_kernel *kernel = &tm_kernel_softmax; /* or its _int8 registration */
 
@@ -94,34 +115,39 @@ static void setup_int16(tm_type in_type, const int *shape, const float *in, cons
 }
 
 static void check_int16(tm_type in_type, const int *shape, const float *in, const float *golden,
-                        int n) {
+                        int n, int tol) {
   setup_int16(in_type, shape, in, golden, n);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_softmax(1.0f));
-  for (int i = 0; i < n; i++) TF_LITE_MICRO_EXPECT_NEAR(golden_16[i], out_16[i], 8);
+  tm_kt_expect_q(TM_TYPE_INT16, golden_16, out_16, n, tol);
 }
 
 TF_LITE_MICRO_TESTS_BEGIN
 
-/* Softmax{1D,2D,3D}FloatShouldMatchGolden */
+/* Softmax{1D,2D,3D,4D}FloatShouldMatchGolden */
 TF_LITE_MICRO_TEST(SoftmaxFloatShouldMatchGolden) {
   check_float(kShape1d, kIn1d, kGolden1d, 5);
   check_float(kShape2d, kIn2d, kGolden2d, 10);
   check_float(kShape3d, kIn3d, kGolden3d, 60);
+  check_float(kShape4d, kIn4d, kGolden4d, 120);
 }
 
-/* Softmax{1D,2D,3D}QuantizedInt8ShouldMatchGolden */
+/* Softmax{1D,2D,3D,4D}QuantizedInt8ShouldMatchGolden */
 TF_LITE_MICRO_TEST(SoftmaxQuantizedInt8ShouldMatchGolden) {
   check_int8(kShape1d, kIn1d, kGolden1d, 5);
   check_int8(kShape2d, kIn2d, kGolden2d, 10);
   check_int8(kShape3d, kIn3d, kGolden3d, 60);
+  check_int8(kShape4d, kIn4d, kGolden4d, 120);
 }
 
+/* Softmax{1D,2D,3D,4D}QuantizedInt16ShouldMatchGolden (TFLM's tolerance: 1.0 for 1D and 2D,
+ * its empirical tolerance_int16 7.0 for 3D and 4D) and
+ * Softmax2DQuantizedInt8InputInt16OutputShouldMatchGolden (1.0). */
 TF_LITE_MICRO_TEST(SoftmaxInt16OutputShouldMatchGolden) {
-  check_int16(TM_TYPE_INT16, kShape1d, kIn1d, kGolden1d, 5);
-  check_int16(TM_TYPE_INT16, kShape2d, kIn2d, kGolden2d, 10);
-  check_int16(TM_TYPE_INT16, kShape3d, kIn3d, kGolden3d, 60);
-  check_int16(TM_TYPE_INT8, kShape1d, kIn1d, kGolden1d, 5);
-  check_int16(TM_TYPE_INT8, kShape3d, kIn3d, kGolden3d, 60);
+  check_int16(TM_TYPE_INT16, kShape1d, kIn1d, kGolden1d, 5, 1);
+  check_int16(TM_TYPE_INT16, kShape2d, kIn2d, kGolden2d, 10, 1);
+  check_int16(TM_TYPE_INT16, kShape3d, kIn3d, kGolden3d, 60, 7);
+  check_int16(TM_TYPE_INT16, kShape4d, kIn4d, kGolden4d, 120, 7);
+  check_int16(TM_TYPE_INT8, kShape2d, kIn2d, kGolden2d, 10, 1);
 }
 
 /* TFLM softmax_common.cc: int16 input and output symmetric, output scale 1/32768; int8 to

@@ -1,8 +1,10 @@
 /* STRIDED_SLICE (kernels/strided_slice.c) on the data of TFLM's strided_slice_test.cc
  * (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/): its 1D, 2D and 3D float cases
- * (begin/end/shrink masks, negative and out-of-range indices, negative strides), run on
- * float32 and, the data being small integers, on int8, int16 and int32 copies too (the
- * kernel only moves elements); exact as in TFLM. Then every prepare error path. */
+ * (begin/end/shrink masks, negative and out-of-range indices, negative strides, empty
+ * outputs), run on float32 and, the data being small integers, on int8, int16 and int32
+ * copies too (the kernel only moves elements; TFLM's ...int8/int16/int32 cases are these
+ * data), exact as in TFLM; RunTwice and its bool case. Then every prepare error path, with
+ * TFLM's out-of-bounds cases that we reject. */
 #include <string.h>
 
 #include "support/tm_kernel_test.h"
@@ -75,6 +77,25 @@ static const ss_case kCases[] = {
      {2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {1, 2, 7, 8}},
     {"In3D_IdentityShrinkAxis3", {3, 2, 3, 2}, {0, 0, 0}, {1, 1, 2}, {1, 1, 1}, 0, 0, 3, {1, 2},
      {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {1, 2}},
+    {"In3D_NegStride", {3, 2, 3, 2}, {0, 0, 0}, {2, 3, 2}, {1, 1, 1}, 0, 0, 0, {3, 2, 3, 2},
+     {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
+    {"In1D_ShrinkAxisMask1", {3, 2, 3, 2}, {0, 0, 0}, {2, 3, 2}, {1, 1, 1}, 0, 0, 0,
+     {3, 2, 3, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+     {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
+    {"In3D_IdentityShrinkAxis4", {3, 2, 3, 2}, {0, 0, 0}, {2, 3, 2}, {1, 1, 1}, 0, 0, 4,
+     {2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {1, 3, 5, 7, 9, 11}},
+    {"In3D_IdentityShrinkAxis5", {3, 2, 3, 2}, {0, 0, 0}, {1, 3, 1}, {1, 1, 1}, 0, 0, 5, {1, 3},
+     {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {1, 3, 5}},
+    {"In3D_IdentityShrinkAxis6", {3, 2, 3, 2}, {0, 0, 0}, {2, 1, 1}, {1, 1, 1}, 0, 0, 6, {1, 2},
+     {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {1, 7}},
+    {"In3D_IdentityShrinkAxis7", {3, 2, 3, 2}, {0, 0, 0}, {1, 1, 1}, {1, 1, 1}, 0, 0, 7, {0},
+     {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {1}},
+    {"MinusThreeMinusFourMinusOne", {1, 4}, {-3}, {-4}, {-1}, 0, 0, 0, {1, 1}, {1, 2, 3, 4},
+     {2}},
+    {"MinusFourMinusThreeOne", {1, 4}, {-4}, {-3}, {1}, 0, 0, 0, {1, 1}, {1, 2, 3, 4}, {1}},
+    /* TFLM writes input_shape {1, 1, 1, 2}: one dim of 1 (the rest is never read). */
+    {"In3D_BackwardSmallBeginEndMask", {1, 1}, {1}, {0}, {1}, 0, 1, 0, {1, 0}, {1, 2}, {0}},
+    {"OneOneOne", {1, 1}, {1}, {1}, {1}, 0, 0, 0, {1, 0}, {1, 2}, {0}},
 };
 
 static tm_tensor t[5];
@@ -138,6 +159,29 @@ TF_LITE_MICRO_TEST(EveryTflmCaseOnEveryType) {
   }
 }
 
+/* RunTwice (In2D_BeginMask's data; the slice must not depend on an earlier run). */
+TF_LITE_MICRO_TEST(RunTwice) {
+  static const ss_case c = {"RunTwice", {2, 2, 3}, {1, 0}, {2, 2}, {1, 1}, 1, 0, 0, {2, 2, 2},
+                            {1, 2, 3, 4, 5, 6}, {1, 2, 4, 5}};
+  tensors(&c, TM_TYPE_FLOAT32);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(&c));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(&c));
+  tm_kt_expect_near(c.golden, (const float *)out_buf, 4, 1e-5f);
+}
+
+/* In3D_Strided2bool: true at 0 and 4 of 12, strides 2 pick elements 0 and 4. */
+TF_LITE_MICRO_TEST(In3D_Strided2bool) {
+  static const ss_case c = {"In3D_Strided2bool", {3, 2, 3, 2}, {0, 0, 0}, {2, 3, 2}, {2, 2, 2},
+                            0, 0, 0, {3, 1, 2, 1}, {0}, {0}};
+  static const uint8_t in[12] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
+  tensors(&c, TM_TYPE_INT8);
+  tm_kt_tensor(&t[0], TM_TYPE_BOOL, c.in_shape, (void *)in);
+  tm_kt_tensor(&t[4], TM_TYPE_BOOL, c.out_shape, out_buf);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(&c));
+  TF_LITE_MICRO_EXPECT_EQ(1, out_buf[0]);
+  TF_LITE_MICRO_EXPECT_EQ(1, out_buf[1]);
+}
+
 /* strided_slice_test.cc UnsupportedInputSize (5 dims), then every other prepare error. */
 TF_LITE_MICRO_TEST(PrepareErrors) {
   static const ss_case five_d = {"5D", {4, 1, 1, 1, 4}, {0, 0, 0, 1}, {1, 1, 1, 3}, {1, 1, 1, 1},
@@ -170,6 +214,16 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
                                     {1, 2, 3, 4}, {0}};
   tensors(&past_end, TM_TYPE_FLOAT32); /* TFLM's loop would write nothing into a scalar */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(&past_end));
+  /* TFLM's StrideOutOfBounds and OutOfBounds: a shrunk axis whose begin is past a 1-element
+   * input. TFLM prepares and invokes them without checking any output (its loop writes
+   * nothing); we reject them in prepare, deliberately, as above. */
+  static const ss_case stride_oob = {"StrideOutOfBounds", {1, 1}, {1}, {4}, {7}, 0, 0, 1, {0},
+                                     {0}, {0}};
+  static const ss_case oob = {"OutOfBounds", {1, 1}, {1}, {2}, {1}, 0, 0, 1, {0}, {0}, {0}};
+  tensors(&stride_oob, TM_TYPE_FLOAT32);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(&stride_oob));
+  tensors(&oob, TM_TYPE_FLOAT32);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(&oob));
   static const int32_t zero[] = {0};
   tensors(c, TM_TYPE_FLOAT32);
   t[3].data = (void *)zero; /* a zero stride */

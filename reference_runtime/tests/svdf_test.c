@@ -2,13 +2,16 @@
  * tensorflow/lite/micro/kernels/svdf_test.cc): its 2x2 input, 2x4 output case (batch 2,
  * 4 units of rank 2, memory 10), 10 invokes in a row on one activation state, in float32 and
  * quantised with int8 and int16 time weights / state exactly as its
- * SvdfQuantized2x2Input2x4OutputShouldMatchGolden<T> quantises them. Tolerances are TFLM's:
+ * SvdfQuantized2x2Input2x4OutputShouldMatchGolden<T> quantises them; and its 1x16 input, 64x1
+ * output case (rank 1, memory 8, from a non-zero initial state) in float32 and int8/int16,
+ * with and without RELU. Tolerances are TFLM's:
  * float 1e-5, quantised 1 step (its goldens are float, 6 decimals). The state carrying over
  * from invoke to invoke is what the 10-step golden checks; bit-exact multi-invoke and reset
  * checks on TFLM's own outputs are in state_test.c. Then every prepare error path. */
 #include <math.h>
 #include <string.h>
 
+#include "support/svdf_tflm_data.h"
 #include "support/tm_kernel_test.h"
 
 enum { OPT_RANK = 0, OPT_ACTIVATION = 1 };
@@ -75,26 +78,23 @@ static tm_status run_svdf(int rank, int activation) {
   return tm_kt_run_io(kernel, TM_OP_SVDF, opts, 2, t, 6, ins, 5, outs, 1, 4096);
 }
 
-static void setup_float(void) {
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, kInDims, in_f);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, kFeatureDims, (void *)kFeature);
-  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, kTimeDims, (void *)kTime);
-  tm_kt_tensor(&t[3], TM_TYPE_FLOAT32, kBiasDims, (void *)kBias);
-  tm_kt_tensor(&t[4], TM_TYPE_FLOAT32, kStateDims, state_f);
-  tm_kt_tensor(&t[5], TM_TYPE_FLOAT32, kOutDims, out_f);
+/* The six float32 tensors (input, feature, time, bias, state, output) of one case. */
+typedef struct {
+  const int *dims[6];
+  const void *data[6];
+} svdf_float_case;
+
+static void float_tensors(const svdf_float_case *c) {
+  for (int i = 0; i < 6; i++) tm_kt_tensor(&t[i], TM_TYPE_FLOAT32, c->dims[i], (void *)c->data[i]);
   t[4].is_variable = 1;
-  memset(state_f, 0, sizeof state_f);
 }
 
-/* tflite::Quantize<T> for int16 / int8 stored in an int16 or int8 array. */
-static void quantize_t(const float *in, void *out, int n, float scale, int is16) {
-  for (int i = 0; i < n; i++) {
-    long q = lround(round(in[i] / scale));
-    const long lo = is16 ? INT16_MIN : INT8_MIN, hi = is16 ? INT16_MAX : INT8_MAX;
-    q = q < lo ? lo : (q > hi ? hi : q);
-    if (is16) ((int16_t *)out)[i] = (int16_t)q;
-    else ((int8_t *)out)[i] = (int8_t)q;
-  }
+static void setup_float(void) {
+  static const svdf_float_case c = {
+      {kInDims, kFeatureDims, kTimeDims, kBiasDims, kStateDims, kOutDims},
+      {in_f, kFeature, kTime, kBias, state_f, out_f}};
+  float_tensors(&c);
+  memset(state_f, 0, sizeof state_f);
 }
 
 /* SvdfQuantized2x2Input2x4OutputShouldMatchGolden<T>: T = int16 (is16) or int8. */
@@ -108,7 +108,7 @@ static void setup_quantized(int is16) {
   tm_kt_quantize_i8(kFeature, feature_q, FILTERS * INPUT, feature_scale, 0);
   tm_kt_tensor(&t[1], TM_TYPE_INT8, kFeatureDims, feature_q);
   tm_kt_quant(&t[1], feature_scale, 0);
-  quantize_t(kTime, time_q, FILTERS * MEMORY, time_scale, is16);
+  tm_kt_quantize_q(T, kTime, time_q, FILTERS * MEMORY, time_scale, 0);
   tm_kt_tensor(&t[2], T, kTimeDims, time_q);
   tm_kt_quant(&t[2], time_scale, 0);
   tm_kt_quantize_i32(kBias, bias_q, UNITS, time_scale * state_scale);
@@ -132,7 +132,80 @@ static void check_quantized(int is16) {
   }
 }
 
+/* svdf_test.cc's 1x16 input, 64x1 output case (support/svdf_tflm_data.h): batch 1, 64 units
+ * of rank 1, memory 8, one invoke from TFLM's initial activation state. */
+enum { U16 = 64, IN16 = 16, MEM16 = 8, STATE16 = U16 * MEM16 };
+static const int kIn16Dims[] = {2, 1, IN16}, kFeature16Dims[] = {2, U16, IN16};
+static const int kTime16Dims[] = {2, U16, MEM16}, kBias16Dims[] = {1, U16};
+static const int kState16Dims[] = {2, 1, STATE16}, kOut16Dims[] = {2, 1, U16};
+static float state16_f[STATE16], out16_f[U16];
+static int8_t in16_q[IN16], feature16_q[U16 * IN16], out16_q[U16], golden16_q[U16];
+static int16_t time16_q[STATE16], state16_q[STATE16]; /* int16, or int8 in the first half */
+static int32_t bias16_q[U16];
+
+/* test_helpers.h ScaleFromMinMax<T> for T = int16 (is16) or int8. */
+static float scale_from_min_max(float min, float max, int is16) {
+  return (max - min) / (float)(is16 ? 32767.0 - INT16_MIN : 127.0 - INT8_MIN);
+}
+
+/* TestSVDF with the 16x1x1 data (float; tolerance 1e-5). */
+static void check_float16(int activation, const float *golden) {
+  static const svdf_float_case c = {
+      {kIn16Dims, kFeature16Dims, kTime16Dims, kBias16Dims, kState16Dims, kOut16Dims},
+      {kSvdf16Input, kSvdf16Feature, kSvdf16Time, kSvdf16Bias, state16_f, out16_f}};
+  memcpy(state16_f, kSvdf16InitialState, sizeof state16_f);
+  float_tensors(&c);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_svdf(1, activation));
+  tm_kt_expect_near(golden, out16_f, U16, 1e-5f);
+}
+
+/* SvdfQuantized1x16Input64x1Output[Relu]ShouldMatchGolden<T> via TestIntegerSVDF: input 0.10075444
+ * zp 2, feature 0.00649388, time and state scales ScaleFromMinMax<T>(+-0.81) and (+-17.73)
+ * (the state tensor's zero point is 0 there), bias at time x state scale, output 0.051445257
+ * with zp 0 (NONE) or -128 (RELU); tolerance 1. */
+static void check_quantized16(int is16, int activation, int32_t out_zp, const float *golden) {
+  const tm_type T = is16 ? TM_TYPE_INT16 : TM_TYPE_INT8;
+  const float in_scale = 0.10075444f, feature_scale = 0.00649388f, out_scale = 0.051445257f;
+  const float time_scale = scale_from_min_max(-.81f, .81f, is16);
+  const float state_scale = scale_from_min_max(-17.73f, 17.73f, is16);
+  tm_kt_quantize_i8(kSvdf16Input, in16_q, IN16, in_scale, 2);
+  tm_kt_tensor(&t[0], TM_TYPE_INT8, kIn16Dims, in16_q);
+  tm_kt_quant(&t[0], in_scale, 2);
+  tm_kt_quantize_i8(kSvdf16Feature, feature16_q, U16 * IN16, feature_scale, 0);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kFeature16Dims, feature16_q);
+  tm_kt_quant(&t[1], feature_scale, 0);
+  tm_kt_quantize_q(T, kSvdf16Time, time16_q, STATE16, time_scale, 0);
+  tm_kt_tensor(&t[2], T, kTime16Dims, time16_q);
+  tm_kt_quant(&t[2], time_scale, 0);
+  tm_kt_quantize_i32(kSvdf16Bias, bias16_q, U16, time_scale * state_scale);
+  tm_kt_tensor(&t[3], TM_TYPE_INT32, kBias16Dims, bias16_q);
+  tm_kt_quant(&t[3], time_scale * state_scale, 0);
+  tm_kt_quantize_q(T, kSvdf16InitialState, state16_q, STATE16, state_scale, 0);
+  tm_kt_tensor(&t[4], T, kState16Dims, state16_q);
+  tm_kt_quant(&t[4], state_scale, 0);
+  t[4].is_variable = 1;
+  tm_kt_tensor(&t[5], TM_TYPE_INT8, kOut16Dims, out16_q);
+  tm_kt_quant(&t[5], out_scale, out_zp);
+  tm_kt_quantize_i8(golden, golden16_q, U16, out_scale, out_zp);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_svdf(1, activation));
+  tm_kt_expect_i8(golden16_q, out16_q, U16, 1);
+}
+
 TF_LITE_MICRO_TESTS_BEGIN
+
+/* SvdfFloat1x16Input64x1OutputShouldMatchGolden and ...ReluShouldMatchGolden. */
+TF_LITE_MICRO_TEST(SvdfFloat1x16Input64x1OutputShouldMatchGolden) {
+  check_float16(0, kSvdf16Golden);
+  check_float16(1, kSvdf16GoldenRelu);
+}
+
+/* SvdfQuantized1x16Input64x1Output{,Relu}ShouldMatchGolden{Int8,Int16}. */
+TF_LITE_MICRO_TEST(SvdfQuantized1x16Input64x1OutputShouldMatchGolden) {
+  check_quantized16(0, 0, 0, kSvdf16Golden);
+  check_quantized16(1, 0, 0, kSvdf16Golden);
+  check_quantized16(0, 1, -128, kSvdf16GoldenRelu);
+  check_quantized16(1, 1, -128, kSvdf16GoldenRelu);
+}
 
 TF_LITE_MICRO_TEST(SvdfFloat2x2Input2x4OutputShouldMatchGolden) {
   setup_float();

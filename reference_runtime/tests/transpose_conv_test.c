@@ -1,10 +1,12 @@
 /* TRANSPOSE_CONV (kernels/transpose_conv.c) on the data of TFLM's transpose_conv_test.cc
  * (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/): its float cases (tolerance
- * 0.001), SimpleTestQuantizedPerChannel (int8, +-1) and SimpleTestQuantized16x8PerChannel
- * (int16 with int64 bias, +-4), the filter quantised symmetric per channel along dim 0 as
+ * 0.001), SimpleTestQuantizedPerChannel (int8, +-1), SimpleTestQuantized16x8PerChannel
+ * (int16 with int64 bias, +-4) and ...16x8PerChannelWithInt16Bias, the filter quantised symmetric per channel along dim 0 as
  * TFLM's CreateSymmetricPerChannelQuantizedTensor does. Bit-exactness on int16 is checked on
  * TFLM's SEANet transpose_conv0 model (tests/integration/test_verify.py). Then every prepare
  * error path. */
+#include <string.h>
+
 #include "support/tm_kernel_test.h"
 
 /* tflite Padding and ActivationFunctionType (schema.fbs) */
@@ -16,6 +18,7 @@ static int8_t in_q8[32], filter_q[18], out_q8[16], golden_q8[16];
 static int16_t in_q16[32], out_q16[16];
 static int32_t bias_q32[2];
 static int64_t bias_q64[2];
+static int16_t bias_q16[2];
 static float filter_scales[2], bias_scales[2];
 
 static const int kInputShape[] = {4, 1, 4, 4, 2}, kFilterShape[] = {4, 1, 3, 3, 2};
@@ -127,6 +130,46 @@ TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannel) {
     const int d = out_q16[i] - (int)kGoldenData[i];
     TF_LITE_MICRO_EXPECT_TRUE(d >= -4 && d <= 4);
   }
+}
+
+/* SimpleTestQuantized16x8PerChannelWithInt16Bias: the same with an int16 bias, which TFLM
+ * widens to int64 before the 16x8 reference kernel; tolerance 4 as above. */
+TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannelWithInt16Bias) {
+  quantized_tensors(TM_TYPE_INT16, 1.0f, 1.0f);
+  bias_q16[0] = 0; /* kBiasData is 0 at any scale */
+  t[3].type = TM_TYPE_INT16;
+  t[3].data = bias_q16;
+  t[3].bytes = sizeof bias_q16[0];
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(PADDING_SAME, 1, 0));
+  for (int i = 0; i < 16; i++) {
+    const int d = out_q16[i] - (int)kGoldenData[i];
+    TF_LITE_MICRO_EXPECT_TRUE(d >= -4 && d <= 4);
+  }
+  /* TFLM widens the int16 bias to int64: any bias must give what the int64 one gives. */
+  static int16_t by_int16[16];
+  bias_q16[0] = -1234;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(PADDING_SAME, 1, 0));
+  memcpy(by_int16, out_q16, sizeof by_int16);
+  quantized_tensors(TM_TYPE_INT16, 1.0f, 1.0f);
+  bias_q64[0] = -1234;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(PADDING_SAME, 1, 0));
+  tm_kt_expect_q(TM_TYPE_INT16, out_q16, by_int16, 16, 0);
+  TF_LITE_MICRO_EXPECT_NE(by_int16[0], (int16_t)kGoldenData[0]); /* the bias took effect */
+}
+
+/* InputOutputDifferentTypeIsError (float input, int8 output) and HybridModeIsError (float
+ * input, int8 filter): both rejected in prepare, as TFLM does. */
+TF_LITE_MICRO_TEST(InputOutputDifferentTypeAndHybridModeAreErrors) {
+  float_tensors(kInputShape, kInputData, kFilterShape, kFilterData, kBiasShape, kBiasData,
+                kOutputShape);
+  tm_kt_tensor(&t[4], TM_TYPE_INT8, kOutputShape, out_q8);
+  tm_kt_quant(&t[4], 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(PADDING_SAME, 1, 0));
+  float_tensors(kInputShape, kInputData, kFilterShape, kFilterData, kBiasShape, kBiasData,
+                kOutputShape);
+  tm_kt_tensor(&t[1], TM_TYPE_INT8, kFilterShape, filter_q);
+  tm_kt_quant(&t[1], 1.0f, 0);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(PADDING_SAME, 1, 0));
 }
 
 /* A valid int16 case, then one thing broken per case. */

@@ -52,6 +52,20 @@ void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32
   }
 }
 
+void tm_kt_quantize_q(tm_type type, const float *in, void *out, int n, float scale,
+                      int32_t zero_point) {
+  if (type == TM_TYPE_INT32) {
+    for (int i = 0; i < n; i++) {
+      const double q = round(in[i] / scale) + zero_point;
+      ((int32_t *)out)[i] = q < INT32_MIN ? INT32_MIN : (q > INT32_MAX ? INT32_MAX : (int32_t)q);
+    }
+  } else if (type == TM_TYPE_INT16) {
+    tm_kt_quantize_i16(in, (int16_t *)out, n, scale, zero_point);
+  } else {
+    tm_kt_quantize_i8(in, (int8_t *)out, n, scale, zero_point);
+  }
+}
+
 void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale) {
   for (int i = 0; i < n; i++) {
     int64_t q = (int64_t)round(in[i] / scale);
@@ -82,11 +96,22 @@ void tm_kt_per_channel_i8(const float *in, int8_t *out, const int *shape, int di
   }
 }
 
-void tm_kt_per_channel_bias(const float *in, int32_t *out, int n, float input_scale,
+void tm_kt_quantize_i64(const float *in, int64_t *out, int n, float scale) {
+  for (int i = 0; i < n; i++) {
+    const double q = round(in[i] / scale);
+    out[i] = q < -9.2e18 ? INT64_MIN + 1 : (q > 9.2e18 ? INT64_MAX : (int64_t)q);
+  }
+}
+
+void tm_kt_per_channel_bias(tm_type type, const float *in, void *out, int n, float input_scale,
                             const float *weight_scales, float *scales) {
   for (int c = 0; c < n; c++) {
     scales[c] = input_scale * weight_scales[c];
-    tm_kt_quantize_i32(&in[c], &out[c], 1, scales[c]);
+    if (type == TM_TYPE_INT64) {
+      tm_kt_quantize_i64(&in[c], (int64_t *)out + c, 1, scales[c]);
+    } else {
+      tm_kt_quantize_i32(&in[c], (int32_t *)out + c, 1, scales[c]);
+    }
   }
 }
 
@@ -123,21 +148,28 @@ void tm_kt_weighted_float(const tm_kt_weighted_case *c, const tm_kt_weighted_buf
   tm_kt_tensor(&b->t[3], TM_TYPE_FLOAT32, c->out_shape, b->out_f);
 }
 
-void tm_kt_weighted_per_channel(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
-                                int channel_dim, float in_scale, int32_t in_zp, float out_scale,
-                                int32_t out_zp) {
+void tm_kt_weighted_quantized(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
+                              int channel_dim, tm_type act, tm_type bias, float in_scale,
+                              int32_t in_zp, float out_scale, int32_t out_zp) {
   const int channels = c->filter_shape[channel_dim + 1];
-  tm_kt_quantize_i8(c->in, b->in_q, tm_kt_elements(c->in_shape), in_scale, in_zp);
+  tm_kt_quantize_q(act, c->in, b->in_q, tm_kt_elements(c->in_shape), in_scale, in_zp);
   tm_kt_per_channel_i8(c->filter, b->filter_q, c->filter_shape, channel_dim, b->filter_scales);
-  tm_kt_per_channel_bias(c->bias, b->bias_q, channels, in_scale, b->filter_scales,
+  tm_kt_per_channel_bias(bias, c->bias, b->bias_q, channels, in_scale, b->filter_scales,
                          b->bias_scales);
-  tm_kt_quantize_i8(c->golden, b->golden_q, tm_kt_elements(c->out_shape), out_scale, out_zp);
-  tm_kt_tensor(&b->t[0], TM_TYPE_INT8, c->in_shape, b->in_q);
+  tm_kt_quantize_q(act, c->golden, b->golden_q, tm_kt_elements(c->out_shape), out_scale, out_zp);
+  tm_kt_tensor(&b->t[0], act, c->in_shape, b->in_q);
   tm_kt_tensor(&b->t[1], TM_TYPE_INT8, c->filter_shape, b->filter_q);
-  tm_kt_tensor(&b->t[2], TM_TYPE_INT32, c->bias_shape, b->bias_q);
-  tm_kt_tensor(&b->t[3], TM_TYPE_INT8, c->out_shape, b->out_q);
+  tm_kt_tensor(&b->t[2], bias, c->bias_shape, b->bias_q);
+  tm_kt_tensor(&b->t[3], act, c->out_shape, b->out_q);
   tm_kt_quant(&b->t[0], in_scale, in_zp);
   tm_kt_channels(&b->t[1], b->filter_scales, channels, channel_dim);
   tm_kt_channels(&b->t[2], b->bias_scales, channels, channel_dim);
   tm_kt_quant(&b->t[3], out_scale, out_zp);
+}
+
+void tm_kt_weighted_per_channel(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
+                                int channel_dim, float in_scale, int32_t in_zp, float out_scale,
+                                int32_t out_zp) {
+  tm_kt_weighted_quantized(c, b, channel_dim, TM_TYPE_INT8, TM_TYPE_INT32, in_scale, in_zp,
+                           out_scale, out_zp);
 }

@@ -32,15 +32,21 @@ void tm_kt_channels(tm_tensor *t, const float *scales, int32_t n, int32_t dim);
 void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t zero_point);
 /* tflite::Quantize<int16_t>: the same, clamped to int16. */
 void tm_kt_quantize_i16(const float *in, int16_t *out, int n, float scale, int32_t zero_point);
+/* tflite::Quantize<T> for T = int8, int16 or int32 (by `type`), into `out` of that type. */
+void tm_kt_quantize_q(tm_type type, const float *in, void *out, int n, float scale,
+                      int32_t zero_point);
 /* tflite::SymmetricQuantize<int32_t> (FloatToSymmetricQuantizedType): round(x / scale),
  * clamped to [INT32_MIN + 1, INT32_MAX] (bias tensors). */
 void tm_kt_quantize_i32(const float *in, int32_t *out, int n, float scale);
 /* micro_utils.cc SignedSymmetricPerChannelQuantize for int8 filters, channel axis 0 or 3:
  * scale[c] = max|x| / 127, q = roundf(x / scale[c]) clamped to [-127, 127]. */
 void tm_kt_per_channel_i8(const float *in, int8_t *out, const int *shape, int dim, float *scales);
-/* test_helpers CreatePerChannelQuantizedBiasTensor: scales[c] = input_scale * weight_scales[c],
- * one bias element per channel. */
-void tm_kt_per_channel_bias(const float *in, int32_t *out, int n, float input_scale,
+/* tflite::SymmetricQuantize<int64_t>: round(x / scale), clamped to [INT64_MIN + 1, INT64_MAX]
+ * (16x8 bias tensors). */
+void tm_kt_quantize_i64(const float *in, int64_t *out, int n, float scale);
+/* test_helpers CreatePerChannelQuantizedBiasTensor<T>: scales[c] = input_scale *
+ * weight_scales[c], one bias element per channel, T = int32 or int64 (by `type`). */
+void tm_kt_per_channel_bias(tm_type type, const float *in, void *out, int n, float input_scale,
                             const float *weight_scales, float *scales);
 
 /* Runs `kernel` on tensors[0..n_in) as inputs and the next n_out as outputs, with an options
@@ -59,8 +65,10 @@ typedef struct {
 typedef struct {
   tm_tensor *t;
   float *out_f;
-  int8_t *in_q, *filter_q, *out_q, *golden_q;
-  int32_t *bias_q;
+  void *in_q;       /* int8 or int16, as the activations */
+  int8_t *filter_q;
+  void *out_q, *golden_q;
+  void *bias_q;     /* int32 or int64 */
   float *filter_scales, *bias_scales;
 } tm_kt_weighted_buffers;
 
@@ -72,6 +80,11 @@ void tm_kt_weighted_float(const tm_kt_weighted_case *c, const tm_kt_weighted_buf
 void tm_kt_weighted_per_channel(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
                                 int channel_dim, float in_scale, int32_t in_zp, float out_scale,
                                 int32_t out_zp);
+/* The same template instantiated for 16x8 (TFLM's int16_t activations with an int64_t or
+ * int32_t bias): act is TM_TYPE_INT8 or TM_TYPE_INT16, bias TM_TYPE_INT32 or TM_TYPE_INT64. */
+void tm_kt_weighted_quantized(const tm_kt_weighted_case *c, const tm_kt_weighted_buffers *b,
+                              int channel_dim, tm_type act, tm_type bias, float in_scale,
+                              int32_t in_zp, float out_scale, int32_t out_zp);
 
 tm_status tm_kt_run(const tm_kernel *kernel, int32_t op, const tm_test_opt *opts, size_t n_opts,
                     tm_tensor *tensors, int32_t n_in, int32_t n_out);
@@ -97,14 +110,28 @@ static inline void tm_kt_expect_near(const float *golden, const float *out, int 
   }
 }
 
-static inline void tm_kt_expect_i8(const int8_t *golden, const int8_t *out, int n, int tol) {
+/* Element i of int8, int16 or int32 data. */
+static inline long tm_kt_q_at(tm_type type, const void *data, int i) {
+  if (type == TM_TYPE_INT32) return ((const int32_t *)data)[i];
+  if (type == TM_TYPE_INT16) return ((const int16_t *)data)[i];
+  return ((const int8_t *)data)[i];
+}
+
+/* int8, int16 or int32 data, by `type` (TFLM's templated Validate*Goldens):
+ * |golden - out| <= tol. */
+static inline void tm_kt_expect_q(tm_type type, const void *golden, const void *out, int n,
+                                  int tol) {
   for (int i = 0; i < n; i++) {
-    const int d = golden[i] > out[i] ? golden[i] - out[i] : out[i] - golden[i];
-    if (d > tol) {
-      tm_log("element %d: expected %d, got %d (tolerance %d)", i, golden[i], out[i], tol);
+    const long g = tm_kt_q_at(type, golden, i), o = tm_kt_q_at(type, out, i);
+    if ((g > o ? g - o : o - g) > tol) {
+      tm_log("element %d: expected %ld, got %ld (tolerance %d)", i, g, o, tol);
       tm_test_suite_state.case_failed = 1;
     }
   }
+}
+
+static inline void tm_kt_expect_i8(const int8_t *golden, const int8_t *out, int n, int tol) {
+  tm_kt_expect_q(TM_TYPE_INT8, golden, out, n, tol);
 }
 
 #endif
