@@ -42,16 +42,19 @@ def _ratio(counts: list[int]) -> str:
     return f" {counts[0] / counts[1]:>6.2f}x" if counts[1] else f" {'-':>7}"
 
 
-def _row(index: str, name: str, macs: int, counts: list[int], runs: tuple[KernelRun, ...],
-         shapes: str) -> str:
+_INTERPRETER = "(interpreter)"
+
+
+def _row(index: str, name: str, width: int, macs: int, counts: list[int],
+         runs: tuple[KernelRun, ...], shapes: str) -> str:
     cells = "".join(_cells(c, macs, r) for c, r in zip(counts, runs))
-    return f"  {index:>3}  {name:<28} {macs:>11,}{cells}{_ratio(counts)}  {shapes}".rstrip()
+    return f"  {index:>3}  {name:<{width}} {macs:>11,}{cells}{_ratio(counts)}  {shapes}".rstrip()
 
 
-def _header(runs: tuple[KernelRun, ...]) -> str:
+def _header(runs: tuple[KernelRun, ...], width: int) -> str:
     sets = "".join(f" {str(r.kernels):>12} {'instr/MAC':>9} {'share':>7}" for r in runs)
     ratio = f" {'ratio':>7}" if len(runs) == 2 else ""
-    return f"  {'#':>3}  {'op':<28} {'MACs':>11}{sets}{ratio}  shapes (inputs -> outputs)"
+    return f"  {'#':>3}  {'op':<{width}} {'MACs':>11}{sets}{ratio}  shapes (inputs -> outputs)"
 
 
 def _of(used: int | None, limit: int | None) -> str:
@@ -71,15 +74,18 @@ def text_lines(report: ProfileReport) -> list[str]:
     reference/optimized ratio when there are two), the interpreter's own share, the whole
     invoke, then arena, flash and RAM per kernel set against the board's limits."""
     runs = report.runs
+    width = max(len(_INTERPRETER), *(len(op.op) for op in report.ops))
     sets = " vs ".join(str(r.kernels) for r in runs)
     lines = [f"profile {report.model.name} on {report.target} ({report.runner}): {sets} "
-             "kernels, guest instructions of one invoke", _header(runs)]
+             "kernels, guest instructions of one invoke", _header(runs, width)]
     for op in report.ops:
         counts = [r.counts.ops[op.index] for r in runs]
-        lines.append(_row(str(op.index), op.op, op.macs, counts, runs, _shapes(op)))
-    lines.append(_row("", "(interpreter)", 0, [r.counts.interpreter for r in runs], runs, ""))
+        lines.append(_row(str(op.index), op.op, width, op.macs, counts, runs, _shapes(op)))
+    lines.append(_row("", _INTERPRETER, width, 0, [r.counts.interpreter for r in runs], runs,
+                      ""))
     total_macs = sum(op.macs for op in report.ops)
-    lines.append(_row("", "invoke", total_macs, [r.counts.invoke for r in runs], runs, ""))
+    lines.append(_row("", "invoke", width, total_macs, [r.counts.invoke for r in runs], runs,
+                      ""))
     lines += [_figures(r) for r in runs]
     return lines
 
