@@ -14,7 +14,7 @@ the count at each arrival at them, in order. Turning those counts into per-opera
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -245,19 +245,25 @@ def _profile_settings(project: Project) -> VerifySettings:
 
 
 def _counted_plan(config: ProfileConfig, project: Project, events: Events) -> TargetPlan:
-    """The target's plan; only QEMU counts instructions at addresses.
+    """The target's plan on its QEMU emulator when it has one (only QEMU counts instructions
+    at addresses), unless --emulator forces another.
 
     Raises:
-        NotCounted: the target runs natively (host) or on Renode.
+        NotCounted: the target runs natively (host), or only (or by force) on Renode.
     """
     targets = load_targets([config.target], project, events)
-    plan = plan_targets(targets, project, config.options, events)[0]
+    options = config.options
+    if options.emulator is None and any(e.runner is EmulatorKind.QEMU
+                                        for e in targets[0].emulators):
+        options = replace(options, emulator=str(EmulatorKind.QEMU))
+    plan = plan_targets(targets, project, options, events)[0]
     if plan.emulator.runner is EmulatorKind.HOST:
         raise NotCounted(f"profile needs an emulated target: {config.target} runs programs "
                          "natively, with no instruction counter (try --target qemu_cortexm3)")
     if plan.emulator.runner is not EmulatorKind.QEMU:
         raise NotCounted(f"profile counts instructions with QEMU's plugin; {config.target} "
-                         f"runs on {plan.emulator.runner} here (try --emulator qemu)")
+                         f"would run on {plan.emulator.runner} (its board names no QEMU "
+                         "emulator, or --emulator chose another)")
     return plan
 
 

@@ -113,3 +113,25 @@ def test_a_project_without_a_profile_table_and_an_unwritable_json(tmp_path: Path
     assert len(_errors(done.stderr)) == 1
     assert _errors(done.stderr)[0].startswith(f"tflm-test: error: --json {tmp_path}/file/p.json: "
                                               "cannot write there (")
+
+
+@needs_arm
+def test_a_profile_build_without_the_hooks_is_one_line(tmp_path: Path) -> None:
+    runtime = ROOT / "reference_runtime"  # its verify build: no PROFILE=1, so no hooks
+    (tmp_path / "tflm-test.toml").write_text(f'''
+[profile]
+runtime = "{runtime}"
+app_dir = "{{runtime}}/gen/{{target}}/apps/{{name}}"
+build = ["make", "-C", "{{runtime}}", "-j{{jobs}}", "TARGET={{target}}", "app",
+         "APP_NAME={{name}}", "APP_DIR={{app_dir}}", "APP_SRCS=apps/verify/verify_main.c"]
+elf = "{{runtime}}/gen/{{target}}/bin/apps/{{name}}.elf"
+''')
+    done = tflm_test("profile", str(MODELS / "hello_world_int8.tflite"), "--target",
+                     "qemu_cortexm3", "--project", str(tmp_path), "--out", str(tmp_path / "out"),
+                     cwd=ROOT)
+    assert done.returncode == 2
+    [line] = _errors(done.stderr)
+    assert line.startswith("tflm-test: error: ") and line.endswith(
+        ": no symbol tm_profile_invoke_begin, tm_profile_op_begin, tm_profile_op_end, "
+        "tm_profile_invoke_end: the [profile] build must define TM_PROFILE (the runtime's "
+        "profiling hooks, include/tm_profile.h)")
