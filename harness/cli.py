@@ -151,12 +151,13 @@ class Seconds(click.ParamType):
 
 
 # Every option is defined once; commands share them by name.
-def target_option(multiple: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def target_option(multiple: bool, default: str = DEFAULTS.targets[0]
+                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     if multiple:
         return click.option("--target", "-t", "targets", multiple=True, metavar="NAME",
                             help="Target to build and run for (repeatable); see `tflm-test "
                                  f"targets`. Default: {DEFAULTS.targets[0]}.")
-    return click.option("--target", "-t", default=DEFAULTS.targets[0], show_default=True,
+    return click.option("--target", "-t", default=default, show_default=True,
                         metavar="NAME", help="Target to run on; see `tflm-test targets`.")
 
 
@@ -458,10 +459,9 @@ def verify(model: Path, golden: Path | None, target: str, json_path: Path | None
 
 @cli.command()
 @click.argument("model", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@target_option(multiple=False)
+@target_option(multiple=False, default=profiling.ProfileConfig.target)
 @click.option("--kernels", type=click.Choice(list(profiling.KERNEL_CHOICES)),
-              default=next(k for k, v in profiling.KERNEL_CHOICES.items()
-                           if v == profiling.ProfileConfig.kernels), show_default=True,
+              default=profiling.DEFAULT_KERNELS, show_default=True,
               help="The kernel set to build with; both: reference and optimized side by side, "
                    "with the ratio per operator.")
 @JSON_OPTION

@@ -13,13 +13,16 @@ the count at each arrival at them, in order. Turning those counts into per-opera
 
 from __future__ import annotations
 
+import math
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
 from .elf import symbol_addresses
-from .reports.profile_report import write_json
+from .reports.files import ReportUnwritable, write_report
+from .reports.profile_report import json_text
 from .errors import ExitCode, TflmTestError
 from .golden import GoldenCase
 from .oracle import random_cases
@@ -51,6 +54,7 @@ class KernelSet(StrEnum):
 KERNEL_CHOICES: Mapping[str, tuple[KernelSet, ...]] = {
     "reference": (KernelSet.REFERENCE,), "optimized": (KernelSet.OPTIMIZED,),
     "both": (KernelSet.REFERENCE, KernelSet.OPTIMIZED)}
+DEFAULT_KERNELS = "optimized"  # the Cortex-M default set
 
 
 class ProfileFailed(TflmTestError):
@@ -69,8 +73,8 @@ class ProfileConfig:
     """Every option of `tflm-test profile`, defined once; cli.py reads its defaults here."""
 
     model: Path
-    target: str = "host"
-    kernels: tuple[KernelSet, ...] = KERNEL_CHOICES["optimized"]
+    target: str = "qemu_cortexm3"  # the host has no instruction counter
+    kernels: tuple[KernelSet, ...] = KERNEL_CHOICES[DEFAULT_KERNELS]
     json: Path | None = None
     seed: int = 0  # of the random input (instruction counts barely depend on it)
     options: RunOptions = RunOptions()
@@ -141,10 +145,7 @@ def _shape(model: ModelInfo, index: int) -> tuple[int, ...]:
 
 
 def _elements(shape: Sequence[int]) -> int:
-    count = 1
-    for dim in shape:
-        count *= max(dim, 0)
-    return count
+    return math.prod(max(dim, 0) for dim in shape)
 
 
 def _lstm_macs(model: ModelInfo, op: OperatorInfo) -> int:
@@ -328,16 +329,19 @@ def _profile_set(config: ProfileConfig, p: _Plan, kernels: KernelSet) -> tuple[K
 
 
 def _check_writable(path: Path) -> None:
-    """Before anything is built: --json can be written (a probe that leaves no new file)."""
-    existed = path.exists()
+    """Before anything is built: the --json file's folder takes a new file (the report is
+    written atomically beside it at the end).
+
+    Raises:
+        ReportUnwritable: it does not.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a"):
+        with tempfile.TemporaryFile(dir=path.parent):
             pass
-        if not existed:
-            path.unlink()
     except OSError as exc:
-        raise TflmTestError(f"--json {path}: cannot write there ({exc.strerror or exc})") from exc
+        raise ReportUnwritable(f"--json {path}: cannot write there "
+                               f"({exc.strerror or exc})") from exc
 
 
 def profile(config: ProfileConfig, events: Events = Events()) -> ProfileReport:
@@ -363,9 +367,5 @@ def profile(config: ProfileConfig, events: Events = Events()) -> ProfileReport:
     report = ProfileReport(config.model, p.plan.target.name, done[0][1], op_shapes(p.model),
                            tuple(run for run, _ in done))
     if config.json is not None:
-        try:
-            write_json(report, config.json)
-        except OSError as exc:
-            raise TflmTestError(f"{config.json}: cannot write the report "
-                                f"({exc.strerror or exc})") from exc
+        write_report("--json", config.json, json_text(report))
     return report

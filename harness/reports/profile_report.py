@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -120,7 +119,6 @@ def to_dict(report: ProfileReport) -> dict[str, Any]:
             "runs": {str(r.kernels): _run_dict(r) for r in report.runs}}
 
 
-def write_json(report: ProfileReport, path: Path) -> None:
-    """Write to_dict(report) to path (parent folders are created)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(to_dict(report), indent=2) + "\n", encoding="utf-8")
+def json_text(report: ProfileReport) -> str:
+    """The --json file's text."""
+    return json.dumps(to_dict(report), indent=2) + "\n"
