@@ -1,142 +1,50 @@
 #!/usr/bin/env python3
 """Guest instructions per micro_speech Invoke on Cortex-M3, reference vs optimised kernels.
 
-Builds examples/micro_speech for each target twice (make KERNELS=reference and
-KERNELS=optimized), runs each on QEMU with its translation and execution log
-(-d in_asm,exec,nochain: every executed block and the instructions in it) and counts the
-instructions executed inside tm_interp_invoke, per operator: a function belongs to the
-kernel file it was linked from (the linker map says which), and the shared helpers it calls
-(fixed-point, window walk) are charged to the kernel that called them. The example runs four
-clips, each one Invoke; figures are per Invoke. Prints figures and ratios only, no assertion.
-
-This is QEMU's own tracing, not a plugin: it needs nothing but qemu-system-arm.
+Profiles examples/micro_speech's model with `tflm-test profile`'s library (harness/profile.py):
+the model is built into a program once per kernel set with the profiling hooks, run on QEMU
+with the instruction-count plugin, and each operator's instructions are counted between its
+hooks. One invoke on a seeded random input (the kernels' counts barely depend on the data).
+Prints the per-operator table with the reference/optimised ratio and the goal; asserts nothing.
 
 Usage: .venv/bin/python bench/kernels.py [--target qemu_cortexm3] [--target bluepill]
 """
 from __future__ import annotations
 
 import argparse
-import re
-import subprocess
 import sys
-import tempfile
-from collections import Counter
 from pathlib import Path
 
+from tflm_test.errors import TflmTestError
+from tflm_test.pipeline import RunOptions
+from tflm_test.profile import KERNEL_CHOICES, KernelSet, ProfileConfig, profile
+from tflm_test.reports.profile_report import text_lines
+
 ROOT = Path(__file__).resolve().parents[1]
-RUNTIME = ROOT / "reference_runtime"
-MACHINES = {"qemu_cortexm3": "mps2-an385", "bluepill": "netduino2"}
-SETS = ("reference", "optimized")
-INVOKES = 4  # clips in examples/micro_speech/micro_speech_test.c
+MODEL = ROOT / "reference_runtime" / "examples" / "micro_speech" / "micro_speech_quantized.tflite"
+TARGETS = ("qemu_cortexm3", "bluepill")
 GOAL = 1_500_000
-# Files whose functions serve every kernel: charged to the kernel that called them.
-SHARED = {"tm_quant", "tm_window", "tm_conv_common", "tm_kernel_util", "tm_binary",
-          "tm_ctx", "tm_tensor", "memcpy", "memset"}
-_MAP_TEXT = re.compile(r"^ \.text\.(?P<fn>\S+)\s*\n?\s+0x[0-9a-f]+\s+0x[0-9a-f]+ (?P<obj>\S+)$",
-                       re.M)
-_OBJ = re.compile(r"(?:\((?P<member>\w+)\.o\)|/(?P<file>\w+)\.o)$")
-_TRACE = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/(?P<pc>[0-9a-f]+)/[^\]]*\] (?P<fn>\S*)")
-_INSN = re.compile(r"^0x(?P<pc>[0-9a-f]{8}):\s")
-# Kernel objects: kernels/<op>.c and kernels/optimized/<op>_int8.c.
-_KERNELS = {"depthwise_conv_2d", "conv_2d", "fully_connected", "softmax", "reshape", "add",
-            "mul", "pooling", "quantize", "dequantize", "activations", "logistic", "tanh"}
-
-
-def build(target: str, kernels: str) -> Path:
-    """make the example for one target and kernel set; returns its ELF."""
-    subprocess.run(["make", "-s", "-C", str(RUNTIME), "-j2", f"TARGET={target}",
-                    f"KERNELS={kernels}", "tests"], check=True, stdout=subprocess.DEVNULL)
-    folder = target if kernels == "optimized" else f"{target}-{kernels}"
-    return RUNTIME / "gen" / folder / "bin" / "micro_speech_test.elf"
-
-
-def owners(map_text: str) -> dict[str, str]:
-    """Function name -> the object file (stem) it was linked from."""
-    result = {}
-    for m in _MAP_TEXT.finditer(map_text):
-        o = _OBJ.search(m["obj"])
-        if o:
-            result[m["fn"]] = o["member"] or o["file"]
-    return result
-
-
-def op_of(obj: str) -> str | None:
-    name = obj.removesuffix("_int8")
-    return name.upper() if name in _KERNELS else None
-
-
-def trace(elf: Path, machine: str, log: Path) -> None:
-    """Runs elf under QEMU until its last test line (bluepill programs never exit)."""
-    with subprocess.Popen(["qemu-system-arm", "-M", machine, "-cpu", "cortex-m3", "-nographic",
-                           "-monitor", "none", "-semihosting-config", "enable=on,target=native",
-                           "-kernel", str(elf), "-d", "in_asm,exec,nochain", "-D", str(log)],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as qemu:
-        try:
-            for line in qemu.stdout:
-                if "TESTS PASSED~~~" in line or "TESTS FAILED~~~" in line:
-                    break
-        finally:
-            qemu.kill()
-
-
-def per_op(log: Path, owner: dict[str, str]) -> Counter:
-    """Instructions inside tm_interp_invoke, per operator ("interpreter" for the rest)."""
-    sizes: dict[int, int] = {}
-    counts: Counter = Counter()
-    block, n, inside, current = None, 0, False, "interpreter"
-    with log.open(errors="replace") as f:
-        for line in f:
-            if line.startswith("IN:"):
-                block, n = None, 0
-            elif m := _INSN.match(line):
-                block = int(m["pc"], 16) if block is None else block
-                n += 1
-                sizes[block] = n
-            elif m := _TRACE.match(line):
-                fn = m["fn"]
-                if fn == "tm_interp_invoke":
-                    inside = True
-                    current = "interpreter"
-                elif fn == "classify":
-                    inside = False
-                if not inside:
-                    continue
-                obj = owner.get(fn, fn)
-                op = op_of(obj)
-                if op is not None:
-                    current = op
-                elif obj not in SHARED:
-                    current = "interpreter"
-                counts[current] += sizes.get(int(m["pc"], 16), 0)
-    return counts
-
-
-def measure(target: str, kernels: str) -> Counter:
-    elf = build(target, kernels)
-    owner = owners(elf.with_suffix(".map").read_text())
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "exec.log"
-        trace(elf, MACHINES[target], log)
-        return per_op(log, owner)
 
 
 def report(target: str) -> None:
-    ref, opt = (measure(target, k) for k in SETS)
-    print(f"{target}: guest instructions per micro_speech Invoke (mean of {INVOKES})")
-    print(f"  {'op':20} {'reference':>12} {'optimized':>12} {'ratio':>7}")
-    for op in sorted(set(ref) | set(opt), key=lambda o: -ref.get(o, 0)):
-        r, o = ref.get(op, 0) / INVOKES, opt.get(op, 0) / INVOKES
-        print(f"  {op:20} {r:12,.0f} {o:12,.0f} {r / o if o else 0:6.2f}x")
-    r, o = sum(ref.values()) / INVOKES, sum(opt.values()) / INVOKES
-    print(f"  {'total':20} {r:12,.0f} {o:12,.0f} {r / o if o else 0:6.2f}x"
-          f"   (goal <= {GOAL:,}: {'met' if o <= GOAL else 'not met'})")
+    options = RunOptions(project=ROOT, out_dir=ROOT / "tflm-test-out")
+    result = profile(ProfileConfig(MODEL, target, KERNEL_CHOICES["both"], options=options))
+    for line in text_lines(result):
+        print(line)
+    ref, opt = (result.run(k).counts.invoke for k in (KernelSet.REFERENCE, KernelSet.OPTIMIZED))
+    print(f"{target}: {ref:,} -> {opt:,} guest instructions per invoke ({ref / opt:.2f}x; "
+          f"goal <= {GOAL:,}: {'met' if opt <= GOAL else 'not met'})\n")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", action="append", choices=sorted(MACHINES))
-    for target in parser.parse_args().target or sorted(MACHINES, reverse=True):
-        report(target)
+    parser.add_argument("--target", action="append", choices=TARGETS)
+    try:
+        for target in parser.parse_args().target or TARGETS:
+            report(target)
+    except TflmTestError as exc:
+        print(f"bench/kernels.py: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
     return 0
 
 

@@ -71,7 +71,9 @@ def key_fields(job: Job, runner: Runner, sha256: str) -> Mapping[str, Any]:
             "runner_notes": list(runner.notes()),
             "board_sha256": file_sha256(job.plan.target.source),
             "timeout_s": job.plan.timeout_s, "format": str(job.plan.format or "auto"),
-            "expected_cases": job.expected}
+            "expected_cases": job.expected,
+            # marks add their counts to the result (profile); none: the key stays as it was
+            **({"marks": list(job.marks)} if job.marks else {})}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import click
 
 from . import __version__, baseline, flaky, pipeline, shard
 from . import debug as debugging
+from . import profile as profiling
 from . import verify as verification
 from .errors import ExitCode, TflmTestError
 from .history import read_report
@@ -31,6 +32,7 @@ from .reports import RunStatus, terminal
 from .reports.files import write_html_from, write_report
 from .reports.html_report import html_from_documents
 from .reports.junit import junit_text
+from .reports import profile_report
 from .reports.verify_report import text_lines
 from .results import BinaryResult, exit_code_for
 from .project import AUTO
@@ -148,12 +150,13 @@ class Seconds(click.ParamType):
 
 
 # Every option is defined once; commands share them by name.
-def target_option(multiple: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def target_option(multiple: bool, default: str = DEFAULTS.targets[0]
+                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     if multiple:
         return click.option("--target", "-t", "targets", multiple=True, metavar="NAME",
                             help="Target to build and run for (repeatable); see `tflm-test "
                                  f"targets`. Default: {DEFAULTS.targets[0]}.")
-    return click.option("--target", "-t", default=DEFAULTS.targets[0], show_default=True,
+    return click.option("--target", "-t", default=default, show_default=True,
                         metavar="NAME", help="Target to run on; see `tflm-test targets`.")
 
 
@@ -166,7 +169,8 @@ def html_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..., 
 
 JSON_OPTION = click.option(
     "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the JSON report here (schema: docs/json-report.md; verify writes its per-case figures).")
+    help="Write the JSON report here (schema: docs/json-report.md; verify writes its per-case "
+         "figures; profile its per-operator ones, docs/profile-report.md).")
 
 # One per field of pipeline.RunOptions, with its default.
 RUN_OPTIONS = (
@@ -444,6 +448,39 @@ def verify(model: Path, golden: Path | None, target: str, json_path: Path | None
         for line in text_lines(report):
             click.echo(line)
         return report.exit_code
+
+    sys.exit(guarded(body))
+
+
+@cli.command()
+@click.argument("model", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@target_option(multiple=False, default=profiling.ProfileConfig.target)
+@click.option("--kernels", type=click.Choice(list(profiling.KERNEL_CHOICES)),
+              default=profiling.DEFAULT_KERNELS, show_default=True,
+              help="The kernel set to build with; both: reference and optimized side by side, "
+                   "with the ratio per operator.")
+@JSON_OPTION
+@apply(RUN_OPTIONS)
+def profile(model: Path, target: str, kernels: str, json_path: Path | None,
+            **values: Any) -> None:
+    """Run MODEL once on an emulated target and count each operator's guest instructions, e.g.
+
+        tflm-test profile model.tflite --target qemu_cortexm3 --kernels both
+
+    Prints per operator its shapes, MACs, instructions, instructions per MAC and share of
+    the invoke, then arena, flash and RAM against the board's limits. The program is built
+    with the project's runtime and its profiling hooks ([profile] in tflm-test.toml).
+    Exit codes: 0 profiled; 1 the model cannot run on the target (or its run failed);
+    2 usage or environment error (e.g. a target with no instruction counter, like host).
+    """
+    def body() -> int:
+        config = profiling.ProfileConfig(model=model, target=target,
+                                         kernels=profiling.KERNEL_CHOICES[kernels],
+                                         json=json_path, options=run_options_of(values))
+        for line in profile_report.text_lines(profiling.profile(config,
+                                                                pipeline.Events(notice=_notice))):
+            click.echo(line)
+        return 0
 
     sys.exit(guarded(body))
 

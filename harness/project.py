@@ -13,7 +13,8 @@ has them field by field), for all targets at the top level and per target under
     platforms = ["platforms"]                                  # top level only: board folders
     quarantine = "ci/quarantine.toml"                          # top level only: see flaky.py
 
-and `[verify]` for `tflm-test verify` (a runtime with the verify-app contract). Without a
+and `[verify]` for `tflm-test verify` (a runtime with the verify-app contract), `[profile]`
+for `tflm-test profile` (the same program built with profiling hooks). Without a
 project file, prebuilt binaries still run (`tflm-test run X.elf --target T`) from any folder.
 """
 
@@ -77,6 +78,7 @@ class Project:
     defaults: TargetSettings = TargetSettings()
     targets: Mapping[str, TargetSettings] = field(default_factory=dict)
     verify: VerifySettings | None = None
+    profile: VerifySettings | None = None  # [profile]: the same program, with profiling hooks
     quarantine: Path | None = None  # failures it lists do not fail the run (flaky.py)
 
     def settings(self, target: str) -> TargetSettings:
@@ -130,7 +132,7 @@ def parse_format(value: Any, where: str = "--format", key: str = "format") -> Fo
 
 
 _TARGET_KEYS = {"build", "binaries", "timeout", "format", "expect_from"}
-_TOP_KEYS = _TARGET_KEYS | {"platforms", "target", "verify", "quarantine"}
+_TOP_KEYS = _TARGET_KEYS | {"platforms", "target", "verify", "profile", "quarantine"}
 _VERIFY_KEYS = {"runtime", "app_dir", "build", "elf"}
 
 
@@ -153,17 +155,18 @@ def _target_settings(table: Mapping[str, Any], base: Path, where: str) -> Target
                      if "expect_from" in table else None))
 
 
-def _verify_settings(table: Any, base: Path, where: str) -> VerifySettings:
+def _verify_settings(table: Any, base: Path, where: str, name: str = "verify") -> VerifySettings:
+    """[verify], or [profile] (the same keys; its templates may also use {kernels})."""
     if not isinstance(table, dict):
-        raise _fail(where, "verify", "expected a table")
-    _unknown(table, _VERIFY_KEYS, f"{where} [verify]")
+        raise _fail(where, name, "expected a table")
+    _unknown(table, _VERIFY_KEYS, f"{where} [{name}]")
     missing = sorted(_VERIFY_KEYS - set(table))
     if missing:
-        raise _fail(where, "[verify]", f"missing {', '.join(missing)}")
-    return VerifySettings(runtime=base / _strings(table["runtime"], where, "verify.runtime")[0],
-                          app_dir=_strings(table["app_dir"], where, "verify.app_dir")[0],
-                          build=_argv(table["build"], where, "verify.build"),
-                          elf=_strings(table["elf"], where, "verify.elf")[0])
+        raise _fail(where, f"[{name}]", f"missing {', '.join(missing)}")
+    return VerifySettings(runtime=base / _strings(table["runtime"], where, f"{name}.runtime")[0],
+                          app_dir=_strings(table["app_dir"], where, f"{name}.app_dir")[0],
+                          build=_argv(table["build"], where, f"{name}.build"),
+                          elf=_strings(table["elf"], where, f"{name}.elf")[0])
 
 
 def parse_project(table: Mapping[str, Any], file: Path) -> Project:
@@ -186,6 +189,8 @@ def parse_project(table: Mapping[str, Any], file: Path) -> Project:
         targets=MappingProxyType({name: _target_settings(t, root, f"{where} [target.{name}]")
                                   for name, t in per_target.items()}),
         verify=_verify_settings(table["verify"], root, where) if "verify" in table else None,
+        profile=(_verify_settings(table["profile"], root, where, "profile")
+                 if "profile" in table else None),
         quarantine=(root / _strings(table["quarantine"], where, "quarantine")[0]
                     if "quarantine" in table else None))
 

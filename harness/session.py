@@ -71,6 +71,7 @@ class Job:
     binary: Path
     key: str = ""  # unique among the target's jobs, readable: see job_keys(); default the stem
     expected: tuple[str, ...] | None = None  # cases that must run (expect.Expected)
+    marks: tuple[int, ...] = ()  # code addresses whose arrivals are counted (RunRequest.marks)
 
     @property
     def name(self) -> str:
@@ -219,7 +220,7 @@ def run_job(job: Job, runner: Runner, settings: RunSettings,
         binary=job.binary, log_path=log_path, work_dir=work_dir, timeout_s=job.plan.timeout_s,
         stop_on=final_line_rule(job.plan.format),
         exit_grace_s=EXIT_GRACE_S if job.plan.target.can_exit else 0.0,
-        cancel=cancel)
+        cancel=cancel, marks=job.marks)
     size = _footprint(job)
     try:
         if size is not None and (too_big := size.too_big()) is not None:  # nothing starts

@@ -101,7 +101,8 @@ class VerifyReport:
         return 0 if self.verdict is Verdict.PASS else 1
 
 
-def _read(path: Path) -> tuple[bytes, ModelInfo]:
+def load_model(path: Path) -> tuple[bytes, ModelInfo]:
+    """The model's bytes and contents; ModelRejected (one line) when it is not a model."""
     try:
         return read_model(path)
     except MalformedModel as exc:
@@ -220,7 +221,8 @@ def _plan(config: VerifyConfig, project: Project, events: Events) -> TargetPlan:
     return plan_targets(targets, project, config.options, events)[0]
 
 
-def _printed(results: Sequence[BinaryResult]) -> dict[str, CaseOutput]:
+def printed_outputs(results: Sequence[BinaryResult]) -> dict[str, CaseOutput]:
+    """What the programs printed, per case name (their logs, parsed)."""
     printed: dict[str, CaseOutput] = {}
     for result in results:
         if result.log is not None and result.log.exists():
@@ -242,7 +244,7 @@ def _why(case: CaseOutput) -> str:
     return case.notes[-1] if case.notes else case.error or ""
 
 
-def _reject_on_target(printed: dict[str, CaseOutput], name: str, target: str) -> None:
+def reject_on_target(printed: dict[str, CaseOutput], name: str, target: str) -> None:
     """A model the target could not even prepare is rejected, not judged."""
     for case in printed.values():
         if case.error is None:
@@ -294,7 +296,7 @@ def _verdict(results: Sequence[BinaryResult], cases: Sequence[CaseReport],
     return Verdict.PASS, ""
 
 
-def _sizes(apps: Sequence[BuiltApp], model_len: int, target: Target) -> Sizes:
+def program_sizes(apps: Sequence[BuiltApp], model_len: int, target: Target) -> Sizes:
     big = max(apps, key=lambda a: a.flash)
     regions = {r.name: r.length for r in target.memory}
     return Sizes(code=big.flash - model_len - big.input_bytes, model=model_len,
@@ -340,7 +342,7 @@ def _prepare(config: VerifyConfig, events: Events) -> _Plan:
     project = config.options.load_project()
     settings = _verify_settings(project)
     prepare_out_dir(config.options.out_dir)  # before any build, not when a run writes there
-    data, model = _read(config.model)
+    data, model = load_model(config.model)
     plan = _plan(config, project, events)
     kernels = kernels_for(model, supported_kernels(settings.runtime), config.model.name)
     check_io(model, config.model.name)
@@ -364,7 +366,7 @@ def _report(config: VerifyConfig, p: _Plan, apps: Sequence[BuiltApp],
         ops=tuple(c.name for c in p.model.used_codes), reference=p.reference, cases=cases,
         arena_used=first.arena_used if first else None, arena_size=apps[0].arena_size,
         tflm_arena_used=p.golden.arena_used_bytes if p.golden else None,
-        sizes=_sizes(apps, len(p.data), p.plan.target), tolerance_ulps=tolerance,
+        sizes=program_sizes(apps, len(p.data), p.plan.target), tolerance_ulps=tolerance,
         logs=tuple(r.log for r in results if r.log is not None),
         run_s=sum(r.duration_s for r in results))
 
@@ -391,8 +393,8 @@ def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:
     apps = build_apps(spec, [AppCase(c.name, tuple(v.to_bytes() for v in c.inputs))
                              for c in p.cases])
     results = _run(config, p.plan, apps)
-    printed = _printed(results)
-    _reject_on_target(printed, config.model.name, p.plan.target.name)
+    printed = printed_outputs(results)
+    reject_on_target(printed, config.model.name, p.plan.target.name)
     report = _report(config, p, apps, results, printed)
     if config.json is not None:
         try:

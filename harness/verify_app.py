@@ -20,9 +20,9 @@ import fcntl
 import hashlib
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build
@@ -56,7 +56,9 @@ class Kernel:
     code: int
     enum: str  # TM_OP_FULLY_CONNECTED
     symbol: str  # tm_kernel_fully_connected
-    int8_symbol: str = ""  # tm_kernel_fully_connected_int8, when the runtime has one
+    # tm_kernel_fully_connected_int8, when the runtime has one; TM_KERNEL_FULLY_CONNECTED_INT8
+    # when tm_ops.h defines that macro: the kernel of the set the build chose (KERNELS=...)
+    int8_symbol: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,20 @@ class BuiltApp:
     lock: Path  # hold it (locked()) while running the ELF: one run at a time writes its log
 
 
+def _int8_registration(name: str, ops_h: str, defined: set[str]) -> str:
+    """The int8-only registration of op `name` (FULLY_CONNECTED), or "" when there is none."""
+    chosen = f"TM_KERNEL_{name}_INT8"  # a macro: the kernel of the build's set
+    if re.search(rf"^#define {chosen}\b", ops_h, re.M) is not None:
+        return chosen
+    int8 = f"tm_kernel_{name.lower()}_int8"
+    return int8 if int8 in defined and re.search(rf"\b{int8}\b", ops_h) else ""
+
+
 def supported_kernels(runtime: Path) -> dict[int, Kernel]:
     """Kernels the runtime ships: declared in include/tm_ops.h and defined in kernels/*.c,
     each with its int8-only registration (tm_kernel_<op>_int8) when that is declared and
-    defined too.
+    defined too; where tm_ops.h defines TM_KERNEL_<OP>_INT8 (the int8 kernel of the set the
+    build picks, reference or optimized), that macro instead.
 
     Args:
         runtime: the runtime's folder ([verify] runtime in the project file).
@@ -99,10 +111,8 @@ def supported_kernels(runtime: Path) -> dict[int, Kernel]:
     for m in _OP_ENUM.finditer(ops_h):
         symbol = f"tm_kernel_{m['name'].lower()}"
         if symbol in defined:
-            int8 = f"{symbol}_int8"
-            declared = re.search(rf"\b{int8}\b", ops_h) is not None
             kernels[int(m["code"])] = Kernel(int(m["code"]), f"TM_OP_{m['name']}", symbol,
-                                             int8 if declared and int8 in defined else "")
+                                             _int8_registration(m["name"], ops_h, defined))
     return kernels
 
 
@@ -210,13 +220,15 @@ class AppBuild:
     root: Path
     settings: VerifySettings
     where: str  # the project file, for messages
+    extra: Mapping[str, str] = field(default_factory=dict)  # more placeholders ({kernels})
 
     def _path(self, key: str, template: str, values: dict[str, object]) -> Path:
         return self.root / expand([template], values, f"{self.where}: [verify] {key}")[0]
 
     def values(self, target: Target, name: str, jobs: int) -> dict[str, object]:
         values: dict[str, object] = {"target": target.name, "jobs": jobs, "root": self.root,
-                                     "name": name, "runtime": self.settings.runtime}
+                                     "name": name, "runtime": self.settings.runtime,
+                                     **self.extra}
         values["app_dir"] = self._path("app_dir", self.settings.app_dir, values)
         return values
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tm_log.h"
+#include "tm_profile.h"
 
 /* need: the figure a phase computed, or 0 for "what was refused so far" (a refused request
  * counts in full; later smaller ones may still have fitted, so recompute at the end). */
@@ -237,7 +238,9 @@ tm_status tm_interp_invoke(tm_interp *it) {
   it->ctx.phase = TM_PHASE_INVOKE;
   for (uint32_t i = 0; i < it->num_nodes && st == TM_OK; i++) {
     tm_dbg_arm(it, i);
+    tm_profile_op_begin(i);
     st = it->kernels[i]->invoke(&it->ctx, &it->nodes[i]);
+    tm_profile_op_end(i);
     st = st != TM_OK ? op_failed(it, i, "invoke", st) : tm_dbg_check(it, i);
   }
   it->ctx.phase = TM_PHASE_NONE;

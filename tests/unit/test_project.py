@@ -75,6 +75,8 @@ def test_explicit_folder_without_a_project_file_is_an_error(tmp_path: Path) -> N
     ('target = 3\n', r"target: expected \[target.<name>\] tables"),
     ('[target.x]\nplatforms = ["p"]\n', r"\[target.x\]: unknown key platforms"),
     ('[verify]\nruntime = "rt"\n', r"\[verify\]: missing app_dir, build, elf"),
+    ('[profile]\nruntime = "rt"\n', r"\[profile\]: missing app_dir, build, elf"),
+    ('[profile]\nkernels = "x"\n', r"\[profile\]: unknown key kernels; known: app_dir"),
     ('a = 1\nbuild = ["x" "y"]\n', r"not valid TOML: .*line 2"),
 ])
 def test_malformed_project_files_name_file_and_key(tmp_path: Path, text: str,
@@ -108,6 +110,8 @@ def test_our_own_project_file_builds_the_reference_runtime() -> None:
     project = find_project(ROOT)
     assert project.file == ROOT / "tflm-test.toml"
     assert project.verify is not None and project.verify.runtime == ROOT / "reference_runtime"
+    assert project.profile is not None and "PROFILE=1" in project.profile.build
+    assert "{kernels}" in project.profile.elf
     assert project.settings("bluepill").binaries
 
 

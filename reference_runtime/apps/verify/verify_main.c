@@ -16,6 +16,7 @@
 #include "micro_test.h"
 #include "tm_interp.h"
 #include "tm_log.h"
+#include "tm_profile.h"
 #include "verify_app.h"
 
 #define HEX_BYTES_PER_LINE 32
@@ -86,7 +87,10 @@ static tm_status invoke_repeatedly(tm_interp *it, const tm_verify_case *c) {
   tm_status st = TM_OK;
   for (uint32_t r = 0; r < tm_verify_repeat && st == TM_OK; r++) {
     st = set_inputs(it, c);
-    if (st == TM_OK) st = tm_interp_invoke(it);
+    if (st != TM_OK) break;
+    tm_profile_invoke_begin();
+    st = tm_interp_invoke(it);
+    tm_profile_invoke_end();
   }
   return st;
 }
