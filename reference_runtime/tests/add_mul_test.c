@@ -5,48 +5,25 @@
  * 1e-5 and int8/int16 +-1. mul_test.cc's SimpleInt32NoActivationShouldMatchGolden: int32 MUL
  * is not supported here, prepare rejects it (expect_type_errors below).
  * Then every prepare error path of the shared binary prepare and of both kernels. */
-#include "support/tm_kernel_test.h"
+#include "support/tm_binary_cases.h"
 
 static tm_tensor t[3];
-static float out_f[36];
-/* int8 or int16 data, by case */
-static int16_t in1_q[36], in2_q[36], out_q[36], golden_q[36];
-
-typedef struct {
-  const int *shape1, *shape2, *shape_out;
-  const float *in1, *in2, *golden;
-} binary_case;
+static int16_t in1_q[TM_BC_MAX], in2_q[TM_BC_MAX], out_q[TM_BC_MAX]; /* the error paths' */
 
 static tm_status run_op(const tm_kernel *k, int32_t op, int act) {
-  const tm_test_opt opts[] = {TM_OPT_U8(0, act)}; /* Add/MulOptions.fused_activation_function */
-  return tm_kt_run(k, op, opts, 1, t, 2, 1);
+  return tm_bc_run(t, k, op, act);
 }
 
-static void check_float(const tm_kernel *k, int32_t op, const binary_case *c, int act) {
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->shape1, (void *)c->in1);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->shape2, (void *)c->in2);
-  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->shape_out, out_f);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_op(k, op, act));
-  tm_kt_expect_near(c->golden, out_f, tm_kt_elements(c->shape_out), 1e-5f);
+static void check_float(const tm_kernel *k, int32_t op, const tm_bc_case *c, int act) {
+  tm_bc_check_float(t, k, op, c, act);
 }
 
-/* scales/zps: input 1, input 2, output (TFLM's TestAddQuantized / TestMulQuantized, whose
- * template runs int8 and int16 alike). */
-static void check_quantized(tm_type type, const tm_kernel *k, int32_t op, const binary_case *c,
+static void check_quantized(tm_type type, const tm_kernel *k, int32_t op, const tm_bc_case *c,
                             const float *scales, const int32_t *zps, int act, int tol) {
-  const int n = tm_kt_elements(c->shape_out);
-  tm_kt_quantize_q(type, c->in1, in1_q, tm_kt_elements(c->shape1), scales[0], zps[0]);
-  tm_kt_quantize_q(type, c->in2, in2_q, tm_kt_elements(c->shape2), scales[1], zps[1]);
-  tm_kt_quantize_q(type, c->golden, golden_q, n, scales[2], zps[2]);
-  tm_kt_tensor(&t[0], type, c->shape1, in1_q);
-  tm_kt_tensor(&t[1], type, c->shape2, in2_q);
-  tm_kt_tensor(&t[2], type, c->shape_out, out_q);
-  for (int i = 0; i < 3; i++) tm_kt_quant(&t[i], scales[i], zps[i]);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_op(k, op, act));
-  tm_kt_expect_q(type, golden_q, out_q, n, tol);
+  tm_bc_check_quantized(t, type, k, op, c, scales, zps, act, tol);
 }
 
-static void check_int8(const tm_kernel *k, int32_t op, const binary_case *c, const float *scales,
+static void check_int8(const tm_kernel *k, int32_t op, const tm_bc_case *c, const float *scales,
                        const int32_t *zps, int act, int tol) {
   check_quantized(TM_TYPE_INT8, k, op, c, scales, zps, act, tol);
 }
@@ -158,8 +135,8 @@ TF_LITE_MICRO_TESTS_BEGIN
 
 /* add_test.cc FloatAddNoActivation / FloatAddActivationRelu1: tolerance 1e-5. */
 TF_LITE_MICRO_TEST(FloatAddNoActivationAndRelu1) {
-  const binary_case c = {kInout, kInout, kInout, kAddIn1, kAddIn2, kAddGolden};
-  const binary_case r = {kInout, kInout, kInout, kAddIn1, kAddIn2, kAddGoldenRelu1};
+  const tm_bc_case c = {kInout, kInout, kInout, kAddIn1, kAddIn2, kAddGolden};
+  const tm_bc_case r = {kInout, kInout, kInout, kAddIn1, kAddIn2, kAddGoldenRelu1};
   check_float(&tm_kernel_add, TM_OP_ADD, &c, 0);
   check_float(&tm_kernel_add, TM_OP_ADD, &r, 2);
 }
@@ -167,8 +144,8 @@ TF_LITE_MICRO_TEST(FloatAddNoActivationAndRelu1) {
 /* add_test.cc FloatAddVariousInputShapes and FloatAddWithScalarBroadcast (input 2 shape {}). */
 TF_LITE_MICRO_TEST(FloatAddVariousShapesAndScalarBroadcast) {
   for (int i = 0; i < 4; i++) {
-    const binary_case c = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
-    const binary_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
+    const tm_bc_case c = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
+    const tm_bc_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
     check_float(&tm_kernel_add, TM_OP_ADD, &c, 0);
     check_float(&tm_kernel_add, TM_OP_ADD, &s, 0);
   }
@@ -177,7 +154,7 @@ TF_LITE_MICRO_TEST(FloatAddVariousShapesAndScalarBroadcast) {
 /* add_test.cc QuantizedAddWithScalarBroadcastFloat (the float mixed-broadcast cases). */
 TF_LITE_MICRO_TEST(FloatAddMixedBroadcast) {
   for (int i = 0; i < 4; i++) {
-    const binary_case c = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
+    const tm_bc_case c = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
                            kBcGolden[i]};
     check_float(&tm_kernel_add, TM_OP_ADD, &c, 0);
   }
@@ -188,8 +165,8 @@ TF_LITE_MICRO_TEST(FloatAddMixedBroadcast) {
 TF_LITE_MICRO_TEST(QuantizedAddNoActivationAndRelu1Int8) {
   static const float scales[] = {0.25, 0.5, 1.0};
   static const int32_t zps[] = {-10, 4, 13};
-  const binary_case c = {kInout, kInout, kInout, kQIn1, kQIn2, kQGolden};
-  const binary_case r = {kInout, kInout, kInout, kQIn1, kQIn2, kQGoldenRelu1};
+  const tm_bc_case c = {kInout, kInout, kInout, kQIn1, kQIn2, kQGolden};
+  const tm_bc_case r = {kInout, kInout, kInout, kQIn1, kQIn2, kQGoldenRelu1};
   check_int8(&tm_kernel_add, TM_OP_ADD, &c, scales, zps, 0, 0);
   check_int8(&tm_kernel_add, TM_OP_ADD, &r, scales, zps, 2, 0);
 }
@@ -200,8 +177,8 @@ TF_LITE_MICRO_TEST(QuantizedAddVariousShapesAndScalarBroadcastInt8) {
   static const float scales[] = {0.1, 0.05, 0.1}, scalar_scales[] = {0.1, 0.05, 0.05};
   static const int32_t zps[] = {-9, 5, 14}, scalar_zps[] = {-8, 4, 12};
   for (int i = 0; i < 4; i++) {
-    const binary_case c = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
-    const binary_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
+    const tm_bc_case c = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
+    const tm_bc_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
     check_int8(&tm_kernel_add, TM_OP_ADD, &c, scales, zps, 0, 0);
     check_int8(&tm_kernel_add, TM_OP_ADD, &s, scalar_scales, scalar_zps, 0, 0);
   }
@@ -212,7 +189,7 @@ TF_LITE_MICRO_TEST(QuantizedAddWithMixedBroadcastInt8) {
   static const float scales[] = {0.1, 0.05, 0.1};
   static const int32_t zps[] = {-10, -5, 7};
   for (int i = 0; i < 4; i++) {
-    const binary_case c = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
+    const tm_bc_case c = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
                            kBcGolden[i]};
     check_int8(&tm_kernel_add, TM_OP_ADD, &c, scales, zps, 0, 0);
   }
@@ -225,14 +202,14 @@ TF_LITE_MICRO_TEST(QuantizedAddWithMixedBroadcastInt8) {
 TF_LITE_MICRO_TEST(QuantizedAddInt16) {
   static const float scales[] = {0.25, 0.5, 1.0}, var_scales[] = {0.1, 0.05, 0.1};
   static const float scalar_scales[] = {0.1, 0.05, 0.05};
-  const binary_case c = {kInout, kInout, kInout, kQIn1, kQIn2Int16, kQGolden};
-  const binary_case r = {kInout, kInout, kInout, kQIn1, kQIn2, kQGoldenRelu1};
+  const tm_bc_case c = {kInout, kInout, kInout, kQIn1, kQIn2Int16, kQGolden};
+  const tm_bc_case r = {kInout, kInout, kInout, kQIn1, kQIn2, kQGoldenRelu1};
   check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &c, scales, kZeros, 0, 0);
   check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &r, scales, kZeros, 2, 0);
   for (int i = 0; i < 4; i++) {
-    const binary_case v = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
-    const binary_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
-    const binary_case b = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
+    const tm_bc_case v = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
+    const tm_bc_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
+    const tm_bc_case b = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
                            kBcGolden[i]};
     check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &v, var_scales, kZeros, 0, 0);
     check_quantized(TM_TYPE_INT16, &tm_kernel_add, TM_OP_ADD, &s, scalar_scales, kZeros, 0, 0);
@@ -243,11 +220,11 @@ TF_LITE_MICRO_TEST(QuantizedAddInt16) {
 /* mul_test.cc SimpleFloat{NoAcativation,Relu}ShouldMatchGolden and
  * BroadcastFloat{NoActivation,Relu}ShouldMatchGolden: tolerance 1e-5. */
 TF_LITE_MICRO_TEST(MulFloatSimpleAndBroadcast) {
-  const binary_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
-  const binary_case r = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGoldenRelu};
-  const binary_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
+  const tm_bc_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
+  const tm_bc_case r = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGoldenRelu};
+  const tm_bc_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
                          kMulBcGolden};
-  const binary_case br = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
+  const tm_bc_case br = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
                           kMulBcGoldenRelu};
   check_float(&tm_kernel_mul, TM_OP_MUL, &c, 0);
   check_float(&tm_kernel_mul, TM_OP_MUL, &r, 1);
@@ -260,8 +237,8 @@ TF_LITE_MICRO_TEST(MulFloatSimpleAndBroadcast) {
 TF_LITE_MICRO_TEST(MulInt8SimpleAndBroadcast) {
   static const float scales[] = {0.01, 0.01, 0.01}, bc_scales[] = {0.05f, 0.05f, 0.01f};
   const int32_t *zps = kZeros;
-  const binary_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
-  const binary_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
+  const tm_bc_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
+  const tm_bc_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
                          kMulBcGolden};
   check_int8(&tm_kernel_mul, TM_OP_MUL, &c, scales, zps, 0, 1);
   check_int8(&tm_kernel_mul, TM_OP_MUL, &b, bc_scales, zps, 0, 1);
@@ -271,8 +248,8 @@ TF_LITE_MICRO_TEST(MulInt8SimpleAndBroadcast) {
  * BroadcastInt16NoActivationShouldMatchGolden: the int8 cases' scales, int16, +-1. */
 TF_LITE_MICRO_TEST(MulInt16SimpleAndBroadcast) {
   static const float scales[] = {0.01, 0.01, 0.01}, bc_scales[] = {0.05f, 0.05f, 0.01f};
-  const binary_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
-  const binary_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
+  const tm_bc_case c = {kInout, kInout, kInout, kMulIn1, kMulIn2, kMulGolden};
+  const tm_bc_case b = {kMulBcShape, kMulScalarShape, kMulBcShape, kMulBcIn1, kMulBcIn2,
                          kMulBcGolden};
   check_quantized(TM_TYPE_INT16, &tm_kernel_mul, TM_OP_MUL, &c, scales, kZeros, 0, 1);
   check_quantized(TM_TYPE_INT16, &tm_kernel_mul, TM_OP_MUL, &b, bc_scales, kZeros, 0, 1);

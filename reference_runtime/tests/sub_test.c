@@ -2,53 +2,21 @@
  * (tensorflow/tflite-micro, tensorflow/lite/micro/kernels/): every case there. Int8/int16
  * inputs and goldens are quantised from TFLM's floats with tflite::Quantize; tolerances are
  * TFLM's: float 1e-5, int8 and int16 exact. Then every prepare error path. */
-#include "support/tm_kernel_test.h"
+#include "support/tm_binary_cases.h"
 
 static tm_tensor t[3];
-static float out_f[36];
-static int8_t in1_q8[36], in2_q8[36], out_q8[36], golden_q8[36];
-static int16_t in1_q16[36], in2_q16[36], out_q16[36], golden_q16[36];
+static int16_t spare_q16[8]; /* the error paths' wrong-shaped tensors */
 
-typedef struct {
-  const int *shape1, *shape2, *shape_out;
-  const float *in1, *in2, *golden;
-} sub_case;
+static tm_status run(int act) { return tm_bc_run(t, &tm_kernel_sub, TM_OP_SUB, act); }
 
-static tm_status run(int act) {
-  const tm_test_opt opts[] = {TM_OPT_U8(0, act)}; /* SubOptions.fused_activation_function */
-  return tm_kt_run(&tm_kernel_sub, TM_OP_SUB, opts, 1, t, 2, 1);
+static void check_float(const tm_bc_case *c, int act) {
+  tm_bc_check_float(t, &tm_kernel_sub, TM_OP_SUB, c, act);
 }
 
-static void check_float(const sub_case *c, int act) {
-  tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, c->shape1, (void *)c->in1);
-  tm_kt_tensor(&t[1], TM_TYPE_FLOAT32, c->shape2, (void *)c->in2);
-  tm_kt_tensor(&t[2], TM_TYPE_FLOAT32, c->shape_out, out_f);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(act));
-  tm_kt_expect_near(c->golden, out_f, tm_kt_elements(c->shape_out), 1e-5f);
-}
-
-/* TestSubQuantized: scales/zps are input 1, input 2, output. */
-static void check_quantized(tm_type type, const sub_case *c, const float *scales,
+/* TestSubQuantized: exact. */
+static void check_quantized(tm_type type, const tm_bc_case *c, const float *scales,
                             const int32_t *zps, int act) {
-  const int n = tm_kt_elements(c->shape_out);
-  const int is8 = type == TM_TYPE_INT8;
-  if (is8) {
-    tm_kt_quantize_i8(c->in1, in1_q8, tm_kt_elements(c->shape1), scales[0], zps[0]);
-    tm_kt_quantize_i8(c->in2, in2_q8, tm_kt_elements(c->shape2), scales[1], zps[1]);
-    tm_kt_quantize_i8(c->golden, golden_q8, n, scales[2], zps[2]);
-  } else {
-    tm_kt_quantize_i16(c->in1, in1_q16, tm_kt_elements(c->shape1), scales[0], zps[0]);
-    tm_kt_quantize_i16(c->in2, in2_q16, tm_kt_elements(c->shape2), scales[1], zps[1]);
-    tm_kt_quantize_i16(c->golden, golden_q16, n, scales[2], zps[2]);
-  }
-  tm_kt_tensor(&t[0], type, c->shape1, is8 ? (void *)in1_q8 : (void *)in1_q16);
-  tm_kt_tensor(&t[1], type, c->shape2, is8 ? (void *)in2_q8 : (void *)in2_q16);
-  tm_kt_tensor(&t[2], type, c->shape_out, is8 ? (void *)out_q8 : (void *)out_q16);
-  for (int i = 0; i < 3; i++) tm_kt_quant(&t[i], scales[i], zps[i]);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(act));
-  for (int i = 0; i < n; i++) {
-    TF_LITE_MICRO_EXPECT_EQ(is8 ? golden_q8[i] : golden_q16[i], is8 ? out_q8[i] : out_q16[i]);
-  }
+  tm_bc_check_quantized(t, type, &tm_kernel_sub, TM_OP_SUB, c, scales, zps, act, 0);
 }
 
 static const int kInout[] = {4, 1, 2, 2, 1};
@@ -93,14 +61,14 @@ TF_LITE_MICRO_TESTS_BEGIN
 /* FloatSubNoActivation, FloatSubActivationRelu1, FloatSubVariousInputShapes,
  * FloatSubWithScalarBroadcast, QuantizedSubWithScalarBroadcastFloat (mixed broadcast). */
 TF_LITE_MICRO_TEST(FloatSub) {
-  const sub_case c = {kInout, kInout, kInout, kFIn1, kFIn2, kFGolden};
-  const sub_case r = {kInout, kInout, kInout, kFRIn1, kFRIn2, kFRGolden};
+  const tm_bc_case c = {kInout, kInout, kInout, kFIn1, kFIn2, kFGolden};
+  const tm_bc_case r = {kInout, kInout, kInout, kFRIn1, kFRIn2, kFRGolden};
   check_float(&c, 0);
   check_float(&r, 2);
   for (int i = 0; i < 4; i++) {
-    const sub_case v = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
-    const sub_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
-    const sub_case b = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
+    const tm_bc_case v = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kVarIn2, kVarGolden};
+    const tm_bc_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kScalar, kScalarGolden};
+    const tm_bc_case b = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
                         kBcGolden[i]};
     check_float(&v, 0);
     check_float(&s, 0);
@@ -112,8 +80,8 @@ TF_LITE_MICRO_TEST(FloatSub) {
 TF_LITE_MICRO_TEST(QuantizedSubNoActivationAndRelu1) {
   static const float scales[] = {0.25, 0.5, 1.0};
   static const int32_t zps[] = {-10, 4, 13};
-  const sub_case c = {kInout, kInout, kInout, kQIn1, kQIn2, kQGolden};
-  const sub_case r = {kInout, kInout, kInout, kQIn1, kQIn2, kQGoldenRelu1};
+  const tm_bc_case c = {kInout, kInout, kInout, kQIn1, kQIn2, kQGolden};
+  const tm_bc_case r = {kInout, kInout, kInout, kQIn1, kQIn2, kQGoldenRelu1};
   check_quantized(TM_TYPE_INT8, &c, scales, zps, 0);
   check_quantized(TM_TYPE_INT8, &r, scales, zps, 2);
   check_quantized(TM_TYPE_INT16, &r, scales, kZeros, 2);
@@ -124,8 +92,8 @@ TF_LITE_MICRO_TEST(QuantizedSubVariousShapesAndScalarBroadcast) {
   static const float scales[] = {0.1, 0.05, 0.1}, scalar_scales[] = {0.1, 0.05, 0.05};
   static const int32_t zps[] = {-9, 5, 14}, scalar_zps[] = {-8, 4, 12};
   for (int i = 0; i < 4; i++) {
-    const sub_case v = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kQVarIn2, kQVarGolden};
-    const sub_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kQScalar, kQScalarGolden};
+    const tm_bc_case v = {kShapes[i], kShapes[i], kShapes[i], kVarIn1, kQVarIn2, kQVarGolden};
+    const tm_bc_case s = {kShapes[i], kScalarShape, kShapes[i], kVarIn1, kQScalar, kQScalarGolden};
     check_quantized(TM_TYPE_INT8, &v, scales, zps, 0);
     check_quantized(TM_TYPE_INT16, &v, scales, kZeros, 0);
     check_quantized(TM_TYPE_INT8, &s, scalar_scales, scalar_zps, 0);
@@ -138,7 +106,7 @@ TF_LITE_MICRO_TEST(QuantizedSubWithMixedBroadcast) {
   static const float scales[] = {0.1, 0.05, 0.1};
   static const int32_t zps[] = {-10, -5, 7};
   for (int i = 0; i < 4; i++) {
-    const sub_case b = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
+    const tm_bc_case b = {kBcIn1Shape, kBcIn2Shapes[i], kBcOutShapes[i], kBcIn1, kBcIn2,
                         kBcGolden[i]};
     check_quantized(TM_TYPE_INT8, &b, scales, zps, 0);
     check_quantized(TM_TYPE_INT16, &b, scales, kZeros, 0);
@@ -148,7 +116,7 @@ TF_LITE_MICRO_TEST(QuantizedSubWithMixedBroadcast) {
 /* A valid int16 SUB on kInout, then one thing broken per case. */
 TF_LITE_MICRO_TEST(PrepareErrors) {
   static const int k3[] = {1, 3}, k1x2x2x2[] = {4, 1, 2, 2, 2};
-  const sub_case c = {kInout, kInout, kInout, kQIn1, kQIn2, kQGolden};
+  const tm_bc_case c = {kInout, kInout, kInout, kQIn1, kQIn2, kQGolden};
   static const float scales[] = {0.25, 0.5, 1.0};
   check_quantized(TM_TYPE_INT16, &c, scales, kZeros, 0);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(&tm_kernel_sub, TM_OP_SUB, NULL, 0, t, 1, 1));
@@ -165,11 +133,11 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0));
   }
   check_quantized(TM_TYPE_INT16, &c, scales, kZeros, 0);
-  tm_kt_tensor(&t[1], TM_TYPE_INT16, k3, in2_q16); /* 3 does not broadcast against 1 */
+  tm_kt_tensor(&t[1], TM_TYPE_INT16, k3, spare_q16); /* 3 does not broadcast against 1 */
   tm_kt_quant(&t[1], 0.5f, 0);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0));
   check_quantized(TM_TYPE_INT16, &c, scales, kZeros, 0);
-  tm_kt_tensor(&t[2], TM_TYPE_INT16, k1x2x2x2, out_q16); /* output is not the broadcast */
+  tm_kt_tensor(&t[2], TM_TYPE_INT16, k1x2x2x2, spare_q16); /* output is not the broadcast */
   tm_kt_quant(&t[2], 1.0f, 0);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0));
   check_quantized(TM_TYPE_INT16, &c, scales, kZeros, 0);
