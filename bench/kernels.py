@@ -6,7 +6,8 @@ KERNELS=optimized), runs each on QEMU with its translation and execution log
 (-d in_asm,exec,nochain: every executed block and the instructions in it) and counts the
 instructions executed inside tm_interp_invoke, per operator: a function belongs to the
 kernel file it was linked from (the linker map says which), and the shared helpers it calls
-(fixed-point, window walk) are charged to the kernel that called them. The example runs four
+(fixed-point, window walk) are charged to the kernel that called them. Functions are told
+apart by address, not name: several kernel files have a static invoke(). The example runs four
 clips, each one Invoke; figures are per Invoke. Prints figures and ratios only, no assertion.
 
 This is QEMU's own tracing, not a plugin: it needs nothing but qemu-system-arm.
@@ -16,6 +17,7 @@ Usage: .venv/bin/python bench/kernels.py [--target qemu_cortexm3] [--target blue
 from __future__ import annotations
 
 import argparse
+import bisect
 import re
 import subprocess
 import sys
@@ -32,8 +34,9 @@ GOAL = 1_500_000
 # Files whose functions serve every kernel: charged to the kernel that called them.
 SHARED = {"tm_quant", "tm_window", "tm_conv_common", "tm_kernel_util", "tm_binary",
           "tm_ctx", "tm_tensor", "memcpy", "memset"}
-_MAP_TEXT = re.compile(r"^ \.text\.(?P<fn>\S+)\s*\n?\s+0x[0-9a-f]+\s+0x[0-9a-f]+ (?P<obj>\S+)$",
-                       re.M)
+_MAP_TEXT = re.compile(r"^ \.text\.(?P<fn>\S+)\s*\n?\s+0x(?P<addr>[0-9a-f]+)\s+0x(?P<size>[0-9a-f]+) "
+                       r"(?P<obj>\S+)$", re.M)
+_LINKED = "Linker script and memory map"  # the map's part after the discarded sections
 _OBJ = re.compile(r"(?:\((?P<member>\w+)\.o\)|/(?P<file>\w+)\.o)$")
 _TRACE = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/(?P<pc>[0-9a-f]+)/[^\]]*\] (?P<fn>\S*)")
 _INSN = re.compile(r"^0x(?P<pc>[0-9a-f]{8}):\s")
@@ -50,14 +53,21 @@ def build(target: str, kernels: str) -> Path:
     return RUNTIME / "gen" / folder / "bin" / "micro_speech_test.elf"
 
 
-def owners(map_text: str) -> dict[str, str]:
-    """Function name -> the object file (stem) it was linked from."""
-    result = {}
-    for m in _MAP_TEXT.finditer(map_text):
+def owners(map_text: str) -> list[tuple[int, int, str]]:
+    """(start, end, object file stem) of every linked function, by address."""
+    result = []
+    for m in _MAP_TEXT.finditer(map_text, map_text.find(_LINKED)):
         o = _OBJ.search(m["obj"])
         if o:
-            result[m["fn"]] = o["member"] or o["file"]
-    return result
+            start = int(m["addr"], 16)
+            result.append((start, start + int(m["size"], 16), o["member"] or o["file"]))
+    return sorted(result)
+
+
+def owner_at(owner: list[tuple[int, int, str]], pc: int, fn: str) -> str:
+    """The object file of the function at pc (fn, QEMU's name for it, when none)."""
+    i = bisect.bisect_right(owner, (pc, float("inf"), "")) - 1
+    return owner[i][2] if i >= 0 and owner[i][0] <= pc < owner[i][1] else fn
 
 
 def op_of(obj: str) -> str | None:
@@ -79,7 +89,7 @@ def trace(elf: Path, machine: str, log: Path) -> None:
             qemu.kill()
 
 
-def per_op(log: Path, owner: dict[str, str]) -> Counter:
+def per_op(log: Path, owner: list[tuple[int, int, str]]) -> Counter:
     """Instructions inside tm_interp_invoke, per operator ("interpreter" for the rest)."""
     sizes: dict[int, int] = {}
     counts: Counter = Counter()
@@ -101,7 +111,7 @@ def per_op(log: Path, owner: dict[str, str]) -> Counter:
                     inside = False
                 if not inside:
                     continue
-                obj = owner.get(fn, fn)
+                obj = owner_at(owner, int(m["pc"], 16), fn)
                 op = op_of(obj)
                 if op is not None:
                     current = op

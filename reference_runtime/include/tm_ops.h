@@ -84,6 +84,7 @@ extern const tm_kernel tm_kernel_depthwise_conv_2d_int8_opt;
 extern const tm_kernel tm_kernel_fully_connected_int8_opt;
 extern const tm_kernel tm_kernel_max_pool_2d_int8_opt;
 extern const tm_kernel tm_kernel_mul_int8_opt;
+extern const tm_kernel tm_kernel_softmax_int8_opt;
 
 /* The int8 kernel of each op in the set chosen at build time (make KERNELS=optimized|reference
  * defines TM_KERNELS_OPTIMIZED 1|0; optimized is the default on Cortex-M targets):
@@ -96,6 +97,7 @@ extern const tm_kernel tm_kernel_mul_int8_opt;
 #define TM_KERNEL_FULLY_CONNECTED_INT8 tm_kernel_fully_connected_int8_opt
 #define TM_KERNEL_MAX_POOL_2D_INT8 tm_kernel_max_pool_2d_int8_opt
 #define TM_KERNEL_MUL_INT8 tm_kernel_mul_int8_opt
+#define TM_KERNEL_SOFTMAX_INT8 tm_kernel_softmax_int8_opt
 #else
 #define TM_KERNEL_ADD_INT8 tm_kernel_add_int8
 #define TM_KERNEL_AVERAGE_POOL_2D_INT8 tm_kernel_average_pool_2d_int8
@@ -104,6 +106,7 @@ extern const tm_kernel tm_kernel_mul_int8_opt;
 #define TM_KERNEL_FULLY_CONNECTED_INT8 tm_kernel_fully_connected_int8
 #define TM_KERNEL_MAX_POOL_2D_INT8 tm_kernel_max_pool_2d_int8
 #define TM_KERNEL_MUL_INT8 tm_kernel_mul_int8
+#define TM_KERNEL_SOFTMAX_INT8 tm_kernel_softmax_int8
 #endif
 
 #endif

@@ -44,6 +44,7 @@ static const tm_kernel *optimized_for(int32_t code, const tm_tensor *in) {
       {TM_OP_CONV_2D, &tm_kernel_conv_2d_int8_opt},
       {TM_OP_MAX_POOL_2D, &tm_kernel_max_pool_2d_int8_opt},
       {TM_OP_MUL, &tm_kernel_mul_int8_opt},
+      {TM_OP_SOFTMAX, &tm_kernel_softmax_int8_opt},
 #endif
       {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d_int8_opt},
       {TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8_opt}};
