@@ -34,8 +34,8 @@ GOAL = 1_500_000
 # Files whose functions serve every kernel: charged to the kernel that called them.
 SHARED = {"tm_quant", "tm_window", "tm_conv_common", "tm_kernel_util", "tm_binary",
           "tm_ctx", "tm_tensor", "memcpy", "memset"}
-_MAP_TEXT = re.compile(r"^ \.text\.(?P<fn>\S+)\s*\n?\s+0x(?P<addr>[0-9a-f]+)\s+0x(?P<size>[0-9a-f]+) "
-                       r"(?P<obj>\S+)$", re.M)
+_MAP_TEXT = re.compile(r"^ \.text\.(?P<fn>\S+)\s*\n?\s+0x(?P<addr>[0-9a-f]+)"
+                       r"\s+0x(?P<size>[0-9a-f]+) (?P<obj>\S+)$", re.M)
 _LINKED = "Linker script and memory map"  # the map's part after the discarded sections
 _OBJ = re.compile(r"(?:\((?P<member>\w+)\.o\)|/(?P<file>\w+)\.o)$")
 _TRACE = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/(?P<pc>[0-9a-f]+)/[^\]]*\] (?P<fn>\S*)")

@@ -29,8 +29,10 @@ static dw_case make_dw(tm_ot_rng *r) {
   do {
     in_c = tm_ot_pick(r, 1, 5);
     mult = tm_ot_pick(r, 1, MAX_OUT_C / in_c > 8 ? 8 : MAX_OUT_C / in_c);
-    h = tm_ot_pick(r, 1, 7), w = tm_ot_pick(r, 1, 7), fh = tm_ot_pick(r, 1, 4), fw = tm_ot_pick(r, 1, 4);
-    sh = tm_ot_pick(r, 1, 2), sw = tm_ot_pick(r, 1, 2), dh = tm_ot_pick(r, 1, 2), dw = tm_ot_pick(r, 1, 2);
+    h = tm_ot_pick(r, 1, 7), w = tm_ot_pick(r, 1, 7);
+    fh = tm_ot_pick(r, 1, 4), fw = tm_ot_pick(r, 1, 4);
+    sh = tm_ot_pick(r, 1, 2), sw = tm_ot_pick(r, 1, 2);
+    dh = tm_ot_pick(r, 1, 2), dw = tm_ot_pick(r, 1, 2);
     same = tm_ot_pick(r, 0, 1);
     oh = tm_ot_out_size(same, h, fh, sh, dh), ow = tm_ot_out_size(same, w, fw, sw, dw);
   } while (oh <= 0 || ow <= 0);
