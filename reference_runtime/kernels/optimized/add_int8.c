@@ -1,14 +1,14 @@
 /* ADD int8, optimised for cores without SIMD (Cortex-M3), bit-exact with kernels/add.c: the
- * reference prepare plus, for an input of more than 256 elements, a 256-entry scratch table
- * of its rescaled values (planned in prepare, filled once per invoke), so that each element
- * costs one fixed-point rescale (the sum's) instead of three. The broadcast plan's dimensions
+ * reference prepare plus, for an input rescaled more than 256 times per invoke, a 256-entry
+ * scratch table of its rescaled values (planned in prepare, filled once per invoke), so that
+ * each element costs one fixed-point rescale (the sum's) instead of three. The broadcast plan's dimensions
  * are merged (long runs instead of one call per innermost row), and an input broadcast over
  * a run is rescaled once for the run. Each value is the reference's (add.h). */
 #include "../add.h"
 #include "tm_binary_flat.h"
 #include "tm_ops.h"
 
-enum { TABLE = 256, WORTH_A_TABLE = TABLE }; /* a table costs its 256 rescales */
+enum { TABLE = 256 }; /* a table costs its 256 rescales */
 
 typedef struct {
   add_params ref; /* first: the reference prepare fills it through node->op_data */
@@ -54,12 +54,24 @@ static void add_run(const void *params, const void *in1, int32_t step1, const vo
   }
 }
 
+/* How often invoke rescales input `k` (0 or 1) of the merged plan: once per output element,
+ * or once per run where the input is broadcast over the run. */
+static int64_t rescales(const tm_broadcast *flat, int k) {
+  const int32_t last = flat->ndims - 1;
+  int64_t runs = 1;
+  for (int32_t d = 0; d < last; d++) runs *= flat->dims[d];
+  const int32_t step = last < 0 ? 0 : k == 0 ? flat->stride1[last] : flat->stride2[last];
+  return step != 0 ? runs * flat->dims[last] : runs;
+}
+
 static tm_status prepare(tm_ctx *ctx, tm_node *node) {
   add_opt_params *o = node->op_data;
   tm_status st = tm_add_prepare_int8(ctx, node);
-  for (int32_t k = 0; k < 2; k++) {
+  tm_broadcast flat;
+  if (st == TM_OK) tm_binary_flatten(&o->ref.bc, &flat);
+  for (int k = 0; k < 2; k++) {
     o->scratch[k] = -1;
-    if (st == TM_OK && tm_tensor_elements(tm_node_input(ctx, node, k)) > WORTH_A_TABLE) {
+    if (st == TM_OK && rescales(&flat, k) > TABLE) {
       st = tm_ctx_request_scratch(ctx, TABLE * sizeof(int32_t), &o->scratch[k]);
     }
   }
