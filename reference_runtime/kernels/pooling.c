@@ -9,7 +9,6 @@
 enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_FILTER_W = 3,
        OPT_FILTER_H = 4, OPT_ACTIVATION = 5 };
 
-
 static void average_pixel_int8(const void *arg, const tm_window *g, const tm_taps *t) {
   const pool_args *a = arg;
   const int8_t *in = a->in;
