@@ -39,7 +39,9 @@ enum {
 };
 
 extern const tm_kernel tm_kernel_add;
+extern const tm_kernel tm_kernel_add_int8;
 extern const tm_kernel tm_kernel_average_pool_2d;
+extern const tm_kernel tm_kernel_average_pool_2d_int8;
 extern const tm_kernel tm_kernel_conv_2d;
 extern const tm_kernel tm_kernel_conv_2d_int8;
 extern const tm_kernel tm_kernel_depthwise_conv_2d;
@@ -49,7 +51,9 @@ extern const tm_kernel tm_kernel_fully_connected;
 extern const tm_kernel tm_kernel_fully_connected_int8;
 extern const tm_kernel tm_kernel_logistic;
 extern const tm_kernel tm_kernel_max_pool_2d;
+extern const tm_kernel tm_kernel_max_pool_2d_int8;
 extern const tm_kernel tm_kernel_mul;
+extern const tm_kernel tm_kernel_mul_int8;
 extern const tm_kernel tm_kernel_relu;
 extern const tm_kernel tm_kernel_relu6;
 extern const tm_kernel tm_kernel_reshape;
@@ -73,18 +77,36 @@ extern const tm_kernel tm_kernel_mean;
 /* The optimised int8 set (kernels/optimized/): each has its _int8 twin's prepare and checks,
  * a faster invoke and bit-identical results. Cortex-M3 has no SIMD, so the speed comes from
  * loop structure, hoisted offsets and register blocking. */
+extern const tm_kernel tm_kernel_add_int8_opt;
+extern const tm_kernel tm_kernel_average_pool_2d_int8_opt;
+extern const tm_kernel tm_kernel_conv_2d_int8_opt;
 extern const tm_kernel tm_kernel_depthwise_conv_2d_int8_opt;
 extern const tm_kernel tm_kernel_fully_connected_int8_opt;
+extern const tm_kernel tm_kernel_max_pool_2d_int8_opt;
+extern const tm_kernel tm_kernel_mul_int8_opt;
+extern const tm_kernel tm_kernel_softmax_int8_opt;
 
 /* The int8 kernel of each op in the set chosen at build time (make KERNELS=optimized|reference
  * defines TM_KERNELS_OPTIMIZED 1|0; optimized is the default on Cortex-M targets):
  *   tm_resolver_add(&r, TM_OP_DEPTHWISE_CONV_2D, &TM_KERNEL_DEPTHWISE_CONV_2D_INT8); */
 #if defined(TM_KERNELS_OPTIMIZED) && TM_KERNELS_OPTIMIZED
+#define TM_KERNEL_ADD_INT8 tm_kernel_add_int8_opt
+#define TM_KERNEL_AVERAGE_POOL_2D_INT8 tm_kernel_average_pool_2d_int8_opt
+#define TM_KERNEL_CONV_2D_INT8 tm_kernel_conv_2d_int8_opt
 #define TM_KERNEL_DEPTHWISE_CONV_2D_INT8 tm_kernel_depthwise_conv_2d_int8_opt
 #define TM_KERNEL_FULLY_CONNECTED_INT8 tm_kernel_fully_connected_int8_opt
+#define TM_KERNEL_MAX_POOL_2D_INT8 tm_kernel_max_pool_2d_int8_opt
+#define TM_KERNEL_MUL_INT8 tm_kernel_mul_int8_opt
+#define TM_KERNEL_SOFTMAX_INT8 tm_kernel_softmax_int8_opt
 #else
+#define TM_KERNEL_ADD_INT8 tm_kernel_add_int8
+#define TM_KERNEL_AVERAGE_POOL_2D_INT8 tm_kernel_average_pool_2d_int8
+#define TM_KERNEL_CONV_2D_INT8 tm_kernel_conv_2d_int8
 #define TM_KERNEL_DEPTHWISE_CONV_2D_INT8 tm_kernel_depthwise_conv_2d_int8
 #define TM_KERNEL_FULLY_CONNECTED_INT8 tm_kernel_fully_connected_int8
+#define TM_KERNEL_MAX_POOL_2D_INT8 tm_kernel_max_pool_2d_int8
+#define TM_KERNEL_MUL_INT8 tm_kernel_mul_int8
+#define TM_KERNEL_SOFTMAX_INT8 tm_kernel_softmax_int8
 #endif
 
 #endif

@@ -1,6 +1,7 @@
 /* ADD, bit-exact with TFLM micro add_common.cc CalculateOpDataAdd and
  * reference_integer_ops::Add / BroadcastAdd6DSlow (int8), reference_ops::Add (float32) and,
- * in add_int16.c, reference_ops::Add / BroadcastAdd6DSlow (int16). */
+ * in add_int16.c, reference_ops::Add / BroadcastAdd6DSlow (int16). tm_kernel_add_int8 is the
+ * int8-only registration (no float or int16 code linked). */
 #include "add.h"
 #include "tm_ops.h"
 
@@ -25,15 +26,24 @@ static void add_run_float32(const void *params, const void *in1, int32_t step1, 
   }
 }
 
-static tm_status add_prepare(tm_ctx *ctx, tm_node *node) {
+static tm_status add_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
   add_params *p = node->op_data;
   tm_tensor *in1, *in2, *out;
   tm_status st = tm_binary_prepare(ctx, node, &in1, &in2, &out, &p->bc);
+  if (st == TM_OK) st = tm_ku_expect_types(node, in1, "input 1", types);
   if (st == TM_OK) {
     st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
   }
   if (st == TM_OK && out->type != TM_TYPE_FLOAT32) tm_binary_rescale_init(in1, in2, out, &p->q);
   return st;
+}
+
+static tm_status add_prepare(tm_ctx *ctx, tm_node *node) {
+  return add_prepare_types(ctx, node, TM_KU_F32_I8_I16);
+}
+
+tm_status tm_add_prepare_int8(tm_ctx *ctx, tm_node *node) {
+  return add_prepare_types(ctx, node, TM_KU_I8);
 }
 
 static tm_status add_invoke(tm_ctx *ctx, const tm_node *node) {
@@ -53,4 +63,13 @@ static tm_status add_invoke(tm_ctx *ctx, const tm_node *node) {
   }
 }
 
+/* prepare admitted int8 only */
+static tm_status add_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  const add_params *p = node->op_data;
+  tm_binary_run(&p->bc, 1, add_run_int8, p, tm_node_input(ctx, node, 0)->data,
+                tm_node_input(ctx, node, 1)->data, tm_node_output(ctx, node, 0)->data);
+  return TM_OK;
+}
+
 const tm_kernel tm_kernel_add = {sizeof(add_params), add_prepare, add_invoke};
+const tm_kernel tm_kernel_add_int8 = {sizeof(add_params), tm_add_prepare_int8, add_invoke_int8};

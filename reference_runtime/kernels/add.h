@@ -22,4 +22,8 @@ static inline int32_t tm_add_quantized(const add_params *p, int32_t a, int32_t b
 void tm_add_run_int16(const void *params, const void *in1, int32_t step1, const void *in2,
                       int32_t step2, void *out, int32_t n);
 
+/* The int8-only prepare, shared by tm_kernel_add_int8 and the optimised int8 kernel
+ * (kernels/optimized/add_int8.c), which differs only in invoke. */
+tm_status tm_add_prepare_int8(tm_ctx *ctx, tm_node *node);
+
 #endif

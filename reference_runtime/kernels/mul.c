@@ -1,11 +1,11 @@
 /* MUL, bit-exact with TFLM micro mul_common.cc and reference_integer_ops::Mul /
- * BroadcastMul6DSlow (int8; int16 in mul_int16.c) and reference_ops::Mul (float32). */
+ * BroadcastMul6DSlow (int8; int16 in mul_int16.c) and reference_ops::Mul (float32).
+ * tm_kernel_mul_int8 is the int8-only registration (no float or int16 code linked). */
 #include "mul.h"
 #include "tm_ops.h"
 
 /* MulOptions field positions (schema.fbs) */
 enum { OPT_ACTIVATION = 0 };
-
 
 static void mul_run_int8(const void *params, const void *in1, int32_t step1, const void *in2,
                          int32_t step2, void *out, int32_t n) {
@@ -25,10 +25,11 @@ static void mul_run_float32(const void *params, const void *in1, int32_t step1, 
   }
 }
 
-static tm_status mul_prepare(tm_ctx *ctx, tm_node *node) {
+static tm_status mul_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
   mul_params *p = node->op_data;
   tm_tensor *in1, *in2, *out;
   tm_status st = tm_binary_prepare(ctx, node, &in1, &in2, &out, &p->bc);
+  if (st == TM_OK) st = tm_ku_expect_types(node, in1, "input 1", types);
   if (st == TM_OK) {
     st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
   }
@@ -41,6 +42,14 @@ static tm_status mul_prepare(tm_ctx *ctx, tm_node *node) {
   p->input2_offset = -in2->zero_point;
   p->output_offset = out->zero_point;
   return TM_OK;
+}
+
+static tm_status mul_prepare(tm_ctx *ctx, tm_node *node) {
+  return mul_prepare_types(ctx, node, TM_KU_F32_I8_I16);
+}
+
+tm_status tm_mul_prepare_int8(tm_ctx *ctx, tm_node *node) {
+  return mul_prepare_types(ctx, node, TM_KU_I8);
 }
 
 static tm_status mul_invoke(tm_ctx *ctx, const tm_node *node) {
@@ -60,4 +69,13 @@ static tm_status mul_invoke(tm_ctx *ctx, const tm_node *node) {
   }
 }
 
+/* prepare admitted int8 only */
+static tm_status mul_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  const mul_params *p = node->op_data;
+  tm_binary_run(&p->bc, 1, mul_run_int8, p, tm_node_input(ctx, node, 0)->data,
+                tm_node_input(ctx, node, 1)->data, tm_node_output(ctx, node, 0)->data);
+  return TM_OK;
+}
+
 const tm_kernel tm_kernel_mul = {sizeof(mul_params), mul_prepare, mul_invoke};
+const tm_kernel tm_kernel_mul_int8 = {sizeof(mul_params), tm_mul_prepare_int8, mul_invoke_int8};

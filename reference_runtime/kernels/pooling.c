@@ -1,24 +1,13 @@
 /* AVERAGE_POOL_2D and MAX_POOL_2D, bit-exact with TFLM's reference_integer_ops::AveragePool /
  * MaxPool (int8) and reference_ops::AveragePool / MaxPool (float32). They share the options,
- * the prepare and the window skeleton; only the per-pixel reduction differs. */
-#include "tm_kernel_util.h"
+ * the prepare and the window skeleton; only the per-pixel reduction differs.
+ * tm_kernel_{average,max}_pool_2d_int8 are the int8-only registrations (no float code linked). */
+#include "pooling.h"
 #include "tm_ops.h"
-#include "tm_window.h"
 
 /* Pool2DOptions field positions (schema.fbs) */
 enum { OPT_PADDING = 0, OPT_STRIDE_W = 1, OPT_STRIDE_H = 2, OPT_FILTER_W = 3,
        OPT_FILTER_H = 4, OPT_ACTIVATION = 5 };
-
-typedef struct {
-  tm_window g;
-  tm_act_range act;
-} pool_params;
-
-typedef struct {
-  const pool_params *p;
-  const void *in;
-  void *out;
-} pool_args;
 
 static void average_pixel_int8(const void *arg, const tm_window *g, const tm_taps *t) {
   const pool_args *a = arg;
@@ -30,9 +19,7 @@ static void average_pixel_int8(const void *arg, const tm_window *g, const tm_tap
     for (int32_t fy = t->fy0; fy < t->fy1; fy++) {
       for (int32_t fx = t->fx0; fx < t->fx1; fx++) acc += in[tm_window_input_index(g, t, fy, fx) + c];
     }
-    /* count == 0 cannot happen: prepare rejects windows that miss the image */
-    acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-    out[c] = (int8_t)tm_clamp_i32(acc, a->p->act.act_min, a->p->act.act_max);
+    out[c] = tm_pool_average_i8(a->p, acc, count);
   }
 }
 
@@ -110,11 +97,11 @@ static tm_status pool_plan(const tm_node *node, const tm_tensor *in, const tm_te
   return TM_OK;
 }
 
-static tm_status pool_prepare(tm_ctx *ctx, tm_node *node) {
+static tm_status pool_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types) {
   pool_params *p = node->op_data;
   tm_tensor *in, *out;
   tm_status st = tm_ku_io(ctx, node, 1, 1, &in, &out);
-  if (st == TM_OK) st = tm_ku_expect_f32_or_i8(node, in, "input");
+  if (st == TM_OK) st = tm_ku_expect_types(node, in, "input", types);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in->type);
   if (st == TM_OK) st = tm_ku_expect_ndims(node, in, "input", 4);
   if (st == TM_OK) st = tm_ku_expect_ndims(node, out, "output", 4);
@@ -124,26 +111,50 @@ static tm_status pool_prepare(tm_ctx *ctx, tm_node *node) {
   return tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
 }
 
-static tm_status pool_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_int8,
-                             tm_window_fn pixel_float32) {
+static tm_status pool_prepare(tm_ctx *ctx, tm_node *node) {
+  return pool_prepare_types(ctx, node, TM_KU_F32_OR_I8);
+}
+
+tm_status tm_pool_prepare_int8(tm_ctx *ctx, tm_node *node) {
+  return pool_prepare_types(ctx, node, TM_KU_I8);
+}
+
+/* pixel_float32 is NULL for the int8-only registrations, which prepare limited to int8. */
+tm_status tm_pool_invoke(tm_ctx *ctx, const tm_node *node, tm_window_fn pixel_int8,
+                         tm_window_fn pixel_float32) {
   const pool_params *p = node->op_data;
   const tm_tensor *in = tm_node_input(ctx, node, 0);
   pool_args args = {p, in->data, tm_node_output(ctx, node, 0)->data};
-  switch (in->type) {
-    case TM_TYPE_INT8: tm_window_for_each(&p->g, pixel_int8, &args); return TM_OK;
-    case TM_TYPE_FLOAT32: tm_window_for_each(&p->g, pixel_float32, &args); return TM_OK;
-    default: TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
-      return TM_ERR_UNSUPPORTED;
+  const tm_window_fn pixel = in->type == TM_TYPE_INT8      ? pixel_int8
+                             : in->type == TM_TYPE_FLOAT32 ? pixel_float32
+                                                           : NULL;
+  if (pixel == NULL) {
+    TM_KLOG(node, "type %s not supported", tm_ku_type_name(in->type));
+    return TM_ERR_UNSUPPORTED;
   }
+  tm_window_for_each(&p->g, pixel, &args);
+  return TM_OK;
 }
 
 static tm_status average_invoke(tm_ctx *ctx, const tm_node *node) {
-  return pool_invoke(ctx, node, average_pixel_int8, average_pixel_float32);
+  return tm_pool_invoke(ctx, node, average_pixel_int8, average_pixel_float32);
 }
 
 static tm_status max_invoke(tm_ctx *ctx, const tm_node *node) {
-  return pool_invoke(ctx, node, max_pixel_int8, max_pixel_float32);
+  return tm_pool_invoke(ctx, node, max_pixel_int8, max_pixel_float32);
+}
+
+static tm_status average_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  return tm_pool_invoke(ctx, node, average_pixel_int8, NULL);
+}
+
+static tm_status max_invoke_int8(tm_ctx *ctx, const tm_node *node) {
+  return tm_pool_invoke(ctx, node, max_pixel_int8, NULL);
 }
 
 const tm_kernel tm_kernel_average_pool_2d = {sizeof(pool_params), pool_prepare, average_invoke};
 const tm_kernel tm_kernel_max_pool_2d = {sizeof(pool_params), pool_prepare, max_invoke};
+const tm_kernel tm_kernel_average_pool_2d_int8 = {sizeof(pool_params), tm_pool_prepare_int8,
+                                                  average_invoke_int8};
+const tm_kernel tm_kernel_max_pool_2d_int8 = {sizeof(pool_params), tm_pool_prepare_int8,
+                                              max_invoke_int8};

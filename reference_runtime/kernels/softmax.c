@@ -109,7 +109,7 @@ static tm_status softmax_invoke(tm_ctx *ctx, const tm_node *node) {
   return TM_OK;
 }
 
-static tm_status softmax_prepare_int8(tm_ctx *ctx, tm_node *node) {
+tm_status tm_softmax_prepare_int8(tm_ctx *ctx, tm_node *node) {
   tm_tensor *in, *out;
   tm_status st = softmax_prepare_input(ctx, node, TM_KU_I8, &in, &out);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", TM_TYPE_INT8);
@@ -124,5 +124,5 @@ static tm_status softmax_invoke_int8(tm_ctx *ctx, const tm_node *node) {
 }
 
 const tm_kernel tm_kernel_softmax = {sizeof(softmax_params), softmax_prepare, softmax_invoke};
-const tm_kernel tm_kernel_softmax_int8 = {sizeof(softmax_params), softmax_prepare_int8,
+const tm_kernel tm_kernel_softmax_int8 = {sizeof(softmax_params), tm_softmax_prepare_int8,
                                           softmax_invoke_int8};

@@ -38,6 +38,14 @@ typedef enum { REFERENCE, OPTIMIZED } kernel_set;
 /* The optimised kernel of an int8 operator, or NULL (the reference one then runs). */
 static const tm_kernel *optimized_for(int32_t code, const tm_tensor *in) {
   static const tm_op_registration table[] = {
+#ifndef TM_TARGET_BLUEPILL /* none of the models it keeps has these ops: they would not fit */
+      {TM_OP_ADD, &tm_kernel_add_int8_opt},
+      {TM_OP_AVERAGE_POOL_2D, &tm_kernel_average_pool_2d_int8_opt},
+      {TM_OP_CONV_2D, &tm_kernel_conv_2d_int8_opt},
+      {TM_OP_MAX_POOL_2D, &tm_kernel_max_pool_2d_int8_opt},
+      {TM_OP_MUL, &tm_kernel_mul_int8_opt},
+      {TM_OP_SOFTMAX, &tm_kernel_softmax_int8_opt},
+#endif
       {TM_OP_DEPTHWISE_CONV_2D, &tm_kernel_depthwise_conv_2d_int8_opt},
       {TM_OP_FULLY_CONNECTED, &tm_kernel_fully_connected_int8_opt}};
   if (in == NULL || in->type != TM_TYPE_INT8) return NULL;

@@ -4,35 +4,12 @@
  * are not multiples of four, borders and no padding, strides, dilation, absent bias, the
  * activation clamps, zero points, per-channel scales), then the prepare errors, which the two
  * registrations must report alike. DEPTHWISE_CONV_2D and FULLY_CONNECTED. */
-#include <string.h>
-
-#include "support/tm_kernel_test.h"
+#include "support/tm_opt_test.h"
 
 /* DepthwiseConv2DOptions field positions (schema.fbs) */
-enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU6 = 3 }; /* tflite ActivationFunctionType */
 enum { DW_PADDING, DW_STRIDE_W, DW_STRIDE_H, DW_MULTIPLIER, DW_ACTIVATION, DW_DIL_W, DW_DIL_H };
 enum { CASES = 300, MAX_IN = 20 * 16, MAX_OUT_C = 24, MAX_FILTER = 10 * 8 * 8 /* micro_speech */,
        MAX_OUT = 7 * 7 * MAX_OUT_C };
-
-typedef struct {
-  uint32_t state;
-} rng;
-
-static uint32_t next(rng *r) { /* xorshift32 */
-  r->state ^= r->state << 13;
-  r->state ^= r->state >> 17;
-  r->state ^= r->state << 5;
-  return r->state;
-}
-
-static int32_t pick(rng *r, int32_t lo, int32_t hi) {
-  return lo + (int32_t)(next(r) % (uint32_t)(hi - lo + 1));
-}
-
-/* A scale in [2^-12, 2^-2) with a random significand. */
-static float scale(rng *r) {
-  return (float)(1u << 20 | (next(r) & 0xFFFFFu)) / (float)((uint64_t)1 << pick(r, 23, 32));
-}
 
 static int8_t in_q[MAX_IN], filter_q[MAX_FILTER], out_ref[MAX_OUT], out_opt[MAX_OUT];
 static int32_t bias_q[MAX_OUT_C];
@@ -45,26 +22,19 @@ typedef struct {
   int has_bias;
 } dw_case;
 
-static void fill(rng *r, int8_t *v, int n) {
-  for (int i = 0; i < n; i++) v[i] = (int8_t)pick(r, -128, 127);
-}
-
-static int32_t out_size(int same, int32_t in, int32_t f, int32_t stride, int32_t dil) {
-  const int32_t effective = (f - 1) * dil + 1;
-  return same ? (in + stride - 1) / stride : (in - effective + stride) / stride;
-}
-
 /* A random depthwise case whose output is not empty; tensors t[] point at the buffers. */
-static dw_case make_dw(rng *r) {
+static dw_case make_dw(tm_ot_rng *r) {
   dw_case c;
   int32_t in_c, mult, h, w, fh, fw, sh, sw, dh, dw, same, oh, ow;
   do {
-    in_c = pick(r, 1, 5);
-    mult = pick(r, 1, MAX_OUT_C / in_c > 8 ? 8 : MAX_OUT_C / in_c);
-    h = pick(r, 1, 7), w = pick(r, 1, 7), fh = pick(r, 1, 4), fw = pick(r, 1, 4);
-    sh = pick(r, 1, 2), sw = pick(r, 1, 2), dh = pick(r, 1, 2), dw = pick(r, 1, 2);
-    same = pick(r, 0, 1);
-    oh = out_size(same, h, fh, sh, dh), ow = out_size(same, w, fw, sw, dw);
+    in_c = tm_ot_pick(r, 1, 5);
+    mult = tm_ot_pick(r, 1, MAX_OUT_C / in_c > 8 ? 8 : MAX_OUT_C / in_c);
+    h = tm_ot_pick(r, 1, 7), w = tm_ot_pick(r, 1, 7);
+    fh = tm_ot_pick(r, 1, 4), fw = tm_ot_pick(r, 1, 4);
+    sh = tm_ot_pick(r, 1, 2), sw = tm_ot_pick(r, 1, 2);
+    dh = tm_ot_pick(r, 1, 2), dw = tm_ot_pick(r, 1, 2);
+    same = tm_ot_pick(r, 0, 1);
+    oh = tm_ot_out_size(same, h, fh, sh, dh), ow = tm_ot_out_size(same, w, fw, sw, dw);
   } while (oh <= 0 || ow <= 0);
   const int32_t out_c = in_c * mult;
   const int in_shape[] = {4, 1, h, w, in_c}, filter_shape[] = {4, 1, fh, fw, out_c};
@@ -73,31 +43,31 @@ static dw_case make_dw(rng *r) {
   memcpy(c.filter_shape, filter_shape, sizeof filter_shape);
   memcpy(c.out_shape, out_shape, sizeof out_shape);
   c.bias_shape[0] = 1, c.bias_shape[1] = out_c;
-  const int activation = (int[]){ACT_NONE, ACT_RELU, ACT_RELU6}[pick(r, 0, 2)];
+  const int activation = tm_ot_activation(r);
   const tm_test_opt opts[] = {TM_OPT_U8(DW_PADDING, same ? 0 : 1), TM_OPT_I32(DW_STRIDE_W, sw),
                               TM_OPT_I32(DW_STRIDE_H, sh), TM_OPT_I32(DW_MULTIPLIER, mult),
                               TM_OPT_U8(DW_ACTIVATION, activation), TM_OPT_I32(DW_DIL_W, dw),
                               TM_OPT_I32(DW_DIL_H, dh)};
   memcpy(c.opts, opts, sizeof opts);
-  c.has_bias = pick(r, 0, 3) != 0;
+  c.has_bias = tm_ot_pick(r, 0, 3) != 0;
   return c;
 }
 
-static void setup_dw(rng *r, const dw_case *c) {
+static void setup_dw(tm_ot_rng *r, const dw_case *c) {
   const int out_c = c->out_shape[4];
-  fill(r, in_q, tm_kt_elements(c->in_shape));
-  fill(r, filter_q, tm_kt_elements(c->filter_shape));
+  tm_ot_fill(r, in_q, tm_kt_elements(c->in_shape));
+  tm_ot_fill(r, filter_q, tm_kt_elements(c->filter_shape));
   for (int i = 0; i < out_c; i++) {
-    bias_q[i] = pick(r, -40000, 40000);
-    filter_scales[i] = scale(r);
+    bias_q[i] = tm_ot_pick(r, -40000, 40000);
+    filter_scales[i] = tm_ot_scale(r);
   }
   tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_shape, in_q);
-  tm_kt_quant(&t[0], scale(r), pick(r, -128, 127));
+  tm_kt_quant(&t[0], tm_ot_scale(r), tm_ot_pick(r, -128, 127));
   tm_kt_tensor(&t[1], TM_TYPE_INT8, c->filter_shape, filter_q);
   tm_kt_channels(&t[1], filter_scales, out_c, 3);
   tm_kt_tensor(&t[2], TM_TYPE_INT32, c->bias_shape, bias_q);
   tm_kt_tensor(&t[3], TM_TYPE_INT8, c->out_shape, out_ref);
-  tm_kt_quant(&t[3], scale(r) * 8, pick(r, -128, 127));
+  tm_kt_quant(&t[3], tm_ot_scale(r) * 8, tm_ot_pick(r, -128, 127));
 }
 
 static tm_status run_dw(const tm_kernel *kernel, const dw_case *c, int8_t *out) {
@@ -135,29 +105,29 @@ typedef struct {
   int has_bias;
 } fc_case;
 
-static fc_case make_fc(rng *r) {
-  const int batches = pick(r, 1, FC_MAX_BATCHES), depth = pick(r, 1, FC_MAX_DEPTH);
-  const int out = pick(r, 1, FC_MAX_OUT);
-  const int activation = (int[]){ACT_NONE, ACT_RELU, ACT_RELU6}[pick(r, 0, 2)];
+static fc_case make_fc(tm_ot_rng *r) {
+  const int batches = tm_ot_pick(r, 1, FC_MAX_BATCHES), depth = tm_ot_pick(r, 1, FC_MAX_DEPTH);
+  const int out = tm_ot_pick(r, 1, FC_MAX_OUT);
+  const int activation = tm_ot_activation(r);
   const fc_case c = {{2, batches, depth}, {2, out, depth}, {1, out}, {2, batches, out},
-                     TM_OPT_U8(FC_ACTIVATION, activation), pick(r, 0, 3) != 0};
-  fill(r, in_q, batches * depth);
-  fill(r, filter_q, out * depth);
+                     TM_OPT_U8(FC_ACTIVATION, activation), tm_ot_pick(r, 0, 3) != 0};
+  tm_ot_fill(r, in_q, batches * depth);
+  tm_ot_fill(r, filter_q, out * depth);
   for (int i = 0; i < out; i++) {
-    bias_q[i] = pick(r, -40000, 40000);
-    filter_scales[i] = scale(r);
+    bias_q[i] = tm_ot_pick(r, -40000, 40000);
+    filter_scales[i] = tm_ot_scale(r);
   }
   tm_kt_tensor(&t[0], TM_TYPE_INT8, c.in_shape, in_q);
-  tm_kt_quant(&t[0], scale(r), pick(r, -128, 127));
+  tm_kt_quant(&t[0], tm_ot_scale(r), tm_ot_pick(r, -128, 127));
   tm_kt_tensor(&t[1], TM_TYPE_INT8, c.filter_shape, filter_q);
-  if (pick(r, 0, 1)) {
+  if (tm_ot_pick(r, 0, 1)) {
     tm_kt_channels(&t[1], filter_scales, out, 0);
   } else {
-    tm_kt_quant(&t[1], filter_scales[0], pick(r, -10, 10));
+    tm_kt_quant(&t[1], filter_scales[0], tm_ot_pick(r, -10, 10));
   }
   tm_kt_tensor(&t[2], TM_TYPE_INT32, c.bias_shape, bias_q);
   tm_kt_tensor(&t[3], TM_TYPE_INT8, c.out_shape, out_ref);
-  tm_kt_quant(&t[3], scale(r) * 8, pick(r, -128, 127));
+  tm_kt_quant(&t[3], tm_ot_scale(r) * 8, tm_ot_pick(r, -128, 127));
   return c;
 }
 
@@ -173,7 +143,7 @@ static tm_status run_fc(const tm_kernel *kernel, const fc_case *c, int8_t *out) 
 TF_LITE_MICRO_TESTS_BEGIN
 
 TF_LITE_MICRO_TEST(DepthwiseMatchesReference) {
-  rng r = {0x2545F491u};
+  tm_ot_rng r = {0x2545F491u};
   for (int i = 0; i < CASES; i++) {
     const dw_case c = make_dw(&r);
     setup_dw(&r, &c);
@@ -184,13 +154,13 @@ TF_LITE_MICRO_TEST(DepthwiseMatchesReference) {
 /* micro_speech's layer (10x8 filter, multiplier 8, stride 2, SAME) on a 20x16 crop of its
  * 49x40 input, so that border and interior pixels both occur within bluepill's RAM. */
 TF_LITE_MICRO_TEST(DepthwiseMicroSpeechShape) {
-  rng r = {0x9E3779B9u};
+  tm_ot_rng r = {0x9E3779B9u};
   dw_case c = make_dw(&r);
   const int in_shape[] = {4, 1, 20, 16, 1}, filter_shape[] = {4, 1, 10, 8, 8};
   const int out_shape[] = {4, 1, 10, 8, 8};
   const tm_test_opt opts[] = {TM_OPT_U8(DW_PADDING, 0), TM_OPT_I32(DW_STRIDE_W, 2),
                               TM_OPT_I32(DW_STRIDE_H, 2), TM_OPT_I32(DW_MULTIPLIER, 8),
-                              TM_OPT_U8(DW_ACTIVATION, ACT_RELU), TM_OPT_I32(DW_DIL_W, 1),
+                              TM_OPT_U8(DW_ACTIVATION, TM_OT_ACT_RELU), TM_OPT_I32(DW_DIL_W, 1),
                               TM_OPT_I32(DW_DIL_H, 1)};
   memcpy(c.in_shape, in_shape, sizeof in_shape);
   memcpy(c.filter_shape, filter_shape, sizeof filter_shape);
@@ -204,7 +174,7 @@ TF_LITE_MICRO_TEST(DepthwiseMicroSpeechShape) {
 
 /* The optimised registration shares the reference prepare: float32 is refused alike. */
 TF_LITE_MICRO_TEST(DepthwiseRejectsFloatLikeReference) {
-  rng r = {7u};
+  tm_ot_rng r = {7u};
   const dw_case c = make_dw(&r);
   setup_dw(&r, &c);
   t[0].type = TM_TYPE_FLOAT32;
@@ -213,7 +183,7 @@ TF_LITE_MICRO_TEST(DepthwiseRejectsFloatLikeReference) {
 }
 
 TF_LITE_MICRO_TEST(FullyConnectedMatchesReference) {
-  rng r = {0x1234567u};
+  tm_ot_rng r = {0x1234567u};
   for (int i = 0; i < CASES; i++) {
     const fc_case c = make_fc(&r);
     const int n = tm_kt_elements(c.out_shape);
@@ -231,7 +201,7 @@ TF_LITE_MICRO_TEST(FullyConnectedMatchesReference) {
 }
 
 TF_LITE_MICRO_TEST(FullyConnectedRejectsFloatLikeReference) {
-  rng r = {11u};
+  tm_ot_rng r = {11u};
   const fc_case c = make_fc(&r);
   t[0].type = TM_TYPE_FLOAT32;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_fc(&tm_kernel_fully_connected_int8_opt, &c,

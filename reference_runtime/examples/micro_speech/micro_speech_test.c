@@ -34,7 +34,7 @@ static tm_status register_ops(void) {
   if (st == TM_OK) {
     st = tm_resolver_add(&resolver, TM_OP_FULLY_CONNECTED, &TM_KERNEL_FULLY_CONNECTED_INT8);
   }
-  if (st == TM_OK) st = tm_resolver_add(&resolver, TM_OP_SOFTMAX, &tm_kernel_softmax_int8);
+  if (st == TM_OK) st = tm_resolver_add(&resolver, TM_OP_SOFTMAX, &TM_KERNEL_SOFTMAX_INT8);
   return st;
 }
 
