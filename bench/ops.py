@@ -55,7 +55,6 @@ def built_model(name: str, folder: Path) -> Path:
 def report(target: str, model: Path) -> None:
     options = RunOptions(project=ROOT, out_dir=ROOT / "tflm-test-out")
     result = profile(ProfileConfig(model, target, KERNEL_CHOICES["both"], options=options))
-    print(f"{target}: {model.stem}")
     for line in text_lines(result):
         print(line)
     print()
