@@ -7,7 +7,6 @@
  * (a variable tensor: the kernel shifts it left by one and writes the newest feature column
  * on every invoke, so it must persist between invokes), output [batch, units] with
  * filters = units * rank. tm_kernel_svdf_int8 is the integer-only registration. */
-#include <math.h>
 
 #include "tm_kernel_util.h"
 #include "tm_ops.h"
@@ -198,18 +197,28 @@ static tm_status svdf_types_integer(const tm_node *node, tm_tensor *const *in, c
 static tm_status svdf_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
                                const tm_tensor *out, svdf_params *p) {
   const float state_scale = in[IN_STATE]->scale, time_scale = in[IN_TIME]->scale;
-  const float scale1 = in[IN_INPUT]->scale * in[IN_FEATURE]->scale / state_scale;
-  const float scale2 = state_scale * time_scale / out->scale;
+  /* float arithmetic, as TFLM's */
+  const tm_real state_x_time =
+      tm_real_mul(tm_real_f32(state_scale), tm_real_f32(time_scale), TM_REAL_FLOAT);
+  const tm_real scale1 = tm_real_div(
+      tm_real_mul(tm_real_f32(in[IN_INPUT]->scale), tm_real_f32(in[IN_FEATURE]->scale),
+                  TM_REAL_FLOAT),
+      tm_real_f32(state_scale), TM_REAL_FLOAT);
+  const tm_real scale2 = tm_real_div(state_x_time, tm_real_f32(out->scale), TM_REAL_FLOAT);
   const tm_tensor *bias = in[IN_BIAS];
-  if (bias != NULL && fabs((double)bias->scale - (double)(state_scale * time_scale)) >= 1e-5) {
-    TM_KLOG(node, "bias scale %f is not state scale x time weights scale %f",
-            (double)bias->scale, (double)(state_scale * time_scale));
-    return TM_ERR_MODEL;
+  if (bias != NULL) { /* |bias scale - state x time| >= 1e-5, in double */
+    tm_real diff = tm_real_sub(tm_real_f32(bias->scale), state_x_time, TM_REAL_DOUBLE);
+    diff.neg = 0;
+    if (tm_real_cmp(diff, tm_real_f64_bits(0x3EE4F8B588E368F1u)) >= 0) {
+      TM_KLOG(node, "bias scale %f is not state scale x time weights scale %f",
+              tm_real_to_f64(tm_real_f32(bias->scale)), tm_real_to_f64(state_x_time));
+      return TM_ERR_MODEL;
+    }
   }
   int shift;
-  tm_quantize_multiplier((double)scale1, &p->scale1_a, &shift);
+  tm_quantize_multiplier(scale1, &p->scale1_a, &shift);
   p->scale1_b = shift;
-  tm_quantize_multiplier((double)scale2, &p->scale2_a, &shift);
+  tm_quantize_multiplier(scale2, &p->scale2_a, &shift);
   p->scale2_b = shift;
   p->input_zp = in[IN_INPUT]->zero_point;
   p->state_zp = in[IN_STATE]->zero_point;

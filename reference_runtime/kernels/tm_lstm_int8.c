@@ -30,8 +30,9 @@ static tm_status gate_fc_params(const tm_node *node, const tm_tensor *in, const 
   }
   int shift;
   /* GetQuantizedConvolutionMultipler: the float product, then double division */
-  tm_quantize_multiplier((double)(in->scale * w->scale) / (double)GATE_IN_SCALE, &fc->multiplier,
-                         &shift);
+  const tm_real product = tm_real_mul(tm_real_f32(in->scale), tm_real_f32(w->scale), TM_REAL_FLOAT);
+  tm_quantize_multiplier(tm_real_div(product, tm_real_f32(GATE_IN_SCALE), TM_REAL_DOUBLE),
+                         &fc->multiplier, &shift);
   fc->shift = shift;
   fc->in_offset = -in->zero_point;
   fc->w_offset = -w->zero_point;
@@ -41,7 +42,8 @@ static tm_status gate_fc_params(const tm_node *node, const tm_tensor *in, const 
 /* CreateInterGateMulParams */
 static void mul_params(float in1_scale, float in2_scale, const tm_tensor *out, tm_lstm_mul *m) {
   int shift;
-  tm_quantize_multiplier((double)in1_scale * (double)in2_scale / (double)out->scale,
+  tm_quantize_multiplier(tm_real_div(tm_real_f32_mul(in1_scale, in2_scale),
+                                     tm_real_f32(out->scale), TM_REAL_DOUBLE),
                          &m->multiplier, &shift);
   m->shift = shift;
   m->out_offset = out->zero_point;
@@ -62,9 +64,9 @@ tm_status tm_lstm_quantize(const tm_node *node, tm_tensor *const *tensors, tm_ls
   mul_params(GATE_OUT_SCALE, GATE_OUT_SCALE, cell, &p->input_mul);
   mul_params(GATE_OUT_SCALE, GATE_OUT_SCALE, hidden, &p->output_mul);
   p->cell_scale_power = rounded_log2(cell->scale);
-  double clip = (double)p->cell_clip / (double)cell->scale;
-  clip = clip < -32768.0 ? -32768.0 : (clip > 32767.0 ? 32767.0 : clip);
-  p->quantized_cell_clip = (int16_t)clip;
+  /* (int16_t) of the double quotient clamped to int16 */
+  p->quantized_cell_clip = (int16_t)tm_real_trunc_i32(tm_real_f32_div(p->cell_clip, cell->scale),
+                                                      INT16_MIN, INT16_MAX);
   return TM_OK;
 }
 
