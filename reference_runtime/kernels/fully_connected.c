@@ -81,23 +81,23 @@ static tm_status fc_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const 
     return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, p->out_depth,
                                      &p->multipliers, &p->shifts);
   }
-  const tm_real product = tm_real_f32_mul(in[0]->scale, in[1]->scale);
+  const tm_real in_scale = tm_real_f32(in[0]->scale), filter_scale = tm_real_f32(in[1]->scale);
   const tm_real out_scale = tm_real_f32(out->scale);
   if (in[2] != NULL && tm_ku_is_quantized(in[2])) {
     /* |product - bias scale| / output scale > 0.02, in double */
-    tm_real diff = tm_real_sub(product, tm_real_f32(in[2]->scale), TM_REAL_DOUBLE);
-    diff.neg = 0;
-    const tm_real max_ratio = tm_real_f64_bits(0x3F947AE147AE147Bu); /* 0.02 */
-    if (tm_real_cmp(tm_real_div(diff, out_scale, TM_REAL_DOUBLE), max_ratio) > 0) {
+    const tm_real product = tm_real_mul(&in_scale, &filter_scale, TM_REAL_DOUBLE);
+    const tm_real bias_scale = tm_real_f32(in[2]->scale);
+    tm_real diff = tm_real_abs_diff(&product, &bias_scale, TM_REAL_DOUBLE);
+    diff = tm_real_div(&diff, &out_scale, TM_REAL_DOUBLE);
+    if (tm_real_cmp(&diff, &tm_real_0_02) > 0) {
       TM_KLOG(node, "bias scale %f does not match input scale x filter scale %f",
-              tm_real_to_f64(tm_real_f32(in[2]->scale)), tm_real_to_f64(product));
+              tm_real_to_f64(&bias_scale), tm_real_to_f64(&product));
       return TM_ERR_MODEL;
     }
   }
   /* the float product, as TFLM's GetQuantizedConvolutionMultipler */
-  const tm_real real = tm_real_div(
-      tm_real_mul(tm_real_f32(in[0]->scale), tm_real_f32(in[1]->scale), TM_REAL_FLOAT),
-      out_scale, TM_REAL_DOUBLE);
+  const tm_real product = tm_real_mul(&in_scale, &filter_scale, TM_REAL_FLOAT);
+  const tm_real real = tm_real_div(&product, &out_scale, TM_REAL_DOUBLE);
   int shift;
   tm_quantize_multiplier(real, &p->multiplier, &shift);
   p->shift = shift;

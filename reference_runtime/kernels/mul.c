@@ -34,8 +34,7 @@ static tm_status mul_prepare(tm_ctx *ctx, tm_node *node) {
   }
   if (st != TM_OK || out->type == TM_TYPE_FLOAT32) return st;
   int shift;
-  tm_quantize_multiplier(tm_real_div(tm_real_f32_mul(in1->scale, in2->scale),
-                                    tm_real_f32(out->scale), TM_REAL_DOUBLE),
+  tm_quantize_multiplier(tm_real_f32_mul_div(in1->scale, in2->scale, out->scale),
                          &p->output_multiplier, &shift);
   p->output_shift = shift;
   p->input1_offset = -in1->zero_point;

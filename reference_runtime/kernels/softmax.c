@@ -60,8 +60,9 @@ static tm_status softmax_int8_input(const tm_node *node, const tm_tensor *in, so
 static tm_status softmax_int8_output(const tm_node *node, const tm_tensor *out) {
   /* scale == 1/256 on the bits (no NaN or -0 can equal it) */
   if (out->zero_point == -128 && tm_real_f32_bits(out->scale) == 0x3B800000u) return TM_OK;
+  const tm_real scale = tm_real_f32(out->scale);
   TM_KLOG(node, "int8 output needs zero point -128 and scale 1/256, got %ld and %f",
-          (long)out->zero_point, tm_real_to_f64(tm_real_f32(out->scale)));
+          (long)out->zero_point, tm_real_to_f64(&scale));
   return TM_ERR_UNSUPPORTED;
 }
 

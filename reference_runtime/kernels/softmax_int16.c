@@ -71,10 +71,9 @@ tm_status tm_softmax_prepare_int16(tm_ctx *ctx, const tm_node *node, const tm_te
   if (st != TM_OK) return st;
   /* [-65535, 0] of the scaled difference is [-10, 0] */
   int shift;
-  const tm_real ten_over_65535 = tm_real_f64_bits(0x3F24001400140014u); /* 10.0 / 65535.0 */
-  tm_quantize_multiplier(
-      tm_real_div(tm_real_f32_mul(in->scale, p->beta), ten_over_65535, TM_REAL_DOUBLE),
-      &p->input_multiplier, &shift);
+  const tm_real product = tm_real_f32_mul(in->scale, p->beta);
+  tm_quantize_multiplier(tm_real_div(&product, &tm_real_10_over_65535, TM_REAL_DOUBLE),
+                         &p->input_multiplier, &shift);
   p->input_left_shift = shift;
   p->exp_lut = tm_ctx_alloc_persistent(ctx, sizeof(int16_t) * LUT_ENTRIES);
   p->one_over_one_plus_x_lut = tm_ctx_alloc_persistent(ctx, sizeof(int16_t) * LUT_ENTRIES);

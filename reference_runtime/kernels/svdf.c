@@ -198,20 +198,20 @@ static tm_status svdf_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *cons
                                const tm_tensor *out, svdf_params *p) {
   const float state_scale = in[IN_STATE]->scale, time_scale = in[IN_TIME]->scale;
   /* float arithmetic, as TFLM's */
-  const tm_real state_x_time =
-      tm_real_mul(tm_real_f32(state_scale), tm_real_f32(time_scale), TM_REAL_FLOAT);
-  const tm_real scale1 = tm_real_div(
-      tm_real_mul(tm_real_f32(in[IN_INPUT]->scale), tm_real_f32(in[IN_FEATURE]->scale),
-                  TM_REAL_FLOAT),
-      tm_real_f32(state_scale), TM_REAL_FLOAT);
-  const tm_real scale2 = tm_real_div(state_x_time, tm_real_f32(out->scale), TM_REAL_FLOAT);
+  const tm_real state = tm_real_f32(state_scale), time = tm_real_f32(time_scale);
+  const tm_real input = tm_real_f32(in[IN_INPUT]->scale);
+  const tm_real feature = tm_real_f32(in[IN_FEATURE]->scale), output = tm_real_f32(out->scale);
+  const tm_real state_x_time = tm_real_mul(&state, &time, TM_REAL_FLOAT);
+  const tm_real input_x_feature = tm_real_mul(&input, &feature, TM_REAL_FLOAT);
+  const tm_real scale1 = tm_real_div(&input_x_feature, &state, TM_REAL_FLOAT);
+  const tm_real scale2 = tm_real_div(&state_x_time, &output, TM_REAL_FLOAT);
   const tm_tensor *bias = in[IN_BIAS];
   if (bias != NULL) { /* |bias scale - state x time| >= 1e-5, in double */
-    tm_real diff = tm_real_sub(tm_real_f32(bias->scale), state_x_time, TM_REAL_DOUBLE);
-    diff.neg = 0;
-    if (tm_real_cmp(diff, tm_real_f64_bits(0x3EE4F8B588E368F1u)) >= 0) {
+    const tm_real bias_scale = tm_real_f32(bias->scale);
+    const tm_real diff = tm_real_abs_diff(&bias_scale, &state_x_time, TM_REAL_DOUBLE);
+    if (tm_real_cmp(&diff, &tm_real_1e_5) >= 0) {
       TM_KLOG(node, "bias scale %f is not state scale x time weights scale %f",
-              tm_real_to_f64(tm_real_f32(bias->scale)), tm_real_to_f64(state_x_time));
+              tm_real_to_f64(&bias_scale), tm_real_to_f64(&state_x_time));
       return TM_ERR_MODEL;
     }
   }

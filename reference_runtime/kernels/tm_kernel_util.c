@@ -135,8 +135,7 @@ tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_t
   const int per_channel = filter->channel_scales != NULL && filter->num_channels > 1;
   for (int32_t c = 0; c < channels; c++) {
     const float scale = per_channel ? filter->channel_scales[c] : filter->scale;
-    const tm_real effective =
-        tm_real_div(tm_real_f32_mul(in->scale, scale), tm_real_f32(out->scale), TM_REAL_DOUBLE);
+    const tm_real effective = tm_real_f32_mul_div(in->scale, scale, out->scale);
     int shift;
     tm_quantize_multiplier(effective, &(*multipliers)[c], &shift);
     (*shifts)[c] = shift;

@@ -30,9 +30,10 @@ static tm_status gate_fc_params(const tm_node *node, const tm_tensor *in, const 
   }
   int shift;
   /* GetQuantizedConvolutionMultipler: the float product, then double division */
-  const tm_real product = tm_real_mul(tm_real_f32(in->scale), tm_real_f32(w->scale), TM_REAL_FLOAT);
-  tm_quantize_multiplier(tm_real_div(product, tm_real_f32(GATE_IN_SCALE), TM_REAL_DOUBLE),
-                         &fc->multiplier, &shift);
+  const tm_real in_scale = tm_real_f32(in->scale), w_scale = tm_real_f32(w->scale);
+  tm_real product = tm_real_mul(&in_scale, &w_scale, TM_REAL_FLOAT);
+  product.e += 12; /* divided by GATE_IN_SCALE, 2^-12: exact */
+  tm_quantize_multiplier(product, &fc->multiplier, &shift);
   fc->shift = shift;
   fc->in_offset = -in->zero_point;
   fc->w_offset = -w->zero_point;
@@ -42,9 +43,8 @@ static tm_status gate_fc_params(const tm_node *node, const tm_tensor *in, const 
 /* CreateInterGateMulParams */
 static void mul_params(float in1_scale, float in2_scale, const tm_tensor *out, tm_lstm_mul *m) {
   int shift;
-  tm_quantize_multiplier(tm_real_div(tm_real_f32_mul(in1_scale, in2_scale),
-                                     tm_real_f32(out->scale), TM_REAL_DOUBLE),
-                         &m->multiplier, &shift);
+  tm_quantize_multiplier(tm_real_f32_mul_div(in1_scale, in2_scale, out->scale), &m->multiplier,
+                         &shift);
   m->shift = shift;
   m->out_offset = out->zero_point;
   m->out_min = out->type == TM_TYPE_INT8 ? INT8_MIN : INT16_MIN;
@@ -65,8 +65,8 @@ tm_status tm_lstm_quantize(const tm_node *node, tm_tensor *const *tensors, tm_ls
   mul_params(GATE_OUT_SCALE, GATE_OUT_SCALE, hidden, &p->output_mul);
   p->cell_scale_power = rounded_log2(cell->scale);
   /* (int16_t) of the double quotient clamped to int16 */
-  p->quantized_cell_clip = (int16_t)tm_real_trunc_i32(tm_real_f32_div(p->cell_clip, cell->scale),
-                                                      INT16_MIN, INT16_MAX);
+  const tm_real clip = tm_real_f32_div(p->cell_clip, cell->scale);
+  p->quantized_cell_clip = (int16_t)tm_real_trunc_i32(&clip, INT16_MIN, INT16_MAX);
   return TM_OK;
 }
 

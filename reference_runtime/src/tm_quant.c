@@ -43,7 +43,7 @@ int32_t tm_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int shif
 /* TFLM: q = frexp(real, shift); q_fixed = round(q * 2^31); halve 2^31; flush tiny shifts.
  * real == 0 needs no special case: tm_real_q31 gives (0, 0) as TFLM's early return. */
 void tm_quantize_multiplier(tm_real real, int32_t *multiplier, int *shift) {
-  int64_t q_fixed = tm_real_q31(real, shift);
+  int64_t q_fixed = tm_real_q31(&real, shift);
   if (q_fixed == ((int64_t)1 << 31)) {
     q_fixed /= 2;
     ++*shift;
@@ -64,9 +64,9 @@ void tm_quantize_multiplier(tm_real real, int32_t *multiplier, int *shift) {
 void tm_preprocess_softmax_scaling(float beta, float input_scale, int input_integer_bits,
                                    int32_t *multiplier, int *left_shift) {
   const tm_real max_real_multiplier = tm_real_int(INT32_MAX, 0);
-  tm_real real = tm_real_mul(tm_real_f32_mul(beta, input_scale),
-                             tm_real_int(1, 31 - input_integer_bits), TM_REAL_DOUBLE);
-  if (tm_real_cmp(max_real_multiplier, real) < 0) real = max_real_multiplier;
+  tm_real real = tm_real_f32_mul(beta, input_scale);
+  real.e += 31 - input_integer_bits;
+  if (tm_real_cmp(&max_real_multiplier, &real) < 0) real = max_real_multiplier;
   tm_quantize_multiplier(real, multiplier, left_shift);
 }
 
@@ -176,8 +176,9 @@ int32_t tm_tanh_q(int32_t a, int integer_bits) {
  * against int32. */
 static tm_status quantize_bound(float scale, int32_t zero_point, float f, int32_t *q) {
   int32_t rounded;
-  const tm_real quotient = tm_real_div(tm_real_f32(f), tm_real_f32(scale), TM_REAL_FLOAT);
-  if (tm_real_round_i32(quotient, &rounded) != TM_OK) return TM_ERR_MODEL;
+  const tm_real rf = tm_real_f32(f), rscale = tm_real_f32(scale);
+  const tm_real quotient = tm_real_div(&rf, &rscale, TM_REAL_FLOAT);
+  if (tm_real_round_i32(&quotient, &rounded) != TM_OK) return TM_ERR_MODEL;
   *q = tm_add_wrap(zero_point, rounded);
   return TM_OK;
 }
@@ -225,8 +226,9 @@ tm_status tm_activation_range_float(int activation, float *act_min, float *act_m
  * (undefined in C) saturates. */
 int32_t tm_float_to_quantized(float value, float scale, int32_t zero_point, int32_t qmin,
                               int32_t qmax) {
-  const tm_real quotient = tm_real_div(tm_real_f32(value), tm_real_f32(scale), TM_REAL_FLOAT);
+  const tm_real rvalue = tm_real_f32(value), rscale = tm_real_f32(scale);
+  const tm_real quotient = tm_real_div(&rvalue, &rscale, TM_REAL_FLOAT);
   int32_t rounded;
-  if (tm_real_round_i32(quotient, &rounded) != TM_OK) return quotient.neg ? qmin : qmax;
+  if (tm_real_round_i32(&quotient, &rounded) != TM_OK) return quotient.neg ? qmin : qmax;
   return tm_clamp_i32(tm_add_wrap(rounded, zero_point), qmin, qmax);
 }

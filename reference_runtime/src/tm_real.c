@@ -12,6 +12,10 @@ static const format_limits kFormats[2] = {{53, -1074, 1024}, {24, -149, 128}};
  * comparison of magnitudes is one of (e, m). */
 enum { ZERO_E = -(1 << 30), NONFINITE_E = 1 << 30 };
 
+const tm_real tm_real_0_02 = {0xA3D70A3D70A3D800u, -69, 0, 1};  /* 0x3F947AE147AE147B */
+const tm_real tm_real_1e_5 = {0xA7C5AC471B478800u, -80, 0, 1};  /* 0x3EE4F8B588E368F1 */
+const tm_real tm_real_10_over_65535 = {0xA000A000A000A000u, -76, 0, 1}; /* 0x3F24001400140014 */
+
 static tm_real nonfinite(uint8_t neg) { return (tm_real){(uint64_t)1 << 63, NONFINITE_E, neg, 0}; }
 static tm_real zero(uint8_t neg) { return (tm_real){0, ZERO_E, neg, 1}; }
 
@@ -59,25 +63,32 @@ tm_real tm_real_f64_bits(uint64_t bits) {
 tm_real tm_real_int(uint32_t v, int32_t e) { return normalised(v, e, 0); }
 
 tm_real tm_real_f32_mul(float a, float b) {
-  return tm_real_mul(tm_real_f32(a), tm_real_f32(b), TM_REAL_DOUBLE);
+  const tm_real ra = tm_real_f32(a), rb = tm_real_f32(b);
+  return tm_real_mul(&ra, &rb, TM_REAL_DOUBLE);
 }
 
 tm_real tm_real_f32_div(float a, float b) {
-  return tm_real_div(tm_real_f32(a), tm_real_f32(b), TM_REAL_DOUBLE);
+  const tm_real ra = tm_real_f32(a), rb = tm_real_f32(b);
+  return tm_real_div(&ra, &rb, TM_REAL_DOUBLE);
+}
+
+tm_real tm_real_f32_mul_div(float a, float b, float c) {
+  const tm_real product = tm_real_f32_mul(a, b), rc = tm_real_f32(c);
+  return tm_real_div(&product, &rc, TM_REAL_DOUBLE);
 }
 
 /* The high 64 bits of the 128-bit product from 32-bit halves (UMULL on Cortex-M3); the low
  * ones only as sticky. */
-tm_real tm_real_mul(tm_real a, tm_real b, tm_real_format format) {
-  const uint8_t neg = a.neg ^ b.neg;
-  if (!a.finite || !b.finite) return nonfinite(neg);
-  if (a.m == 0 || b.m == 0) return zero(neg);
-  const uint64_t al = (uint32_t)a.m, ah = a.m >> 32, bl = (uint32_t)b.m, bh = b.m >> 32;
+tm_real tm_real_mul(const tm_real *a, const tm_real *b, tm_real_format format) {
+  const uint8_t neg = a->neg ^ b->neg;
+  if (!a->finite || !b->finite) return nonfinite(neg);
+  if (a->m == 0 || b->m == 0) return zero(neg);
+  const uint64_t al = (uint32_t)a->m, ah = a->m >> 32, bl = (uint32_t)b->m, bh = b->m >> 32;
   const uint64_t low = al * bl, mid1 = ah * bl, mid2 = al * bh;
   const uint64_t mid = (low >> 32) + (uint32_t)mid1 + (uint32_t)mid2; /* < 3 * 2^32 */
   uint64_t hi = ah * bh + (mid1 >> 32) + (mid2 >> 32) + (mid >> 32);
   uint64_t lo = (mid << 32) | (uint32_t)low;
-  int32_t e = a.e + b.e + 64;
+  int32_t e = a->e + b->e + 64;
   if ((hi >> 63) == 0) { /* product in [2^126, 2^127) */
     hi = (hi << 1) | (lo >> 63);
     lo <<= 1;
@@ -89,23 +100,24 @@ tm_real tm_real_mul(tm_real a, tm_real b, tm_real_format format) {
 /* Restoring long division, one quotient bit per step (the bit shifted out of the remainder
  * kept as a carry): the format's bits, a rounding bit and a spare, plus the first bit, which
  * is 0 when a's significand is below b's. */
-tm_real tm_real_div(tm_real a, tm_real b, tm_real_format format) {
-  const uint8_t neg = a.neg ^ b.neg;
-  if (!a.finite || !b.finite || b.m == 0) return nonfinite(neg);
-  if (a.m == 0) return zero(neg);
+tm_real tm_real_div(const tm_real *a, const tm_real *b, tm_real_format format) {
+  const uint8_t neg = a->neg ^ b->neg;
+  if (!a->finite || !b->finite || b->m == 0) return nonfinite(neg);
+  if (a->m == 0) return zero(neg);
   const int steps = kFormats[format].bits + 3;
-  uint64_t r = a.m, q = 0;
+  const uint64_t d = b->m;
+  uint64_t r = a->m, q = 0;
   int carry = 0;
   for (int i = 0; i < steps; i++) {
     q <<= 1;
-    if (carry || r >= b.m) {
-      r -= b.m;
+    if (carry || r >= d) {
+      r -= d;
       q |= 1u;
     }
     carry = (int)(r >> 63);
     r <<= 1;
   }
-  const tm_real n = normalised(q, a.e - b.e - (steps - 1), neg);
+  const tm_real n = normalised(q, a->e - b->e - (steps - 1), neg);
   return round_to(n.m, n.e, r != 0 || carry, neg, format);
 }
 
@@ -114,85 +126,72 @@ static int cmp_magnitude(const tm_real *a, const tm_real *b) {
   return (a->m > b->m) - (a->m < b->m);
 }
 
-int tm_real_cmp(tm_real a, tm_real b) {
-  const int a_neg = a.neg && a.m != 0, b_neg = b.neg && b.m != 0;
-  if (a_neg != b_neg) return a_neg ? -1 : 1;
-  const int c = cmp_magnitude(&a, &b);
-  return a_neg ? -c : c;
+int tm_real_cmp(const tm_real *a, const tm_real *b) {
+  const int sign = a->neg && a->m != 0 ? -1 : 1; /* -0 == +0 */
+  if ((b->neg && b->m != 0) != (sign < 0)) return sign;
+  return sign * cmp_magnitude(a, b);
 }
 
-/* a + (-b), the smaller magnitude shifted to the larger's exponent. With operands of at most
- * 53 bits, bits are shifted out only when the gap exceeds 11, and the difference then keeps
- * at least 62 bits, so the sticky fraction still only decides ties. */
-tm_real tm_real_sub(tm_real a, tm_real b, tm_real_format format) {
-  b.neg ^= 1u;
-  if (!a.finite || !b.finite) return nonfinite(a.finite ? b.neg : a.neg);
-  tm_real big = a, small = b;
-  if (cmp_magnitude(&a, &b) < 0) {
-    big = b;
-    small = a;
-  }
-  if (small.m == 0) return big.m == 0 ? zero(a.neg & b.neg) : big;
-  const int32_t gap = big.e - small.e;
-  const uint64_t aligned = gap > 63 ? 0 : small.m >> gap;
-  const int sticky = gap > 63 || (gap > 0 && (small.m << (64 - gap)) != 0);
-  if (big.neg == small.neg) {
-    const uint64_t sum = big.m + aligned;
-    if (sum >= big.m) return round_to(sum, big.e, sticky, big.neg, format);
-    return round_to((sum >> 1) | ((uint64_t)1 << 63), big.e + 1, sticky || (sum & 1u) != 0,
-                    big.neg, format);
-  }
+/* ||a| - |b||: the smaller magnitude shifted to the larger's exponent and subtracted. With
+ * operands of at most 53 bits, bits are shifted out only when the gap exceeds 11, and the
+ * difference then keeps at least 62 bits, so the sticky fraction still only decides ties. */
+tm_real tm_real_abs_diff(const tm_real *a, const tm_real *b, tm_real_format format) {
+  if (!a->finite || !b->finite) return nonfinite(0);
+  const int b_bigger = cmp_magnitude(a, b) < 0;
+  const tm_real *big = b_bigger ? b : a, *small = b_bigger ? a : b;
+  const int32_t gap = big->e - small->e;
+  const uint64_t aligned = small->m == 0 || gap > 63 ? 0 : small->m >> gap;
+  const int sticky = small->m != 0 && (gap > 63 || (gap > 0 && (small->m << (64 - gap)) != 0));
   /* big - (aligned + fraction) = (big - aligned - 1) + (1 - fraction) */
-  const tm_real d = normalised(big.m - aligned - (uint64_t)sticky, big.e, big.neg);
-  if (d.m == 0) return zero(0); /* x - x is +0 */
-  return round_to(d.m, d.e, sticky, big.neg, format);
+  const tm_real d = normalised(big->m - aligned - (uint64_t)sticky, big->e, 0);
+  return round_to(d.m, d.e, sticky, 0, format);
 }
 
-double tm_real_to_f64(tm_real r) {
-  uint64_t bits = (uint64_t)r.neg << 63;
-  const int32_t biased = r.e + 63 + 1023;
-  if (!r.finite) {
+double tm_real_to_f64(const tm_real *r) {
+  uint64_t bits = (uint64_t)r->neg << 63;
+  const int32_t biased = r->e + 63 + 1023;
+  if (!r->finite) {
     bits |= (uint64_t)0x7FF << 52;
   } else if (biased <= 0) { /* subnormal, or zero (whose exponent is far below) */
-    bits |= 12 - biased < 64 ? r.m >> (12 - biased) : 0;
+    bits |= 12 - biased < 64 ? r->m >> (12 - biased) : 0;
   } else {
-    bits |= (uint64_t)biased << 52 | ((r.m >> 11) & (((uint64_t)1 << 52) - 1));
+    bits |= (uint64_t)biased << 52 | ((r->m >> 11) & (((uint64_t)1 << 52) - 1));
   }
   double d;
   memcpy(&d, &bits, sizeof d);
   return d;
 }
 
-int64_t tm_real_q31(tm_real r, int *exponent) {
-  if (!r.finite) {
+int64_t tm_real_q31(const tm_real *r, int *exponent) {
+  if (!r->finite) {
     *exponent = 1025;
     return INT32_MAX;
   }
-  *exponent = r.m == 0 ? 0 : r.e + 64; /* frexp(0) gives exponent 0 */
-  const int64_t magnitude = (int64_t)(((r.m >> 32) + 1u) >> 1); /* r.m / 2^33, half away */
-  return r.neg ? -magnitude : magnitude;
+  *exponent = r->m == 0 ? 0 : r->e + 64; /* frexp(0) gives exponent 0 */
+  const int64_t magnitude = (int64_t)(((r->m >> 32) + 1u) >> 1); /* r->m / 2^33, half away */
+  return r->neg ? -magnitude : magnitude;
 }
 
 /* |r| truncated, or rounded half away from zero (adding the first dropped bit); 2^41 when it
  * needs more than 40 bits. */
-static uint64_t magnitude_u40(tm_real r, int round) {
-  if (r.e <= -65) return 0; /* |r| < 1/2, zero included */
-  if (r.e > 40 - 64) return (uint64_t)1 << 41;
-  const int s = -r.e; /* 24..64 */
-  return ((r.m >> (s - 1)) + (round ? 1u : 0u)) >> 1;
+static uint64_t magnitude_u40(const tm_real *r, int round) {
+  if (r->e <= -65) return 0; /* |r| < 1/2, zero included */
+  if (r->e > 40 - 64) return (uint64_t)1 << 41;
+  const int s = -r->e; /* 24..64 */
+  return ((r->m >> (s - 1)) + (round ? 1u : 0u)) >> 1;
 }
 
-tm_status tm_real_round_i32(tm_real r, int32_t *q) {
-  if (!r.finite) return TM_ERR_MODEL;
+tm_status tm_real_round_i32(const tm_real *r, int32_t *q) {
+  if (!r->finite) return TM_ERR_MODEL;
   const uint64_t magnitude = magnitude_u40(r, 1);
-  if (magnitude > (uint64_t)INT32_MAX + r.neg) return TM_ERR_MODEL;
-  *q = (int32_t)(r.neg ? -(int64_t)magnitude : (int64_t)magnitude);
+  if (magnitude > (uint64_t)INT32_MAX + r->neg) return TM_ERR_MODEL;
+  *q = (int32_t)(r->neg ? -(int64_t)magnitude : (int64_t)magnitude);
   return TM_OK;
 }
 
-int32_t tm_real_trunc_i32(tm_real r, int32_t lo, int32_t hi) {
-  if (!r.finite) return hi;
+int32_t tm_real_trunc_i32(const tm_real *r, int32_t lo, int32_t hi) {
+  if (!r->finite) return hi;
   const int64_t magnitude = (int64_t)magnitude_u40(r, 0);
-  const int64_t v = r.neg ? -magnitude : magnitude;
+  const int64_t v = r->neg ? -magnitude : magnitude;
   return v < lo ? lo : (v > hi ? hi : (int32_t)v);
 }

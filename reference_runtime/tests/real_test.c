@@ -71,7 +71,7 @@ static void reference_quantize(double d, int32_t *multiplier, int *shift) {
 static int failures;
 
 static void expect_double(const char *what, tm_real got, double want, float a, float b, float c) {
-  const double g = tm_real_to_f64(got);
+  const double g = tm_real_to_f64(&got);
   if (bits_of(g) == bits_of(want) || (isnan(want) && !got.finite)) return;
   if (failures++ < 8) {
     tm_log("%s(0x%08lx, 0x%08lx, 0x%08lx): got 0x%08lx%08lx, want 0x%08lx%08lx", what,
@@ -102,26 +102,28 @@ static void expect_quantized(tm_real got_real, double want_real, float a, float 
 static void check_triple(float a, float b, float c) {
   const tm_real ra = tm_real_f32(a), rb = tm_real_f32(b), rc = tm_real_f32(c);
   volatile double product = (double)a * (double)b, ratio = product / (double)c;
-  volatile double quotient = (double)a / (double)b, diff = (double)a - (double)b;
+  volatile double quotient = (double)a / (double)b, diff = fabs(fabs((double)a) - (double)b);
   volatile float f_product = a * b, f_quotient = f_product / c, f_ratio = a / b;
   const tm_real r_product = tm_real_f32_mul(a, b);
-  const tm_real r_ratio = tm_real_div(r_product, rc, TM_REAL_DOUBLE);
-  const tm_real r_fproduct = tm_real_mul(ra, rb, TM_REAL_FLOAT);
+  const tm_real r_ratio = tm_real_div(&r_product, &rc, TM_REAL_DOUBLE);
+  const tm_real r_fproduct = tm_real_mul(&ra, &rb, TM_REAL_FLOAT);
   expect_double("a*b", r_product, product, a, b, c);
   expect_double("a*b/c", r_ratio, ratio, a, b, c);
   expect_double("a/b", tm_real_f32_div(a, b), quotient, a, b, c);
-  expect_double("a-b", tm_real_sub(ra, rb, TM_REAL_DOUBLE), diff, a, b, c);
-  expect_double("(a*b)/c as double", tm_real_div(r_ratio, rc, TM_REAL_DOUBLE), ratio / (double)c,
+  expect_double("|a-b|", tm_real_abs_diff(&ra, &rb, TM_REAL_DOUBLE), diff, a, b, c);
+  expect_double("|a*b-c|", tm_real_abs_diff(&r_product, &rc, TM_REAL_DOUBLE),
+                fabs(fabs(product) - (double)c), a, b, c);
+  expect_double("(a*b)/c as double", tm_real_div(&r_ratio, &rc, TM_REAL_DOUBLE), ratio / (double)c,
                 a, b, c);
   expect_double("float a*b", r_fproduct, (double)f_product, a, b, c);
-  expect_double("float a*b/c", tm_real_div(r_fproduct, rc, TM_REAL_FLOAT), (double)f_quotient, a,
+  expect_double("float a*b/c", tm_real_div(&r_fproduct, &rc, TM_REAL_FLOAT), (double)f_quotient, a,
                 b, c);
-  expect_double("float a/b", tm_real_div(ra, rb, TM_REAL_FLOAT), (double)f_ratio, a, b, c);
+  expect_double("float a/b", tm_real_div(&ra, &rb, TM_REAL_FLOAT), (double)f_ratio, a, b, c);
   expect_quantized(r_ratio, ratio, a, b, c);
   expect_quantized(tm_real_f32_div(a, b), quotient, a, b, c);
-  expect_quantized(tm_real_div(r_fproduct, rc, TM_REAL_DOUBLE), (double)f_product / (double)c, a,
+  expect_quantized(tm_real_div(&r_fproduct, &rc, TM_REAL_DOUBLE), (double)f_product / (double)c, a,
                    b, c);
-  const int cmp = tm_real_cmp(r_ratio, ra);
+  const int cmp = tm_real_cmp(&r_ratio, &ra);
   if (!isnan(ratio) && cmp != (ratio > (double)a) - (ratio < (double)a)) {
     tm_log("cmp(a*b/c, a) = %d for 0x%08lx 0x%08lx 0x%08lx", cmp,
            (unsigned long)tm_real_f32_bits(a), (unsigned long)tm_real_f32_bits(b),
@@ -176,17 +178,20 @@ TF_LITE_MICRO_TEST(EdgeCasesMatchDoubleAndFloat) {
 TF_LITE_MICRO_TEST(FloatOverflowAndUnderflow) {
   failures = 0;
   const volatile float big = 3.4028235e38f, tiny = 1e-45f, small = 1.1754944e-38f;
-  expect_double("big*2", tm_real_mul(tm_real_f32(big), tm_real_int(2, 0), TM_REAL_FLOAT),
-                (double)(big * 2.0f), big, 2.0f, 1.0f);
-  expect_double("tiny/3", tm_real_div(tm_real_f32(tiny), tm_real_int(3, 0), TM_REAL_FLOAT),
-                (double)(tiny / 3.0f), tiny, 3.0f, 1.0f);
-  expect_double("tiny*0.5", tm_real_mul(tm_real_f32(tiny), tm_real_int(1, -1), TM_REAL_FLOAT),
-                (double)(tiny * 0.5f), tiny, 0.5f, 1.0f);
-  expect_double("small*0.75", tm_real_mul(tm_real_f32(small), tm_real_int(3, -2), TM_REAL_FLOAT),
+  const tm_real rbig = tm_real_f32(big), rtiny = tm_real_f32(tiny), rsmall = tm_real_f32(small);
+  const tm_real two = tm_real_int(2, 0), three = tm_real_int(3, 0), half = tm_real_int(1, -1);
+  const tm_real three_quarters = tm_real_int(3, -2);
+  expect_double("big*2", tm_real_mul(&rbig, &two, TM_REAL_FLOAT), (double)(big * 2.0f), big,
+                2.0f, 1.0f);
+  expect_double("tiny/3", tm_real_div(&rtiny, &three, TM_REAL_FLOAT), (double)(tiny / 3.0f), tiny,
+                3.0f, 1.0f);
+  expect_double("tiny*0.5", tm_real_mul(&rtiny, &half, TM_REAL_FLOAT), (double)(tiny * 0.5f),
+                tiny, 0.5f, 1.0f);
+  expect_double("small*0.75", tm_real_mul(&rsmall, &three_quarters, TM_REAL_FLOAT),
                 (double)(small * 0.75f), small, 0.75f, 1.0f);
   TF_LITE_MICRO_EXPECT_EQ(0, failures);
-  TF_LITE_MICRO_EXPECT_EQ(0, tm_real_mul(tm_real_f32(big), tm_real_f32(big), TM_REAL_FLOAT).finite);
-  TF_LITE_MICRO_EXPECT_EQ(1, tm_real_mul(tm_real_f32(big), tm_real_f32(big), TM_REAL_DOUBLE).finite);
+  TF_LITE_MICRO_EXPECT_EQ(0, tm_real_mul(&rbig, &rbig, TM_REAL_FLOAT).finite);
+  TF_LITE_MICRO_EXPECT_EQ(1, tm_real_mul(&rbig, &rbig, TM_REAL_DOUBLE).finite);
 }
 
 /* The softmax scaling: beta * input_scale * 2^(31 - 5), clamped to 2^31 - 1, quantised. */
@@ -213,7 +218,8 @@ TF_LITE_MICRO_TEST(IntegerConversions) {
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
     const float x = values[i];
     int32_t q = 0;
-    const tm_status st = tm_real_round_i32(tm_real_f32(x), &q);
+    const tm_real rx = tm_real_f32(x);
+    const tm_status st = tm_real_round_i32(&rx, &q);
     const float r = roundf(x);
     if (r >= -2147483648.0f && r < 2147483648.0f) {
       TF_LITE_MICRO_EXPECT_EQ(TM_OK, st);
@@ -222,10 +228,10 @@ TF_LITE_MICRO_TEST(IntegerConversions) {
       TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, st);
     }
     const float t = x < -32768.0f ? -32768.0f : (x > 32767.0f ? 32767.0f : x);
-    TF_LITE_MICRO_EXPECT_EQ((int16_t)t, tm_real_trunc_i32(tm_real_f32(x), INT16_MIN, INT16_MAX));
+    TF_LITE_MICRO_EXPECT_EQ((int16_t)t, tm_real_trunc_i32(&rx, INT16_MIN, INT16_MAX));
   }
-  TF_LITE_MICRO_EXPECT_EQ(INT16_MAX, tm_real_trunc_i32(tm_real_f32_div(1.0f, 0.0f), INT16_MIN,
-                                                       INT16_MAX));
+  const tm_real infinite = tm_real_f32_div(1.0f, 0.0f);
+  TF_LITE_MICRO_EXPECT_EQ(INT16_MAX, tm_real_trunc_i32(&infinite, INT16_MIN, INT16_MAX));
 }
 
 /* The double constants the kernels spell as bits. */
@@ -233,7 +239,11 @@ TF_LITE_MICRO_TEST(DoubleConstants) {
   TF_LITE_MICRO_EXPECT(bits_of(0.02) == 0x3F947AE147AE147Bu);
   TF_LITE_MICRO_EXPECT(bits_of(1e-5) == 0x3EE4F8B588E368F1u);
   TF_LITE_MICRO_EXPECT(bits_of(10.0 / 65535.0) == 0x3F24001400140014u);
-  TF_LITE_MICRO_EXPECT(tm_real_to_f64(tm_real_f64_bits(0x3F24001400140014u)) == 10.0 / 65535.0);
+  const tm_real ten_over_65535 = tm_real_f64_bits(0x3F24001400140014u);
+  TF_LITE_MICRO_EXPECT_EQ(0, tm_real_cmp(&ten_over_65535, &tm_real_10_over_65535));
+  TF_LITE_MICRO_EXPECT(tm_real_to_f64(&tm_real_10_over_65535) == 10.0 / 65535.0);
+  TF_LITE_MICRO_EXPECT(tm_real_to_f64(&tm_real_0_02) == 0.02);
+  TF_LITE_MICRO_EXPECT(tm_real_to_f64(&tm_real_1e_5) == 1e-5);
 }
 
 TF_LITE_MICRO_TESTS_END
