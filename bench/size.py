@@ -76,7 +76,7 @@ def main() -> int:
         print(f"  {label:<32}{ours:7d}{TFLM_2019[key]:11d}{ours / TFLM_2019[key]:7.2f}"
               f"{GOALS[key]:7d}{ours / GOALS[key]:9.2f}")
     print("\n(app = everything in flash except the model array and the test's feature vectors:"
-          " core, kernels, logging, libc/libgcc soft-float, startup, the test itself)")
+          " core, kernels, logging, libc/libgcc, startup, the test itself)")
     return 0
 
 

@@ -52,7 +52,7 @@ static tm_status relu_prepare(tm_ctx *ctx, tm_node *node) {
   p->f_max = 3.40282347e+38f;
   if (st != TM_OK || in->type != TM_TYPE_INT8) return st;
   int shift;
-  tm_quantize_multiplier((double)in->scale / (double)out->scale, &p->multiplier, &shift);
+  tm_quantize_multiplier(tm_real_f32_div(in->scale, out->scale), &p->multiplier, &shift);
   p->shift = shift;
   /* TFLM: max(qmin, zero_point + round(0 / scale)) */
   p->act_min = out->zero_point > INT8_MIN ? out->zero_point : INT8_MIN;

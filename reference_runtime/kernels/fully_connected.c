@@ -4,7 +4,6 @@
  * Filter [out_depth, accum_depth]; input holds batches * accum_depth values; output
  * [..., out_depth]. tm_kernel_fully_connected_int8 is the int8-only registration (no float code
  * linked). */
-#include <math.h>
 
 #include "fully_connected.h"
 #include "tm_ops.h"
@@ -82,14 +81,23 @@ static tm_status fc_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const 
     return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, p->out_depth,
                                      &p->multipliers, &p->shifts);
   }
-  const double product = (double)in[0]->scale * (double)in[1]->scale;
-  if (in[2] != NULL && in[2]->scale > 0.0f &&
-      fabs(product - (double)in[2]->scale) / (double)out->scale > 0.02) {
-    TM_KLOG(node, "bias scale %f does not match input scale x filter scale %f",
-            (double)in[2]->scale, product);
-    return TM_ERR_MODEL;
+  const tm_real in_scale = tm_real_f32(in[0]->scale), filter_scale = tm_real_f32(in[1]->scale);
+  const tm_real out_scale = tm_real_f32(out->scale);
+  if (in[2] != NULL && tm_ku_is_quantized(in[2])) {
+    /* |product - bias scale| / output scale > 0.02, in double */
+    const tm_real product = tm_real_mul(&in_scale, &filter_scale, TM_REAL_DOUBLE);
+    const tm_real bias_scale = tm_real_f32(in[2]->scale);
+    tm_real diff = tm_real_abs_diff(&product, &bias_scale, TM_REAL_DOUBLE);
+    diff = tm_real_div(&diff, &out_scale, TM_REAL_DOUBLE);
+    if (tm_real_cmp(&diff, &tm_real_0_02) > 0) {
+      TM_KLOG(node, "bias scale %f does not match input scale x filter scale %f",
+              tm_real_to_f64(&bias_scale), tm_real_to_f64(&product));
+      return TM_ERR_MODEL;
+    }
   }
-  const double real = (double)(in[0]->scale * in[1]->scale) / (double)out->scale;
+  /* the float product, as TFLM's GetQuantizedConvolutionMultipler */
+  const tm_real product = tm_real_mul(&in_scale, &filter_scale, TM_REAL_FLOAT);
+  const tm_real real = tm_real_div(&product, &out_scale, TM_REAL_DOUBLE);
   int shift;
   tm_quantize_multiplier(real, &p->multiplier, &shift);
   p->shift = shift;

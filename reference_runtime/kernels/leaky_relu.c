@@ -46,11 +46,16 @@ static void leaky_quantize(const tm_tensor *in, const tm_tensor *out, leaky_relu
   int32_t multiplier;
   p->input_offset = in->zero_point;
   p->output_offset = out->zero_point;
-  tm_quantize_multiplier((double)(in->scale * p->alpha / out->scale), &multiplier, &shift);
+  /* float arithmetic, as TFLM's in_scale * alpha / out_scale */
+  const tm_real in_scale = tm_real_f32(in->scale), out_scale = tm_real_f32(out->scale);
+  const tm_real alpha = tm_real_f32(p->alpha);
+  const tm_real product = tm_real_mul(&in_scale, &alpha, TM_REAL_FLOAT);
+  tm_quantize_multiplier(tm_real_div(&product, &out_scale, TM_REAL_FLOAT), &multiplier, &shift);
   p->alpha_negative = multiplier < 0;
   p->alpha_multiplier = p->alpha_negative ? (int32_t)(0u - (uint32_t)multiplier) : multiplier;
   p->alpha_shift = shift;
-  tm_quantize_multiplier((double)(in->scale / out->scale), &p->identity_multiplier, &shift);
+  tm_quantize_multiplier(tm_real_div(&in_scale, &out_scale, TM_REAL_FLOAT),
+                         &p->identity_multiplier, &shift);
   p->identity_shift = shift;
   p->qmin = out->type == TM_TYPE_INT8 ? INT8_MIN : INT16_MIN;
   p->qmax = out->type == TM_TYPE_INT8 ? INT8_MAX : INT16_MAX;

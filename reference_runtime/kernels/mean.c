@@ -73,7 +73,7 @@ static tm_status mean_plan(const tm_node *node, const tm_tensor *in, const tm_te
  * folded in with a shift of floor(log2(count)), at most 32 and 31 + shift. */
 static void mean_quantize(const tm_tensor *in, const tm_tensor *out, mean_params *p) {
   int shift;
-  tm_quantize_multiplier((double)in->scale / (double)out->scale, &p->multiplier, &shift);
+  tm_quantize_multiplier(tm_real_f32_div(in->scale, out->scale), &p->multiplier, &shift);
   int fold = 0;
   for (uint32_t n = (uint32_t)p->count; n > 1; n >>= 1) fold++;
   if (fold > 32) fold = 32;

@@ -35,7 +35,7 @@ static tm_status mul_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types
   }
   if (st != TM_OK || out->type == TM_TYPE_FLOAT32) return st;
   int shift;
-  tm_quantize_multiplier((double)in1->scale * (double)in2->scale / (double)out->scale,
+  tm_quantize_multiplier(tm_real_f32_mul_div(in1->scale, in2->scale, out->scale),
                          &p->output_multiplier, &shift);
   p->output_shift = shift;
   p->input1_offset = -in1->zero_point;

@@ -44,7 +44,7 @@ static tm_status quantize_prepare(tm_ctx *ctx, tm_node *node) {
   p->count = tm_tensor_elements(in);
   if (in->type != TM_TYPE_FLOAT32) {
     int shift;
-    tm_quantize_multiplier((double)in->scale / (double)out->scale, &p->multiplier, &shift);
+    tm_quantize_multiplier(tm_real_f32_div(in->scale, out->scale), &p->multiplier, &shift);
     p->shift = shift;
   }
   return TM_OK;

@@ -50,7 +50,7 @@ static tm_status softmax_int8_input(const tm_node *node, const tm_tensor *in, so
   tm_status st = tm_ku_expect_quantized(node, in, "input");
   if (st != TM_OK) return st;
   int shift;
-  tm_preprocess_softmax_scaling((double)p->beta, (double)in->scale, SCALED_DIFF_INTEGER_BITS,
+  tm_preprocess_softmax_scaling(p->beta, in->scale, SCALED_DIFF_INTEGER_BITS,
                                 &p->input_multiplier, &shift);
   p->input_left_shift = shift;
   p->diff_min = -tm_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, shift, 31);
@@ -58,9 +58,11 @@ static tm_status softmax_int8_input(const tm_node *node, const tm_tensor *in, so
 }
 
 static tm_status softmax_int8_output(const tm_node *node, const tm_tensor *out) {
-  if (out->zero_point == -128 && out->scale == 1.0f / 256) return TM_OK;
+  /* scale == 1/256 on the bits (no NaN or -0 can equal it) */
+  if (out->zero_point == -128 && tm_real_f32_bits(out->scale) == 0x3B800000u) return TM_OK;
+  const tm_real scale = tm_real_f32(out->scale);
   TM_KLOG(node, "int8 output needs zero point -128 and scale 1/256, got %ld and %f",
-          (long)out->zero_point, (double)out->scale);
+          (long)out->zero_point, tm_real_to_f64(&scale));
   return TM_ERR_UNSUPPORTED;
 }
 

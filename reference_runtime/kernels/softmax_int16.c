@@ -71,7 +71,8 @@ tm_status tm_softmax_prepare_int16(tm_ctx *ctx, const tm_node *node, const tm_te
   if (st != TM_OK) return st;
   /* [-65535, 0] of the scaled difference is [-10, 0] */
   int shift;
-  tm_quantize_multiplier((double)in->scale * (double)p->beta / (10.0 / 65535.0),
+  const tm_real product = tm_real_f32_mul(in->scale, p->beta);
+  tm_quantize_multiplier(tm_real_div(&product, &tm_real_10_over_65535, TM_REAL_DOUBLE),
                          &p->input_multiplier, &shift);
   p->input_left_shift = shift;
   p->exp_lut = tm_ctx_alloc_persistent(ctx, sizeof(int16_t) * LUT_ENTRIES);

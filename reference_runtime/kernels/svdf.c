@@ -7,7 +7,6 @@
  * (a variable tensor: the kernel shifts it left by one and writes the newest feature column
  * on every invoke, so it must persist between invokes), output [batch, units] with
  * filters = units * rank. tm_kernel_svdf_int8 is the integer-only registration. */
-#include <math.h>
 
 #include "tm_kernel_util.h"
 #include "tm_ops.h"
@@ -198,18 +197,28 @@ static tm_status svdf_types_integer(const tm_node *node, tm_tensor *const *in, c
 static tm_status svdf_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
                                const tm_tensor *out, svdf_params *p) {
   const float state_scale = in[IN_STATE]->scale, time_scale = in[IN_TIME]->scale;
-  const float scale1 = in[IN_INPUT]->scale * in[IN_FEATURE]->scale / state_scale;
-  const float scale2 = state_scale * time_scale / out->scale;
+  /* float arithmetic, as TFLM's */
+  const tm_real state = tm_real_f32(state_scale), time = tm_real_f32(time_scale);
+  const tm_real input = tm_real_f32(in[IN_INPUT]->scale);
+  const tm_real feature = tm_real_f32(in[IN_FEATURE]->scale), output = tm_real_f32(out->scale);
+  const tm_real state_x_time = tm_real_mul(&state, &time, TM_REAL_FLOAT);
+  const tm_real input_x_feature = tm_real_mul(&input, &feature, TM_REAL_FLOAT);
+  const tm_real scale1 = tm_real_div(&input_x_feature, &state, TM_REAL_FLOAT);
+  const tm_real scale2 = tm_real_div(&state_x_time, &output, TM_REAL_FLOAT);
   const tm_tensor *bias = in[IN_BIAS];
-  if (bias != NULL && fabs((double)bias->scale - (double)(state_scale * time_scale)) >= 1e-5) {
-    TM_KLOG(node, "bias scale %f is not state scale x time weights scale %f",
-            (double)bias->scale, (double)(state_scale * time_scale));
-    return TM_ERR_MODEL;
+  if (bias != NULL) { /* |bias scale - state x time| >= 1e-5, in double */
+    const tm_real bias_scale = tm_real_f32(bias->scale);
+    const tm_real diff = tm_real_abs_diff(&bias_scale, &state_x_time, TM_REAL_DOUBLE);
+    if (tm_real_cmp(&diff, &tm_real_1e_5) >= 0) {
+      TM_KLOG(node, "bias scale %f is not state scale x time weights scale %f",
+              tm_real_to_f64(&bias_scale), tm_real_to_f64(&state_x_time));
+      return TM_ERR_MODEL;
+    }
   }
   int shift;
-  tm_quantize_multiplier((double)scale1, &p->scale1_a, &shift);
+  tm_quantize_multiplier(scale1, &p->scale1_a, &shift);
   p->scale1_b = shift;
-  tm_quantize_multiplier((double)scale2, &p->scale2_a, &shift);
+  tm_quantize_multiplier(scale2, &p->scale2_a, &shift);
   p->scale2_b = shift;
   p->input_zp = in[IN_INPUT]->zero_point;
   p->state_zp = in[IN_STATE]->zero_point;

@@ -89,13 +89,18 @@ void tm_binary_rescale_init(const tm_tensor *in1, const tm_tensor *in2, const tm
   r->output_offset = out->zero_point;
   /* 65535 << 15 still fits the int32 sum of two inputs */
   r->left_shift = out->type == TM_TYPE_INT16 ? 15 : 20;
-  const double twice_max_input_scale =
-      2 * (double)(in1->scale > in2->scale ? in1->scale : in2->scale);
-  tm_quantize_multiplier((double)in1->scale / twice_max_input_scale, &r->input1_multiplier, &shift);
+  const tm_real s1 = tm_real_f32(in1->scale), s2 = tm_real_f32(in2->scale);
+  tm_real twice_max_input_scale = tm_real_cmp(&s1, &s2) > 0 ? s1 : s2;
+  twice_max_input_scale.e++;
+  tm_quantize_multiplier(tm_real_div(&s1, &twice_max_input_scale, TM_REAL_DOUBLE),
+                         &r->input1_multiplier, &shift);
   r->input1_shift = shift;
-  tm_quantize_multiplier((double)in2->scale / twice_max_input_scale, &r->input2_multiplier, &shift);
+  tm_quantize_multiplier(tm_real_div(&s2, &twice_max_input_scale, TM_REAL_DOUBLE),
+                         &r->input2_multiplier, &shift);
   r->input2_shift = shift;
-  tm_quantize_multiplier(twice_max_input_scale / ((1 << r->left_shift) * (double)out->scale),
+  tm_real out_scale = tm_real_f32(out->scale);
+  out_scale.e += r->left_shift; /* (1 << left_shift) * out_scale, exact */
+  tm_quantize_multiplier(tm_real_div(&twice_max_input_scale, &out_scale, TM_REAL_DOUBLE),
                          &r->output_multiplier, &shift);
   r->output_shift = shift;
 }

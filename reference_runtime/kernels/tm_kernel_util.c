@@ -103,7 +103,7 @@ tm_status tm_ku_expect_ndims(const tm_node *node, const tm_tensor *t, const char
 }
 
 tm_status tm_ku_expect_quantized(const tm_node *node, const tm_tensor *t, const char *what) {
-  if (t->scale > 0.0f) return TM_OK;
+  if (tm_ku_is_quantized(t)) return TM_OK;
   TM_KLOG(node, "%s is %s without a quantisation scale", what, tm_ku_type_name(t->type));
   return TM_ERR_MODEL;
 }
@@ -135,7 +135,7 @@ tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_t
   const int per_channel = filter->channel_scales != NULL && filter->num_channels > 1;
   for (int32_t c = 0; c < channels; c++) {
     const float scale = per_channel ? filter->channel_scales[c] : filter->scale;
-    const double effective = (double)in->scale * (double)scale / (double)out->scale;
+    const tm_real effective = tm_real_f32_mul_div(in->scale, scale, out->scale);
     int shift;
     tm_quantize_multiplier(effective, &(*multipliers)[c], &shift);
     (*shifts)[c] = shift;

@@ -66,6 +66,10 @@ tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const
 /* TM_OK when t has `ndims` dims, else logs and returns TM_ERR_MODEL. */
 tm_status tm_ku_expect_ndims(const tm_node *node, const tm_tensor *t, const char *what,
                              int32_t ndims);
+/* scale > 0 (a NaN is not), on the float's bits: +0x1p-149 .. +inf are 1 .. 0x7F800000. */
+static inline int tm_ku_is_quantized(const tm_tensor *t) {
+  return tm_real_f32_bits(t->scale) - 1u < 0x7F800000u;
+}
 /* int8 tensors must carry a quantisation scale; TM_ERR_MODEL when scale is 0. */
 tm_status tm_ku_expect_quantized(const tm_node *node, const tm_tensor *t, const char *what);
 

@@ -30,8 +30,10 @@ static tm_status gate_fc_params(const tm_node *node, const tm_tensor *in, const 
   }
   int shift;
   /* GetQuantizedConvolutionMultipler: the float product, then double division */
-  tm_quantize_multiplier((double)(in->scale * w->scale) / (double)GATE_IN_SCALE, &fc->multiplier,
-                         &shift);
+  const tm_real in_scale = tm_real_f32(in->scale), w_scale = tm_real_f32(w->scale);
+  tm_real product = tm_real_mul(&in_scale, &w_scale, TM_REAL_FLOAT);
+  product.e += 12; /* divided by GATE_IN_SCALE, 2^-12: exact */
+  tm_quantize_multiplier(product, &fc->multiplier, &shift);
   fc->shift = shift;
   fc->in_offset = -in->zero_point;
   fc->w_offset = -w->zero_point;
@@ -41,8 +43,8 @@ static tm_status gate_fc_params(const tm_node *node, const tm_tensor *in, const 
 /* CreateInterGateMulParams */
 static void mul_params(float in1_scale, float in2_scale, const tm_tensor *out, tm_lstm_mul *m) {
   int shift;
-  tm_quantize_multiplier((double)in1_scale * (double)in2_scale / (double)out->scale,
-                         &m->multiplier, &shift);
+  tm_quantize_multiplier(tm_real_f32_mul_div(in1_scale, in2_scale, out->scale), &m->multiplier,
+                         &shift);
   m->shift = shift;
   m->out_offset = out->zero_point;
   m->out_min = out->type == TM_TYPE_INT8 ? INT8_MIN : INT16_MIN;
@@ -62,9 +64,9 @@ tm_status tm_lstm_quantize(const tm_node *node, tm_tensor *const *tensors, tm_ls
   mul_params(GATE_OUT_SCALE, GATE_OUT_SCALE, cell, &p->input_mul);
   mul_params(GATE_OUT_SCALE, GATE_OUT_SCALE, hidden, &p->output_mul);
   p->cell_scale_power = rounded_log2(cell->scale);
-  double clip = (double)p->cell_clip / (double)cell->scale;
-  clip = clip < -32768.0 ? -32768.0 : (clip > 32767.0 ? 32767.0 : clip);
-  p->quantized_cell_clip = (int16_t)clip;
+  /* (int16_t) of the double quotient clamped to int16 */
+  const tm_real clip = tm_real_f32_div(p->cell_clip, cell->scale);
+  p->quantized_cell_clip = (int16_t)tm_real_trunc_i32(&clip, INT16_MIN, INT16_MAX);
   return TM_OK;
 }
 

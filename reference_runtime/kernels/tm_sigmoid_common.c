@@ -20,11 +20,12 @@ tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_poin
             (long)out_zero_point);
     return TM_ERR_UNSUPPORTED;
   }
-  const double real = (double)in->scale * (double)(1 << (31 - TM_SIGMOID_INPUT_INTEGER_BITS));
+  tm_real real = tm_real_f32(in->scale);
+  real.e += 31 - TM_SIGMOID_INPUT_INTEGER_BITS; /* times a power of two: exact */
   int shift;
   /* TFLM: (int32_t)round(frexp(real, &shift) * 2^31), no halving of 2^31: a float scale has
    * 24 significant bits, so the rounded value stays below 2^31 - 2^7. */
-  p->input_multiplier = (int32_t)tm_q31_significand(real, &shift);
+  p->input_multiplier = (int32_t)tm_real_q31(&real, &shift);
   p->input_left_shift = shift;
   p->input_zero_point = in->zero_point;
   p->input_range_radius = tm_calculate_input_radius(TM_SIGMOID_INPUT_INTEGER_BITS, shift, 31);

@@ -40,12 +40,14 @@ tm_status tm_sigmoid_prepare_int16(const tm_node *node, const tm_tensor *in,
     return TM_OK;
   }
   /* input scale to 1/(3 * 4096), the table's; +-2^17 is then +-10.7 */
-  double multiplier = (double)in->scale * 4096.0 * 3.0;
+  const tm_real in_scale = tm_real_f32(in->scale), three_4096 = tm_real_int(3, 12);
+  tm_real multiplier = tm_real_mul(&in_scale, &three_4096, TM_REAL_DOUBLE);
+  const tm_real half_int16_max = tm_real_int(32767, -1);
   p->input_left_shift = 0;
-  while (multiplier <= 32767.0 / 2.0 && p->input_left_shift <= 30) {
+  while (tm_real_cmp(&multiplier, &half_int16_max) <= 0 && p->input_left_shift <= 30) {
     p->input_left_shift++;
-    multiplier *= 2.0;
+    multiplier.e++; /* doubling */
   }
-  p->input_multiplier = (int32_t)multiplier;
+  p->input_multiplier = tm_real_trunc_i32(&multiplier, INT32_MIN, INT32_MAX);
   return TM_OK;
 }

@@ -2,6 +2,7 @@
 #include "tm_log.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "tm_port.h"
 
@@ -43,35 +44,47 @@ static char *format_unsigned(char *end, unsigned long v, unsigned base, int uppe
   return p;
 }
 
+static size_t put_text(char *tmp, size_t n, size_t cap, const char *text) {
+  while (*text && n < cap) tmp[n++] = *text++;
+  return n;
+}
+
+/* %f from the double's IEEE-754 bits with integer arithmetic only: on a core without an FPU
+ * each double operation is a libgcc call, and they put ~2.3 KB of soft-float into every
+ * binary that logs. v = m * 2^-k; the fraction is kept to 60 bits (truncated below: finer
+ * than the double arithmetic this replaced) and rounded half up to `precision` digits. */
 static size_t format_fixed(char *tmp, size_t cap, double v, int precision) {
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  const uint64_t mask60 = ((uint64_t)1 << 60) - 1;
+  const int biased = (int)((bits >> 52) & 0x7FFu);
+  const uint64_t m = (bits & (((uint64_t)1 << 52) - 1)) | (biased != 0 ? (uint64_t)1 << 52 : 0);
+  const int k = 1075 - (biased == 0 ? 1 : biased);
   size_t n = 0;
-  if (v != v) {
-    tmp[0] = 'n'; tmp[1] = 'a'; tmp[2] = 'n';
-    return 3;
+  if (biased == 0x7FF && m != ((uint64_t)1 << 52)) return put_text(tmp, 0, cap, "nan");
+  if ((bits >> 63) != 0) tmp[n++] = '-';
+  /* the whole part must fit an unsigned long (see format_unsigned) */
+  const uint64_t whole64 = k <= 20 ? UINT64_MAX : (k >= 64 ? 0 : m >> k);
+  if (whole64 >= 4294967295u) return put_text(tmp, n, cap, biased == 0x7FF ? "inf" : ">4294967295");
+  uint64_t frac = (k <= 60 ? m << (60 - k) : (k - 60 < 64 ? m >> (k - 60) : 0)) & mask60;
+  unsigned long whole = (unsigned long)whole64, digits = 0, scale = 1;
+  for (int i = 0; i < precision; i++) {
+    frac *= 10;
+    digits = digits * 10 + (unsigned long)(frac >> 60);
+    frac &= mask60;
+    scale *= 10;
   }
-  if (v < 0) {
-    tmp[n++] = '-';
-    v = -v;
-  }
-  if (v >= 4294967295.0) { /* the whole part must fit an unsigned long (see format_unsigned) */
-    const char *text = v > 1.7976931348623157e308 ? "inf" : ">4294967295";
-    while (*text && n < cap) tmp[n++] = *text++;
-    return n;
-  }
-  double scale = 1.0;
-  for (int i = 0; i < precision; i++) scale *= 10.0;
-  unsigned long whole = (unsigned long)v;
-  unsigned long frac = (unsigned long)((v - (double)whole) * scale + 0.5);
-  if ((double)frac >= scale) {
+  if (frac >= (uint64_t)1 << 59) digits++;
+  if (digits >= scale) {
     whole++;
-    frac = 0;
+    digits = 0;
   }
-  char digits[24];
-  char *end = digits + sizeof digits;
+  char text[24];
+  char *end = text + sizeof text;
   for (char *p = format_unsigned(end, whole, 10, 0); p < end && n < cap; p++) tmp[n++] = *p;
   if (precision > 0 && n < cap) {
     tmp[n++] = '.';
-    char *p = format_unsigned(end, frac, 10, 0);
+    char *p = format_unsigned(end, digits, 10, 0);
     for (int pad = precision - (int)(end - p); pad > 0 && n < cap; pad--) tmp[n++] = '0';
     for (; p < end && n < cap; p++) tmp[n++] = *p;
   }

@@ -1,8 +1,6 @@
 /* Fixed-point helpers: see tm_quant.h for the TFLM/gemmlowp function each one mirrors. */
 #include "tm_quant.h"
 
-#include <math.h>
-#include <string.h>
 
 int32_t tm_srdhm(int32_t a, int32_t b) {
   if (a == b && a == INT32_MIN) return INT32_MAX;
@@ -42,34 +40,10 @@ int32_t tm_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int shif
   return (int32_t)(rounded >> total_shift);
 }
 
-/* frexp() and round() without libm: they cost ~270 bytes of flash plus the 64-bit
- * double-to-int conversions, for what is exact integer work on the IEEE-754 fields. A finite
- * nonzero real is +-m * 2^(E - 1075) with a 53-bit m (hidden bit set; a subnormal's m is
- * shifted up until it is, as frexp normalises it), so frexp's q is m / 2^53, its exponent
- * E - 1022, and round(q * 2^31) = round(m / 2^22) = (m + 2^21) >> 22 in magnitude (half
- * away from zero). Zero gives (0, 0), as frexp and round do. */
-int64_t tm_q31_significand(double real, int *exponent) {
-  uint64_t bits;
-  memcpy(&bits, &real, sizeof bits);
-  const int biased = (int)((bits >> 52) & 0x7FF);
-  uint64_t m = bits & (((uint64_t)1 << 52) - 1);
-  if (biased == 0x7FF) { /* inf or NaN: above every finite double, see tm_quant.h */
-    *exponent = 1025;
-    return ((int64_t)1 << 31) - 1;
-  }
-  *exponent = 0;
-  if (biased == 0 && m == 0) return 0;
-  *exponent = (biased == 0 ? 1 : biased) - 1022;
-  m |= biased != 0 ? (uint64_t)1 << 52 : 0;
-  for (; m < ((uint64_t)1 << 52); m <<= 1) --*exponent; /* subnormal: normalise */
-  const int64_t magnitude = (int64_t)((m + ((uint64_t)1 << 21)) >> 22);
-  return (bits >> 63) != 0 ? -magnitude : magnitude;
-}
-
 /* TFLM: q = frexp(real, shift); q_fixed = round(q * 2^31); halve 2^31; flush tiny shifts.
- * real == 0 needs no special case: tm_q31_significand gives (0, 0) as TFLM's early return. */
-void tm_quantize_multiplier(double real, int32_t *multiplier, int *shift) {
-  int64_t q_fixed = tm_q31_significand(real, shift);
+ * real == 0 needs no special case: tm_real_q31 gives (0, 0) as TFLM's early return. */
+void tm_quantize_multiplier(tm_real real, int32_t *multiplier, int *shift) {
+  int64_t q_fixed = tm_real_q31(&real, shift);
   if (q_fixed == ((int64_t)1 << 31)) {
     q_fixed /= 2;
     ++*shift;
@@ -85,11 +59,14 @@ void tm_quantize_multiplier(double real, int32_t *multiplier, int *shift) {
   *multiplier = (int32_t)q_fixed;
 }
 
-void tm_preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
+/* beta * input_scale * 2^(31 - ib) in double is exact (a product of two floats and a power of
+ * two); TFLM clamps it to 2^31 - 1 before quantising. */
+void tm_preprocess_softmax_scaling(float beta, float input_scale, int input_integer_bits,
                                    int32_t *multiplier, int *left_shift) {
-  const double max_real_multiplier = (double)(((int64_t)1 << 31) - 1);
-  double real = beta * input_scale * (double)(1 << (31 - input_integer_bits));
-  if (max_real_multiplier < real) real = max_real_multiplier;
+  const tm_real max_real_multiplier = tm_real_int(INT32_MAX, 0);
+  tm_real real = tm_real_f32_mul(beta, input_scale);
+  real.e += 31 - input_integer_bits;
+  if (tm_real_cmp(&max_real_multiplier, &real) < 0) real = max_real_multiplier;
   tm_quantize_multiplier(real, multiplier, left_shift);
 }
 
@@ -195,33 +172,13 @@ int32_t tm_tanh_q(int32_t a, int integer_bits) {
   return a < 0 ? -t : t;
 }
 
-/* roundf() on the IEEE-754 fields: newlib's roundf returns x + x for NaN and inf, and that
- * one addition links the whole soft-float adder (~540 bytes) into every int8 application.
- * x = +-m * 2^(e - 23) with a 24-bit m: |x| < 0.5 rounds to 0, e >= 23 is already an integer,
- * otherwise adding half a unit of the integer bit and truncating rounds half away from zero. */
-tm_status tm_round_to_i32(float x, int32_t *q) {
-  uint32_t bits;
-  memcpy(&bits, &x, sizeof bits);
-  const int e = (int)((bits >> 23) & 0xFFu) - 127;
-  const uint32_t m = (bits & 0x7FFFFFu) | 0x800000u;
-  const uint32_t negative = bits >> 31;
-  uint32_t magnitude = 0;
-  if (e > 31) return TM_ERR_MODEL; /* |x| >= 2^32, inf, NaN */
-  if (e >= 23) {
-    magnitude = m << (e - 23);
-  } else if (e >= -1) {
-    magnitude = (m + (1u << (22 - e))) >> (23 - e);
-  }
-  if (magnitude > (uint32_t)INT32_MAX + negative) return TM_ERR_MODEL;
-  *q = !negative ? (int32_t)magnitude
-                 : (magnitude > (uint32_t)INT32_MAX ? INT32_MIN : -(int32_t)magnitude);
-  return TM_OK;
-}
-
-/* kernel_util.cc Quantize(): zero_point + round(f / scale), checked against int32. */
+/* kernel_util.cc Quantize(): zero_point + round(f / scale), the quotient a float, checked
+ * against int32. */
 static tm_status quantize_bound(float scale, int32_t zero_point, float f, int32_t *q) {
   int32_t rounded;
-  if (tm_round_to_i32(f / scale, &rounded) != TM_OK) return TM_ERR_MODEL;
+  const tm_real rf = tm_real_f32(f), rscale = tm_real_f32(scale);
+  const tm_real quotient = tm_real_div(&rf, &rscale, TM_REAL_FLOAT);
+  if (tm_real_round_i32(&quotient, &rounded) != TM_OK) return TM_ERR_MODEL;
   *q = tm_add_wrap(zero_point, rounded);
   return TM_OK;
 }
@@ -265,8 +222,13 @@ tm_status tm_activation_range_float(int activation, float *act_min, float *act_m
   }
 }
 
+/* (int32_t)round(value / scale) + zero_point, the quotient a float; a quotient outside int32
+ * (undefined in C) saturates. */
 int32_t tm_float_to_quantized(float value, float scale, int32_t zero_point, int32_t qmin,
                               int32_t qmax) {
-  const int32_t result = (int32_t)round(value / scale) + zero_point;
-  return tm_clamp_i32(result, qmin, qmax);
+  const tm_real rvalue = tm_real_f32(value), rscale = tm_real_f32(scale);
+  const tm_real quotient = tm_real_div(&rvalue, &rscale, TM_REAL_FLOAT);
+  int32_t rounded;
+  if (tm_real_round_i32(&quotient, &rounded) != TM_OK) return quotient.neg ? qmin : qmax;
+  return tm_clamp_i32(tm_add_wrap(rounded, zero_point), qmin, qmax);
 }

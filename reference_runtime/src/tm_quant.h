@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "tm_real.h"
 #include "tm_status.h"
 #include "tm_tensor.h"
 
@@ -42,17 +43,13 @@ int32_t tm_mul_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift)
 /* The int64 overload (reduced 16-bit multiplier), used by int16 paths. */
 int32_t tm_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int shift);
 
-/* round(frexp(real, exponent) * 2^31), half away from zero, computed exactly from the
- * IEEE-754 bits (no libm, no soft-float): |result| in [2^30, 2^31], or 0 with *exponent 0
- * for real == 0. A non-finite real (only from a corrupted model; frexp and the conversion
- * are undefined there) gives 2^31 - 1 with *exponent 1025, so callers saturate it. */
-int64_t tm_q31_significand(double real, int *exponent);
 /* TFLM QuantizeMultiplier: real = multiplier * 2^(shift - 31), via frexp and round-half-away.
  * real == 0 gives (0, 0); shifts below -31 flush to (0, 0); shifts above 31 (corrupted
  * scales) saturate to (INT32_MAX, 31). */
-void tm_quantize_multiplier(double real, int32_t *multiplier, int *shift);
-/* TFLM PreprocessSoftmaxScaling (without TFLITE_SINGLE_ROUNDING). */
-void tm_preprocess_softmax_scaling(double beta, double input_scale, int input_integer_bits,
+void tm_quantize_multiplier(tm_real real, int32_t *multiplier, int *shift);
+/* TFLM PreprocessSoftmaxScaling (without TFLITE_SINGLE_ROUNDING), on the float beta and
+ * input scale TFLM casts to double. */
+void tm_preprocess_softmax_scaling(float beta, float input_scale, int input_integer_bits,
                                    int32_t *multiplier, int *left_shift);
 /* TFLM CalculateInputRadius: floor((2^ib - 1) * 2^(tsb - ib) / 2^shift), at most
  * INT32_MAX. */
@@ -68,12 +65,6 @@ int32_t tm_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_un
 /* gemmlowp logistic and tanh: a is Q<integer_bits>, result Q0. */
 int32_t tm_logistic_q(int32_t a, int integer_bits);
 int32_t tm_tanh_q(int32_t a, int integer_bits);
-
-/* roundf(x) (half away from zero) as an int32, computed from the IEEE-754 bits (no libm, no
- * soft-float); TM_ERR_MODEL when it is outside int32 or x is NaN. TFLM's range check
- * (round(x) <= (float)INT32_MAX) also admits exactly 2^31, whose conversion is undefined:
- * that one value is rejected here. */
-tm_status tm_round_to_i32(float x, int32_t *q);
 
 /* TFLM CalculateActivationRangeQuantized for an int8/int16 output tensor. Returns
  * TM_ERR_UNSUPPORTED for an activation other than NONE/RELU/RELU_N1_TO_1/RELU6 or an output

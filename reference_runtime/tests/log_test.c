@@ -35,6 +35,16 @@ TF_LITE_MICRO_TEST(FormatsFloats) {
   TF_LITE_MICRO_EXPECT(formats_to("1.500000 -0.13 3 0.000000", buf));
 }
 
+/* The integer formatter (no soft-float) at its edges: round-up carries into the whole part,
+ * a subnormal, the largest whole part, a scale-sized value, NaN. */
+TF_LITE_MICRO_TEST(FormatsFloatEdges) {
+  char buf[96];
+  const volatile double zero = 0.0;
+  tm_format(buf, sizeof buf, "%.3f %f %.1f %f %.9f %f %.0f", 0.9999999, 1e-320, 4294967294.96,
+            0.00390625, 0.000244140625, zero / zero, 0.49999999999999994);
+  TF_LITE_MICRO_EXPECT(formats_to("1.000 0.000000 4294967295.0 0.003906 0.000244141 nan 0", buf));
+}
+
 TF_LITE_MICRO_TEST(FormatsFloatsBeyondThirtyTwoBits) {
   char buf[64];
   const volatile double big = 5e9, inf = 1e308 * 10.0;

@@ -10,7 +10,14 @@
 static int32_t q_mult;
 static int q_shift;
 
-static void quantize(double d) { tm_quantize_multiplier(d, &q_mult, &q_shift); }
+/* A double's exact value (the test inputs are doubles, as in TFLM's tests). */
+static tm_real real_of(double d) {
+  uint64_t bits;
+  memcpy(&bits, &d, sizeof bits);
+  return tm_real_f64_bits(bits);
+}
+
+static void quantize(double d) { tm_quantize_multiplier(real_of(d), &q_mult, &q_shift); }
 
 static int32_t quant_and_multiply(int32_t x, double m) {
   quantize(m);
@@ -37,11 +44,12 @@ static uint64_t next_bits(uint64_t *state) {
   return *state;
 }
 
-/* tm_q31_significand against the libm it replaces: (int64_t)round(frexp(d, &e) * 2^31). */
+/* tm_real_q31 against the libm it replaces: (int64_t)round(frexp(d, &e) * 2^31). */
 static void expect_q31_like_libm(double d) {
   int libm_exp = 0, exp = 0;
   const int64_t libm = (int64_t)round(frexp(d, &libm_exp) * 2147483648.0);
-  const int64_t got = tm_q31_significand(d, &exp);
+  const tm_real r = real_of(d);
+  const int64_t got = tm_real_q31(&r, &exp);
   if (got != libm || exp != libm_exp) {
     uint64_t bits;
     memcpy(&bits, &d, sizeof bits);
@@ -52,12 +60,13 @@ static void expect_q31_like_libm(double d) {
   }
 }
 
-/* tm_round_to_i32 against TFLM's roundf plus its range check (2^31 itself excluded). */
+/* tm_real_round_i32 against TFLM's roundf plus its range check (2^31 itself excluded). */
 static void expect_round_like_libm(float x) {
   const float r = roundf(x);
   const int fits = r >= (float)INT32_MIN && r < 2147483648.0f;
   int32_t got = 0;
-  const tm_status st = tm_round_to_i32(x, &got);
+  const tm_real rx = tm_real_f32(x);
+  const tm_status st = tm_real_round_i32(&rx, &got);
   if ((st == TM_OK) != fits || (fits && got != (int32_t)r)) {
     uint32_t bits;
     memcpy(&bits, &x, sizeof bits);
@@ -194,7 +203,8 @@ TF_LITE_MICRO_TEST(BitLevelRoundingMatchesLibm) {
     expect_round_like_libm(ldexpf(f, -(int)(fbits % 100u))); /* more values near integers */
   }
   int exp = 0;
-  TF_LITE_MICRO_EXPECT_EQ(INT32_MAX, tm_q31_significand(INFINITY, &exp));
+  const tm_real infinite = real_of(INFINITY);
+  TF_LITE_MICRO_EXPECT_EQ(INT32_MAX, tm_real_q31(&infinite, &exp));
   TF_LITE_MICRO_EXPECT_EQ(1025, exp);
   quantize(-INFINITY); /* non-finite (corrupted model): saturates */
   TF_LITE_MICRO_EXPECT_EQ(INT32_MAX, q_mult);
