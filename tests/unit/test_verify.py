@@ -223,7 +223,8 @@ def test_supported_kernels_come_from_the_runtime_sources(root: Path) -> None:
     assert kernels[9].enum == "TM_OP_FULLY_CONNECTED"
     # tm_ops.h's TM_KERNEL_FULLY_CONNECTED_INT8: the build's kernel set (KERNELS=...) decides
     assert kernels[9].int8_symbol == "TM_KERNEL_FULLY_CONNECTED_INT8"
-    assert kernels[3].int8_symbol == "tm_kernel_conv_2d_int8"  # no such macro: the one kernel
+    assert kernels[3].int8_symbol == "TM_KERNEL_CONV_2D_INT8"
+    assert kernels[27].int8_symbol == "tm_kernel_svdf_int8"  # no such macro: the one kernel
     assert kernels[22].int8_symbol == ""  # RESHAPE: no int8-only registration
 
 
@@ -232,7 +233,7 @@ def test_int8_registration_only_where_no_float_tensor_is_touched(models: Path,
     _, info = read_model(models / "test_conv_model.tflite")
     symbols = {k.enum: registered_symbol(k, info)
                for k in kernels_for(info, supported_kernels(root / "reference_runtime"), "c.tflite")}
-    assert symbols["TM_OP_CONV_2D"] == "tm_kernel_conv_2d_int8"
+    assert symbols["TM_OP_CONV_2D"] == "TM_KERNEL_CONV_2D_INT8"
     assert symbols["TM_OP_FULLY_CONNECTED"] == "TM_KERNEL_FULLY_CONNECTED_INT8"
     assert symbols["TM_OP_QUANTIZE"] == "tm_kernel_quantize"  # float32 in, no int8 twin
     data, floats = read_model(models / "hello_world_float.tflite")
