@@ -21,21 +21,23 @@ typedef enum {
 #define TM_MAX_DIMS 6
 
 typedef struct {
+  /* Widest fields first and the byte-sized ones last: no padding (56 bytes on 32-bit), since
+   * the arena holds one of these per model tensor. */
   void *data;           /* arena (activations) or model bytes (constants: never written) */
   size_t bytes;         /* element count * element size */
-  tm_type type;
-  int32_t ndims;
   int32_t dims[TM_MAX_DIMS];
-  uint8_t is_const;     /* data lives in the model buffer */
-  uint8_t is_variable;  /* nonzero: state kept between invokes (persistent arena memory,
-                           never planned; unusable when is_const too, which kernels
-                           reject); tm_interp_reset_state() restores its initial value */
   /* Quantisation; scale 0 means "not quantised". */
   float scale;          /* per-tensor scale, or the first channel's */
   int32_t zero_point;
   const float *channel_scales; /* borrowed from the model; NULL unless per-channel */
   int32_t num_channels;        /* entries in channel_scales (1 when per-tensor) */
   int32_t quantized_dim;       /* axis the channel scales run along */
+  uint8_t type;         /* a tm_type */
+  uint8_t ndims;        /* entries of dims in use, at most TM_MAX_DIMS */
+  uint8_t is_const;     /* data lives in the model buffer */
+  uint8_t is_variable;  /* nonzero: state kept between invokes (persistent arena memory,
+                           never planned; unusable when is_const too, which kernels
+                           reject); tm_interp_reset_state() restores its initial value */
 } tm_tensor;
 
 /* Bytes of one element, 0 for types we do not store (string). */

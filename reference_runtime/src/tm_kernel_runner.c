@@ -6,7 +6,7 @@
 #include "tm_log.h"
 
 static int indices_ok(const int32_t *idx, int32_t n, size_t num_tensors, int allow_absent) {
-  if (n < 0 || (n > 0 && idx == NULL)) return 0;
+  if (n < 0 || n > INT16_MAX || (n > 0 && idx == NULL)) return 0; /* tm_node's counts: 16 bits */
   for (int32_t i = 0; i < n; i++) {
     if (idx[i] == -1 && allow_absent) continue;
     if (idx[i] < 0 || (size_t)idx[i] >= num_tensors) return 0;
@@ -59,8 +59,13 @@ tm_status tm_kernel_run(const tm_kernel_run_spec *spec) {
   if (st != TM_OK) return st;
   tm_arena arena;
   tm_arena_init(&arena, spec->arena, spec->arena_len);
-  tm_node node = {0, spec->builtin_code, spec->inputs, spec->num_inputs, spec->outputs,
-                  spec->num_outputs, spec->options, spec->options_type, NULL};
+  tm_node node = {.builtin_code = spec->builtin_code,
+                  .inputs = spec->inputs,
+                  .outputs = spec->outputs,
+                  .options = spec->options,
+                  .num_inputs = (int16_t)spec->num_inputs,
+                  .num_outputs = (int16_t)spec->num_outputs,
+                  .options_type = spec->options_type};
   tm_ctx ctx = {spec->tensors, spec->num_tensors, &arena, NULL, NULL, 0, 0, TM_PHASE_NONE};
   st = run(spec, &ctx, &node);
   if (st == TM_ERR_ARENA && arena.need > 0) {

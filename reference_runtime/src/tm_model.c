@@ -117,6 +117,7 @@ static tm_status v_table_at(const vctx *v, uint32_t vec, uint32_t i, uint32_t *t
 
 static tm_status v_indices(const vctx *v, uint32_t vec, uint32_t n, uint32_t limit,
                            int allow_absent) {
+  if (n > TM_MODEL_MAX_ITEMS) return unsupported(v, "vector length", (long)n); /* tm_node: 16 bits */
   for (uint32_t i = 0; i < n; i++) {
     int32_t x = tm_fb_i32(v->buf + vec + 4 + 4 * i);
     if (x == -1 && allow_absent) continue;
@@ -172,7 +173,7 @@ static tm_status tensor_shape(const vctx *v, uint32_t table, tm_tensor *t) {
   tm_status st = v_vector(v, table, 0, 4, &vec, &n);
   if (st != TM_OK) return st;
   if (n > TM_MAX_DIMS) return unsupported(v, "dimensions:", (long)n);
-  t->ndims = (int32_t)n;
+  t->ndims = (uint8_t)n;
   for (uint32_t i = 0; i < n; i++) {
     t->dims[i] = tm_fb_i32(v->buf + vec + 4 + 4 * i);
     if (t->dims[i] < 0) return bad(v, vec + 4 + 4 * i, "negative dimension");
@@ -318,6 +319,15 @@ static const int32_t *index_vector(const tm_model *m, uint32_t vec) {
   return vec != 0 ? (const int32_t *)(const void *)(m->buf + vec + 4) : NULL;
 }
 
+/* The arena holds one tm_node per operator: no gap between its fields. */
+#define FIELD(f) sizeof(((tm_node *)0)->f)
+_Static_assert(offsetof(tm_node, options_type) + 1 ==
+                   FIELD(index) + FIELD(builtin_code) + FIELD(inputs) + FIELD(outputs) +
+                       FIELD(options) + FIELD(op_data) + FIELD(num_inputs) +
+                       FIELD(num_outputs) + FIELD(options_type),
+               "tm_node has padding between fields");
+#undef FIELD
+
 void tm_model_node(const tm_model *m, uint32_t index, tm_node *node) {
   op_info op;
   int32_t code = -1;
@@ -327,9 +337,9 @@ void tm_model_node(const tm_model *m, uint32_t index, tm_node *node) {
   node->index = index;
   node->builtin_code = code;
   node->inputs = index_vector(m, op.vec[0]);
-  node->num_inputs = (int32_t)op.count[0];
+  node->num_inputs = (int16_t)op.count[0];
   node->outputs = index_vector(m, op.vec[1]);
-  node->num_outputs = (int32_t)op.count[1];
+  node->num_outputs = (int16_t)op.count[1];
   node->options_type = op.options_type;
   node->options = op.options_type != 0 && op.options != 0 ? m->buf + op.options : NULL;
 }

@@ -1,6 +1,18 @@
 /* Element sizes and counts: the only arithmetic every kernel and the planner share. */
 #include "tm_tensor.h"
 
+#include <stddef.h>
+
+/* The arena holds one tm_tensor per model tensor: the field order leaves no gap between
+ * fields (56 bytes on 32-bit targets). */
+#define FIELD(f) sizeof(((tm_tensor *)0)->f)
+_Static_assert(offsetof(tm_tensor, is_variable) + 1 ==
+                   FIELD(data) + FIELD(bytes) + FIELD(dims) + FIELD(scale) + FIELD(zero_point) +
+                       FIELD(channel_scales) + FIELD(num_channels) + FIELD(quantized_dim) +
+                       FIELD(type) + FIELD(ndims) + FIELD(is_const) + FIELD(is_variable),
+               "tm_tensor has padding between fields");
+#undef FIELD
+
 size_t tm_type_size(tm_type type) {
   switch (type) {
     case TM_TYPE_UINT8:

@@ -213,6 +213,28 @@ TF_LITE_MICRO_TEST(VectorLongerThan32767IsUnsupported) {
 #endif
 }
 
+/* An operator with 32768 inputs: a node keeps the count in 16 bits. Refused from the count
+ * alone; with one fewer the indices are read (and what follows in the buffer is no index). */
+TF_LITE_MICRO_TEST(OperatorWithMoreThan32767InputsIsUnsupported) {
+#ifndef TM_TARGET_BLUEPILL
+  tm_interp *it;
+  tm_mb_layout layout;
+  base();
+  memset(big, 0, sizeof big);
+  size_t len = tm_mb_build(big, sizeof big, &spec, &layout);
+  TF_LITE_MICRO_EXPECT_GT(len, 0);
+  const uint32_t n = 0x8000u;
+  memcpy(big + layout.op0_inputs_vec, &n, 4);
+  len = layout.op0_inputs_vec + 4u + 4u * n;
+  TF_LITE_MICRO_EXPECT_LE(len, sizeof big);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
+                                                             sizeof arena));
+  memcpy(big + layout.op0_inputs_vec, &(uint32_t){n - 1u}, 4); /* one fewer: a valid count */
+  TF_LITE_MICRO_EXPECT_NE(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
+                                                             sizeof arena));
+#endif
+}
+
 /* ---- init arguments ---- */
 
 TF_LITE_MICRO_TEST(MisalignedModelIsAnArgumentError) {

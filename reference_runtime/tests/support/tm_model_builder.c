@@ -126,11 +126,12 @@ static size_t tensor(mb *b, const tm_mb_tensor *t) {
   return tab;
 }
 
-static size_t op(mb *b, const tm_mb_op *o) {
+static size_t op(mb *b, const tm_mb_op *o, size_t *inputs_vec) {
   const mb_field f[3] = {{F_U32, o->opcode_index}, {F_OFFSET, 0}, {F_OFFSET, 0}};
   size_t s[3];
   size_t tab = mb_table(b, f, 3, s);
-  mb_link(b, s[1], mb_vector(b, o->inputs, (uint32_t)o->num_inputs, 4, 4, 0));
+  *inputs_vec = mb_vector(b, o->inputs, (uint32_t)o->num_inputs, 4, 4, 0);
+  mb_link(b, s[1], *inputs_vec);
   mb_link(b, s[2], mb_vector(b, o->outputs, (uint32_t)o->num_outputs, 4, 4, 0));
   return tab;
 }
@@ -147,7 +148,11 @@ static size_t subgraph(mb *b, const tm_mb_model *m, tm_mb_layout *layout) {
   mb_link(b, s[2], mb_vector(b, m->outputs, (uint32_t)m->num_outputs, 4, 4, 0));
   size_t ov = mb_vector(b, NULL, m->num_ops, 4, 4, 0);
   mb_link(b, s[3], ov);
-  for (uint32_t i = 0; i < m->num_ops; i++) mb_link(b, ov + 4 + 4 * i, op(b, &m->ops[i]));
+  for (uint32_t i = 0; i < m->num_ops; i++) {
+    size_t inputs_vec;
+    mb_link(b, ov + 4 + 4 * i, op(b, &m->ops[i], &inputs_vec));
+    if (i == 0) layout->op0_inputs_vec = (uint32_t)inputs_vec;
+  }
   return tab;
 }
 

@@ -55,6 +55,7 @@ typedef struct {
 typedef struct {
   uint32_t opcodes_vec;    /* position of the operator_codes vector's length word */
   uint32_t tensors_vec;
+  uint32_t op0_inputs_vec; /* the first operator's inputs vector */
 } tm_mb_layout;
 
 /* Writes the model into buf (which must be 16-byte aligned, as models are); returns its
