@@ -15,12 +15,9 @@ static int8_t in_q[MAX_IN], filter_q[MAX_FILTER], out_ref[MAX_OUT], out_opt[MAX_
 static int32_t bias_q[MAX_OUT_C];
 static float filter_scales[MAX_OUT_C];
 static tm_tensor t[4];
-
-typedef struct {
-  int in_shape[5], filter_shape[5], bias_shape[2], out_shape[5];
-  tm_test_opt opts[6];
-  int has_bias;
-} conv_case;
+static const tm_ot_weighted bufs = {t, in_q, filter_q, bias_q, filter_scales};
+/* per-channel scales along the output channels in 3 of 4 cases */
+static const tm_ot_filter_quant filter_quant = {4, 0, 0};
 
 typedef struct {
   int32_t h, w, in_c, depth, out_c, fh, fw, sh, sw, dh, dw, same;
@@ -53,8 +50,8 @@ static conv_geometry random_pointwise(tm_ot_rng *r) {
   return c;
 }
 
-static conv_case make_case(tm_ot_rng *r, const conv_geometry *g) {
-  conv_case c;
+static tm_ot_weighted_case make_case(tm_ot_rng *r, const conv_geometry *g) {
+  tm_ot_weighted_case c;
   const int32_t oh = tm_ot_out_size(g->same, g->h, g->fh, g->sh, g->dh);
   const int32_t ow = tm_ot_out_size(g->same, g->w, g->fw, g->sw, g->dw);
   const int in_shape[] = {4, 1, g->h, g->w, g->in_c};
@@ -69,47 +66,16 @@ static conv_case make_case(tm_ot_rng *r, const conv_geometry *g) {
                               TM_OPT_U8(CV_ACTIVATION, tm_ot_activation(r)),
                               TM_OPT_I32(CV_DIL_W, g->dw), TM_OPT_I32(CV_DIL_H, g->dh)};
   memcpy(c.opts, opts, sizeof opts);
+  c.num_opts = 6;
   c.has_bias = tm_ot_pick(r, 0, 3) != 0;
   return c;
 }
 
-static void setup(tm_ot_rng *r, const conv_case *c) {
-  const int out_c = c->out_shape[4];
-  tm_ot_fill(r, in_q, tm_kt_elements(c->in_shape));
-  tm_ot_fill(r, filter_q, tm_kt_elements(c->filter_shape));
-  for (int i = 0; i < out_c; i++) {
-    bias_q[i] = tm_ot_pick(r, -40000, 40000);
-    filter_scales[i] = tm_ot_scale(r);
-  }
-  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_shape, in_q);
-  tm_kt_quant(&t[0], tm_ot_scale(r), tm_ot_pick(r, -128, 127));
-  tm_kt_tensor(&t[1], TM_TYPE_INT8, c->filter_shape, filter_q);
-  if (tm_ot_pick(r, 0, 3) != 0) {
-    tm_kt_channels(&t[1], filter_scales, out_c, 0);
-  } else {
-    tm_kt_quant(&t[1], filter_scales[0], 0);
-  }
-  tm_kt_tensor(&t[2], TM_TYPE_INT32, c->bias_shape, bias_q);
-  tm_kt_tensor(&t[3], TM_TYPE_INT8, c->out_shape, out_ref);
-  tm_kt_quant(&t[3], tm_ot_scale(r) * 8, tm_ot_pick(r, -128, 127));
-}
-
-static tm_status run(const tm_kernel *kernel, const conv_case *c, int8_t *out) {
-  static const int32_t with_bias[] = {0, 1, 2}, without_bias[] = {0, 1, -1}, outs[] = {3};
-  t[3].data = out;
-  return tm_kt_run_io(kernel, TM_OP_CONV_2D, c->opts, 6, t, 4,
-                      c->has_bias ? with_bias : without_bias, 3, outs, 1, 4096);
-}
-
 static void expect_same(tm_ot_rng *r, const conv_geometry *g, int index) {
-  const conv_case c = make_case(r, g);
-  setup(r, &c);
-  const int n = tm_kt_elements(c.out_shape);
-  memset(out_ref, 0x55, (size_t)n);
-  memset(out_opt, 0xAA, (size_t)n);
-  const tm_status ref = run(&tm_kernel_conv_2d_int8, &c, out_ref);
-  const tm_status opt = run(&tm_kernel_conv_2d_int8_opt, &c, out_opt);
-  tm_ot_expect_same(ref, opt, out_ref, out_opt, n, "conv", index);
+  const tm_ot_weighted_case c = make_case(r, g);
+  tm_ot_weighted_fill(r, &bufs, &c, filter_quant);
+  tm_ot_weighted_expect_same(&tm_kernel_conv_2d_int8, &tm_kernel_conv_2d_int8_opt,
+                             TM_OP_CONV_2D, &bufs, &c, out_ref, out_opt, "conv", index);
 }
 
 TF_LITE_MICRO_TESTS_BEGIN
@@ -144,11 +110,15 @@ TF_LITE_MICRO_TEST(ConvStridedOneByOneMatchesReference) {
 TF_LITE_MICRO_TEST(ConvRejectsFloatLikeReference) {
   tm_ot_rng r = {7u};
   const conv_geometry g = random_window(&r);
-  const conv_case c = make_case(&r, &g);
-  setup(&r, &c);
+  const tm_ot_weighted_case c = make_case(&r, &g);
+  tm_ot_weighted_fill(&r, &bufs, &c, filter_quant);
   t[0].type = TM_TYPE_FLOAT32;
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(&tm_kernel_conv_2d_int8, &c, out_ref));
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(&tm_kernel_conv_2d_int8_opt, &c, out_opt));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED,
+                          tm_ot_weighted_run(&tm_kernel_conv_2d_int8, TM_OP_CONV_2D, &bufs, &c,
+                                             out_ref));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED,
+                          tm_ot_weighted_run(&tm_kernel_conv_2d_int8_opt, TM_OP_CONV_2D, &bufs,
+                                             &c, out_opt));
 }
 
 TF_LITE_MICRO_TESTS_END

@@ -16,15 +16,13 @@ static int32_t bias_q[MAX_OUT_C];
 static float filter_scales[MAX_OUT_C];
 static tm_tensor t[4];
 
-typedef struct {
-  int in_shape[5], filter_shape[5], bias_shape[2], out_shape[5];
-  tm_test_opt opts[7];
-  int has_bias;
-} dw_case;
+static const tm_ot_weighted bufs = {t, in_q, filter_q, bias_q, filter_scales};
+static const tm_ot_filter_quant dw_quant = {0, 3, 0};  /* per channel, along the last axis */
+static const tm_ot_filter_quant fc_quant = {2, 0, 10}; /* half per tensor, any zero point */
 
-/* A random depthwise case whose output is not empty; tensors t[] point at the buffers. */
-static dw_case make_dw(tm_ot_rng *r) {
-  dw_case c;
+/* A random depthwise case whose output is not empty. */
+static tm_ot_weighted_case make_dw(tm_ot_rng *r) {
+  tm_ot_weighted_case c;
   int32_t in_c, mult, h, w, fh, fw, sh, sw, dh, dw, same, oh, ow;
   do {
     in_c = tm_ot_pick(r, 1, 5);
@@ -49,95 +47,32 @@ static dw_case make_dw(tm_ot_rng *r) {
                               TM_OPT_U8(DW_ACTIVATION, activation), TM_OPT_I32(DW_DIL_W, dw),
                               TM_OPT_I32(DW_DIL_H, dh)};
   memcpy(c.opts, opts, sizeof opts);
+  c.num_opts = 7;
   c.has_bias = tm_ot_pick(r, 0, 3) != 0;
   return c;
 }
 
-static void setup_dw(tm_ot_rng *r, const dw_case *c) {
-  const int out_c = c->out_shape[4];
-  tm_ot_fill(r, in_q, tm_kt_elements(c->in_shape));
-  tm_ot_fill(r, filter_q, tm_kt_elements(c->filter_shape));
-  for (int i = 0; i < out_c; i++) {
-    bias_q[i] = tm_ot_pick(r, -40000, 40000);
-    filter_scales[i] = tm_ot_scale(r);
-  }
-  tm_kt_tensor(&t[0], TM_TYPE_INT8, c->in_shape, in_q);
-  tm_kt_quant(&t[0], tm_ot_scale(r), tm_ot_pick(r, -128, 127));
-  tm_kt_tensor(&t[1], TM_TYPE_INT8, c->filter_shape, filter_q);
-  tm_kt_channels(&t[1], filter_scales, out_c, 3);
-  tm_kt_tensor(&t[2], TM_TYPE_INT32, c->bias_shape, bias_q);
-  tm_kt_tensor(&t[3], TM_TYPE_INT8, c->out_shape, out_ref);
-  tm_kt_quant(&t[3], tm_ot_scale(r) * 8, tm_ot_pick(r, -128, 127));
+static void expect_same_dw(const tm_ot_weighted_case *c, int index) {
+  tm_ot_weighted_expect_same(&tm_kernel_depthwise_conv_2d_int8,
+                             &tm_kernel_depthwise_conv_2d_int8_opt, TM_OP_DEPTHWISE_CONV_2D,
+                             &bufs, c, out_ref, out_opt, "depthwise", index);
 }
-
-static tm_status run_dw(const tm_kernel *kernel, const dw_case *c, int8_t *out) {
-  static const int32_t with_bias[] = {0, 1, 2}, without_bias[] = {0, 1, -1}, outs[] = {3};
-  t[3].data = out;
-  return tm_kt_run_io(kernel, TM_OP_DEPTHWISE_CONV_2D, c->opts, 7, t, 4,
-                      c->has_bias ? with_bias : without_bias, 3, outs, 1, 4096);
-}
-
-/* Both registrations on the same tensors: same status, same bytes. */
-static void expect_same_dw(const dw_case *c, int index) {
-  const int n = tm_kt_elements(c->out_shape);
-  memset(out_ref, 0x55, (size_t)n);
-  memset(out_opt, 0xAA, (size_t)n);
-  const tm_status ref = run_dw(&tm_kernel_depthwise_conv_2d_int8, c, out_ref);
-  const tm_status opt = run_dw(&tm_kernel_depthwise_conv_2d_int8_opt, c, out_opt);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, ref);
-  TF_LITE_MICRO_EXPECT_EQ(ref, opt);
-  if (memcmp(out_ref, out_opt, (size_t)n) != 0) {
-    tm_log("case %d: in %dx%dx%d, filter %dx%dx%d differ", index, c->in_shape[2],
-           c->in_shape[3], c->in_shape[4], c->filter_shape[2], c->filter_shape[3],
-           c->filter_shape[4]);
-    tm_kt_expect_i8(out_ref, out_opt, n, 0);
-  }
-}
-
 
 /* FULLY_CONNECTED: batches x depth input, out_depth x depth filter (per-tensor or per-channel
  * scales, any filter zero point), optional bias. */
 enum { FC_ACTIVATION = 0, FC_MAX_BATCHES = 3, FC_MAX_DEPTH = 40, FC_MAX_OUT = 9 };
 
-typedef struct {
-  int in_shape[3], filter_shape[3], bias_shape[2], out_shape[3];
-  tm_test_opt opt;
-  int has_bias;
-} fc_case;
-
-static fc_case make_fc(tm_ot_rng *r) {
+static tm_ot_weighted_case make_fc(tm_ot_rng *r) {
   const int batches = tm_ot_pick(r, 1, FC_MAX_BATCHES), depth = tm_ot_pick(r, 1, FC_MAX_DEPTH);
   const int out = tm_ot_pick(r, 1, FC_MAX_OUT);
   const int activation = tm_ot_activation(r);
-  const fc_case c = {{2, batches, depth}, {2, out, depth}, {1, out}, {2, batches, out},
-                     TM_OPT_U8(FC_ACTIVATION, activation), tm_ot_pick(r, 0, 3) != 0};
-  tm_ot_fill(r, in_q, batches * depth);
-  tm_ot_fill(r, filter_q, out * depth);
-  for (int i = 0; i < out; i++) {
-    bias_q[i] = tm_ot_pick(r, -40000, 40000);
-    filter_scales[i] = tm_ot_scale(r);
-  }
-  tm_kt_tensor(&t[0], TM_TYPE_INT8, c.in_shape, in_q);
-  tm_kt_quant(&t[0], tm_ot_scale(r), tm_ot_pick(r, -128, 127));
-  tm_kt_tensor(&t[1], TM_TYPE_INT8, c.filter_shape, filter_q);
-  if (tm_ot_pick(r, 0, 1)) {
-    tm_kt_channels(&t[1], filter_scales, out, 0);
-  } else {
-    tm_kt_quant(&t[1], filter_scales[0], tm_ot_pick(r, -10, 10));
-  }
-  tm_kt_tensor(&t[2], TM_TYPE_INT32, c.bias_shape, bias_q);
-  tm_kt_tensor(&t[3], TM_TYPE_INT8, c.out_shape, out_ref);
-  tm_kt_quant(&t[3], tm_ot_scale(r) * 8, tm_ot_pick(r, -128, 127));
-  return c;
-}
-
-static tm_status run_fc(const tm_kernel *kernel, const fc_case *c, int8_t *out) {
-  static const int32_t with_bias[] = {0, 1, 2}, without_bias[] = {0, 1, -1}, outs[] = {3};
-  t[3].data = out;
+  const tm_ot_weighted_case c = {{2, batches, depth}, {2, out, depth}, {1, out},
+                                 {2, batches, out}, {TM_OPT_U8(FC_ACTIVATION, activation)}, 1,
+                                 tm_ot_pick(r, 0, 3) != 0};
+  tm_ot_weighted_fill(r, &bufs, &c, fc_quant);
   /* The bias scale check compares with input x filter scale: give it exactly that. */
   t[2].scale = t[0].scale * t[1].scale;
-  return tm_kt_run_io(kernel, TM_OP_FULLY_CONNECTED, &c->opt, 1, t, 4,
-                      c->has_bias ? with_bias : without_bias, 3, outs, 1, 4096);
+  return c;
 }
 
 TF_LITE_MICRO_TESTS_BEGIN
@@ -145,8 +80,8 @@ TF_LITE_MICRO_TESTS_BEGIN
 TF_LITE_MICRO_TEST(DepthwiseMatchesReference) {
   tm_ot_rng r = {0x2545F491u};
   for (int i = 0; i < CASES; i++) {
-    const dw_case c = make_dw(&r);
-    setup_dw(&r, &c);
+    const tm_ot_weighted_case c = make_dw(&r);
+    tm_ot_weighted_fill(&r, &bufs, &c, dw_quant);
     expect_same_dw(&c, i);
   }
 }
@@ -155,7 +90,7 @@ TF_LITE_MICRO_TEST(DepthwiseMatchesReference) {
  * 49x40 input, so that border and interior pixels both occur within bluepill's RAM. */
 TF_LITE_MICRO_TEST(DepthwiseMicroSpeechShape) {
   tm_ot_rng r = {0x9E3779B9u};
-  dw_case c = make_dw(&r);
+  tm_ot_weighted_case c = make_dw(&r);
   const int in_shape[] = {4, 1, 20, 16, 1}, filter_shape[] = {4, 1, 10, 8, 8};
   const int out_shape[] = {4, 1, 10, 8, 8};
   const tm_test_opt opts[] = {TM_OPT_U8(DW_PADDING, 0), TM_OPT_I32(DW_STRIDE_W, 2),
@@ -168,44 +103,38 @@ TF_LITE_MICRO_TEST(DepthwiseMicroSpeechShape) {
   memcpy(c.opts, opts, sizeof opts);
   c.bias_shape[1] = 8;
   c.has_bias = 1;
-  setup_dw(&r, &c);
+  tm_ot_weighted_fill(&r, &bufs, &c, dw_quant);
   expect_same_dw(&c, 0);
 }
 
 /* The optimised registration shares the reference prepare: float32 is refused alike. */
 TF_LITE_MICRO_TEST(DepthwiseRejectsFloatLikeReference) {
   tm_ot_rng r = {7u};
-  const dw_case c = make_dw(&r);
-  setup_dw(&r, &c);
+  const tm_ot_weighted_case c = make_dw(&r);
+  tm_ot_weighted_fill(&r, &bufs, &c, dw_quant);
   t[0].type = TM_TYPE_FLOAT32;
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_dw(&tm_kernel_depthwise_conv_2d_int8_opt, &c,
-                                                     out_opt));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED,
+                          tm_ot_weighted_run(&tm_kernel_depthwise_conv_2d_int8_opt,
+                                             TM_OP_DEPTHWISE_CONV_2D, &bufs, &c, out_opt));
 }
 
 TF_LITE_MICRO_TEST(FullyConnectedMatchesReference) {
   tm_ot_rng r = {0x1234567u};
   for (int i = 0; i < CASES; i++) {
-    const fc_case c = make_fc(&r);
-    const int n = tm_kt_elements(c.out_shape);
-    memset(out_ref, 0x55, (size_t)n);
-    memset(out_opt, 0xAA, (size_t)n);
-    const tm_status ref = run_fc(&tm_kernel_fully_connected_int8, &c, out_ref);
-    TF_LITE_MICRO_EXPECT_EQ(ref, run_fc(&tm_kernel_fully_connected_int8_opt, &c, out_opt));
-    TF_LITE_MICRO_EXPECT_EQ(TM_OK, ref);
-    if (memcmp(out_ref, out_opt, (size_t)n) != 0) {
-      tm_log("case %d: %dx%d input, %d outputs differ", i, c.in_shape[1], c.in_shape[2],
-             c.filter_shape[1]);
-      tm_kt_expect_i8(out_ref, out_opt, n, 0);
-    }
+    const tm_ot_weighted_case c = make_fc(&r);
+    tm_ot_weighted_expect_same(&tm_kernel_fully_connected_int8,
+                               &tm_kernel_fully_connected_int8_opt, TM_OP_FULLY_CONNECTED,
+                               &bufs, &c, out_ref, out_opt, "fully connected", i);
   }
 }
 
 TF_LITE_MICRO_TEST(FullyConnectedRejectsFloatLikeReference) {
   tm_ot_rng r = {11u};
-  const fc_case c = make_fc(&r);
+  const tm_ot_weighted_case c = make_fc(&r);
   t[0].type = TM_TYPE_FLOAT32;
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_fc(&tm_kernel_fully_connected_int8_opt, &c,
-                                                     out_opt));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED,
+                          tm_ot_weighted_run(&tm_kernel_fully_connected_int8_opt,
+                                             TM_OP_FULLY_CONNECTED, &bufs, &c, out_opt));
 }
 
 TF_LITE_MICRO_TESTS_END
