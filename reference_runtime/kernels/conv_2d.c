@@ -30,9 +30,7 @@ static void conv_pixel_int8(const void *arg, const tm_window *g, const tm_taps *
       }
     }
     if (bias != NULL) acc = tm_add_wrap(acc, bias[oc]);
-    acc = tm_add_wrap(tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]),
-                      p->out_offset);
-    out[oc] = (int8_t)tm_clamp_i32(acc, p->act.act_min, p->act.act_max);
+    out[oc] = tm_conv_requantize_int8(p, oc, acc);
   }
 }
 

@@ -51,6 +51,14 @@ typedef struct {
   void *out;
 } tm_conv_args;
 
+/* Output channel oc's int8 value from its int32 sum (bias included): TFLM's per-channel
+ * requantisation, output offset and activation clamp. */
+static inline int8_t tm_conv_requantize_int8(const tm_conv_params *p, int32_t oc, int32_t acc) {
+  const int32_t scaled = tm_mul_by_quantized_multiplier(acc, p->multipliers[oc], p->shifts[oc]);
+  return (int8_t)tm_clamp_i32(tm_add_wrap(scaled, p->out_offset), p->act.act_min,
+                              p->act.act_max);
+}
+
 /* Runs pixel_int8 or pixel_float32 over the output window by input type; int16 inputs run
  * pixel_int8 too, so an op's reference invoke passes its 16x8 routine there for them (the
  * types prepare admitted). pixel_float32 is NULL for the int8-only registrations, so they

@@ -32,13 +32,6 @@ static uint32_t dot1(const int8_t *in, const int8_t *f, int32_t n, int32_t off, 
   return acc;
 }
 
-static int8_t requantize(const tm_conv_params *p, int32_t oc, uint32_t acc) {
-  const int32_t scaled = tm_mul_by_quantized_multiplier((int32_t)acc, p->multipliers[oc],
-                                                        p->shifts[oc]);
-  return (int8_t)tm_clamp_i32(tm_add_wrap(scaled, p->out_offset), p->act.act_min,
-                              p->act.act_max);
-}
-
 /* Sums of output channels [oc, oc + count) (count 4 or 1) of the group whose input channels
  * start at in_base, over a pixel's taps: one run per tap row when a row's taps are adjacent
  * in the input (no dilation, no groups), else one per tap. */
@@ -75,7 +68,9 @@ static void pixel(const void *arg, const tm_window *g, const tm_taps *t) {
     uint32_t acc[4];
     for (int32_t k = 0; k < count; k++) acc[k] = bias != NULL ? (uint32_t)bias[oc + k] : 0u;
     window_sums(a, g, t, group * p->filter_depth, oc, count, acc);
-    for (int32_t k = 0; k < count; k++, oc++) out[oc] = requantize(p, oc, acc[k]);
+    for (int32_t k = 0; k < count; k++, oc++) {
+      out[oc] = tm_conv_requantize_int8(p, oc, (int32_t)acc[k]);
+    }
   }
 }
 
@@ -135,10 +130,10 @@ static void pointwise_pair(const tm_conv_args *a, int32_t oc, int pair) {
     const int two = i + 1 < pixels; /* else the last pixel is summed twice, stored once */
     uint32_t acc[4] = {base0, base1, base0, base1};
     dot2x2(&pr, in, two ? in + depth : in, acc);
-    out[0] = requantize(p, oc, acc[0]);
-    if (pair) out[1] = requantize(p, oc + 1, acc[1]);
-    if (two) out[out_c] = requantize(p, oc, acc[2]);
-    if (two && pair) out[out_c + 1] = requantize(p, oc + 1, acc[3]);
+    out[0] = tm_conv_requantize_int8(p, oc, (int32_t)acc[0]);
+    if (pair) out[1] = tm_conv_requantize_int8(p, oc + 1, (int32_t)acc[1]);
+    if (two) out[out_c] = tm_conv_requantize_int8(p, oc, (int32_t)acc[2]);
+    if (two && pair) out[out_c + 1] = tm_conv_requantize_int8(p, oc + 1, (int32_t)acc[3]);
   }
 }
 

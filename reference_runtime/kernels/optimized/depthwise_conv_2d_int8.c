@@ -111,13 +111,6 @@ static uint32_t sum1(const dw_taps *d, int32_t ic, int32_t oc, uint32_t acc) {
   return acc;
 }
 
-static int8_t requantize(const tm_conv_params *p, int32_t oc, uint32_t acc) {
-  const int32_t scaled = tm_mul_by_quantized_multiplier((int32_t)acc, p->multipliers[oc],
-                                                        p->shifts[oc]);
-  return (int8_t)tm_clamp_i32(tm_add_wrap(scaled, p->out_offset), p->act.act_min,
-                              p->act.act_max);
-}
-
 /* Channels [oc, oc + n) of one pixel, n <= 8 (8 only for shared inputs), all from input
  * channel oc / multiplier or each from its own (multiplier 1). */
 static void channels(const tm_conv_args *a, const dw_taps *d, int32_t oc, int32_t n,
@@ -136,7 +129,9 @@ static void channels(const tm_conv_args *a, const dw_taps *d, int32_t oc, int32_
   } else {
     for (int32_t k = 0; k < n; k++) acc[k] = sum1(d, (oc + k) / mult, oc + k, acc[k]);
   }
-  for (int32_t k = 0; k < n; k++) out[oc + k] = requantize(p, oc + k, acc[k]);
+  for (int32_t k = 0; k < n; k++) {
+    out[oc + k] = tm_conv_requantize_int8(p, oc + k, (int32_t)acc[k]);
+  }
 }
 
 static void pixel(const void *arg, const tm_window *g, const tm_taps *t) {
