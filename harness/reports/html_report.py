@@ -130,7 +130,18 @@ def _name(row: _Row) -> str:
     return f"{_e(row.target)} / {_e(row.key)}"
 
 
-def _header(rows: Sequence[_Row], status: str) -> str:
+def _gate(comparison: Comparison | None) -> str:
+    """The gate's outcome beside the run status: a run can pass every test and still fail it."""
+    if comparison is None:
+        return ""
+    over = len(comparison.exceeded)
+    if over == 0:
+        return '<p class="gate gate-ok" id="gate">baseline gate passed</p>'
+    return (f'<p class="gate gate-failed" id="gate"><a href="#baseline">baseline gate failed: '
+            f'{over} figure{"s" if over != 1 else ""} over the limit</a></p>')
+
+
+def _header(rows: Sequence[_Row], status: str, comparison: Comparison | None) -> str:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.verdict] = counts.get(row.verdict, 0) + 1
@@ -144,7 +155,7 @@ def _header(rows: Sequence[_Row], status: str) -> str:
             RunStatus.INTERRUPTED: "the run was stopped: these are the results so far",
             RunStatus.COMPLETE: "every result is in"}[RunStatus(status)]
     return (f'<header><h1>tflm-test report</h1>'
-            f'<p class="status s-{status}" id="run-status">{status}</p>'
+            f'<p class="status s-{status}" id="run-status">{status}</p>{_gate(comparison)}'
             f'<p class="note">{note}</p>'
             f'<p class="totals">{len(rows)} binaries on {targets} '
             f'target{"s" if targets != 1 else ""}: {chips or "none yet"}</p>'
@@ -281,11 +292,10 @@ def _change_row(row: Row) -> str:
     return _delta_row(row.target, what, str(row.metric), *row.shown, change, kind)
 
 
-def _baseline(comparisons: Sequence[Comparison]) -> str:
+def _baseline(c: Comparison | None) -> str:
     """What the gate found: every figure that changed, binaries and cases gone or new."""
-    if not comparisons:
+    if c is None:
         return ""
-    c = merge_comparisons(comparisons)
     rows = [_change_row(r) for r in c.rows]
     rows += [_delta_row(t, _e(k), "binary", "—", "—", "gone", "gone") for t, k in c.missing]
     rows += [_delta_row(t, f"{_e(k)} · {_e(case)}", "case", "—", "—", "gone", "gone")
@@ -338,6 +348,8 @@ h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.6em 0 .5em}
 h3{font-size:1em;margin:.2em 0}a{color:inherit}
 .status{display:inline-block;padding:.1em .6em;border-radius:3px;font-weight:bold;color:#fff}
 .s-complete{background:#2e7d32}.s-running{background:#1565c0}.s-interrupted{background:#e65100}
+.gate{display:inline-block;margin-left:.5em;padding:.1em .6em;border-radius:3px;font-weight:bold}
+.gate-ok{background:#e8f5e9;color:#2e7d32}.gate-failed{background:#c62828}.gate-failed a{color:#fff}
 .note{color:#666;margin:.2em 0}.totals{margin:.2em 0}
 .chip,.cell{display:inline-block;padding:0 .4em;border-radius:3px;font-weight:bold;
  font-size:.9em;color:#fff;background:#757575;text-decoration:none}
@@ -410,6 +422,7 @@ def html_from_documents(docs: Sequence[Mapping[str, Any]], sources: Iterable[Pat
             raise BadReport("results is not a list")
         records += results
     comparisons = [from_record(d["baseline"]) for d in docs if d.get("baseline") is not None]
+    comparison = merge_comparisons(comparisons) if comparisons else None
     rows = [_row(i, record) for i, record in enumerate(records)]
     status = _status(docs)
     reload = (f'<meta http-equiv="refresh" content="{RELOAD_S}">'
@@ -417,8 +430,8 @@ def html_from_documents(docs: Sequence[Mapping[str, Any]], sources: Iterable[Pat
     named = ", ".join(_e(p) for p in sources)
     footer = (f'<footer>tflm-test {_e(__version__)}'
               f'{"; from " + named if named else ""}</footer>')
-    body = (_header(rows, status) + _baseline(comparisons) + _matrix(rows) + _failures(rows)
-            + _charts(rows) + _footprint(rows)
+    body = (_header(rows, status, comparison) + _baseline(comparison) + _matrix(rows)
+            + _failures(rows) + _charts(rows) + _footprint(rows)
             + (f'<section id="details"><h2>Every binary</h2>'
                f'{"".join(map(_detail, rows))}</section>' if rows else "") + footer)
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -113,6 +113,19 @@ def test_sections_of_absent_data_are_hidden() -> None:
     assert 'class="fill over"' in full  # 30000 B of RAM on a 20480 B board
 
 
+def test_the_header_says_whether_the_baseline_gate_passed() -> None:
+    """Every binary can pass while the gate fails the run: the header says which."""
+    runs = [result("a", "bluepill", instructions=1234)]
+    over = html_text(runs, info=against("bluepill", "a", {"instructions": 1000},
+                                        {"instructions": 1234}))
+    assert re.search(r'id="gate"><a href="#baseline">baseline gate failed: 1 figure over the '
+                     r'limit<', over)
+    within = html_text(runs, info=against("bluepill", "a", {"instructions": 1230},
+                                          {"instructions": 1234}))
+    assert 'id="gate">baseline gate passed<' in within
+    assert "gate" not in Page(html_text(runs)).ids
+
+
 def test_new_verdicts_and_the_cached_flag_are_shown() -> None:
     doc = report_document([result("a", "bluepill")])
     doc["results"][0].update(verdict="TOO_BIG", cached=True)
