@@ -21,17 +21,23 @@ typedef enum {
 #define TM_MAX_DIMS 6
 
 typedef struct {
-  /* Widest fields first and the byte-sized ones last: no padding (56 bytes on 32-bit), since
-   * the arena holds one of these per model tensor. */
+  /* Pointers and words first, the small fields last: no gap between fields (32 bytes on
+   * 32-bit), since the arena holds one of these per model tensor. Shapes and channel scales
+   * are borrowed, not copied: the model keeps them as little-endian int32 and float32 arrays
+   * (the layout of int and float on every target), as TFLM borrows them. */
   void *data;           /* arena (activations) or model bytes (constants: never written) */
   size_t bytes;         /* element count * element size */
-  int32_t dims[TM_MAX_DIMS];
+  const int *dims;      /* ndims entries: the model's shape vector, or the caller's array for
+                           tm_kernel_run; never written through */
   /* Quantisation; scale 0 means "not quantised". */
+  const float *channel_scales; /* borrowed from the model; NULL unless per-channel */
   float scale;          /* per-tensor scale, or the first channel's */
   int32_t zero_point;
-  const float *channel_scales; /* borrowed from the model; NULL unless per-channel */
-  int32_t num_channels;        /* entries in channel_scales (1 when per-tensor) */
-  int32_t quantized_dim;       /* axis the channel scales run along */
+  uint16_t num_channels; /* entries in channel_scales (1 when per-tensor); models with more
+                            than 65535 are unsupported */
+  uint8_t quantized_dim; /* axis the channel scales run along; TM_MAX_DIMS when the model's
+                            value names no axis of any tensor (kernels that read the scales
+                            then reject it, as TFLM's do) */
   uint8_t type;         /* a tm_type */
   uint8_t ndims;        /* entries of dims in use, at most TM_MAX_DIMS */
   uint8_t is_const;     /* data lives in the model buffer */

@@ -111,8 +111,7 @@ tm_status tm_ku_expect_quantized(const tm_node *node, const tm_tensor *t, const 
 static tm_status check_channel_scales(const tm_node *node, const tm_tensor *filter,
                                       int32_t channels) {
   if (filter->channel_scales == NULL || filter->num_channels <= 1) return TM_OK;
-  if (filter->num_channels == channels && filter->quantized_dim >= 0 &&
-      filter->quantized_dim < filter->ndims &&
+  if (filter->num_channels == channels && filter->quantized_dim < filter->ndims &&
       filter->dims[filter->quantized_dim] == channels) {
     return TM_OK;
   }

@@ -175,9 +175,10 @@ static tm_status tensor_shape(const vctx *v, uint32_t table, tm_tensor *t) {
   if (n > TM_MAX_DIMS) return unsupported(v, "dimensions:", (long)n);
   t->ndims = (uint8_t)n;
   for (uint32_t i = 0; i < n; i++) {
-    t->dims[i] = tm_fb_i32(v->buf + vec + 4 + 4 * i);
-    if (t->dims[i] < 0) return bad(v, vec + 4 + 4 * i, "negative dimension");
+    if (tm_fb_i32(v->buf + vec + 4 + 4 * i) < 0) return bad(v, vec + 4 + 4 * i, "negative dimension");
   }
+  /* v_vector checked the elements' alignment: borrowed, as channel_scales below */
+  t->dims = (const int *)(const void *)(v->buf + vec + 4);
   return TM_OK;
 }
 
@@ -228,6 +229,7 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
   if (st == TM_OK) st = v_vector(v, q, 3, 8, &zps, &nz);
   if (st == TM_OK) st = v_scalar(v, q, 6, sizeof qdim, &qdim);
   if (st != TM_OK || ns == 0) return st;
+  if (ns > UINT16_MAX) return unsupported(v, "channel scales:", (long)ns);
   if (nz != 0 && nz != ns) return bad(v, q, "zero_point count differs from scale count");
   /* quantized_dimension is not checked here: TFLM copies it unchecked and only the kernels
    * that read per-channel scales (filters) check it against their channel count, so a valid
@@ -240,8 +242,8 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
   memcpy(&t->scale, v->buf + scales + 4, sizeof t->scale);
   t->zero_point = (int32_t)zp;
   t->channel_scales = ns > 1 ? (const float *)(const void *)(v->buf + scales + 4) : NULL;
-  t->num_channels = (int32_t)ns;
-  t->quantized_dim = qdim;
+  t->num_channels = (uint16_t)ns;
+  t->quantized_dim = (uint8_t)(qdim >= 0 && qdim < TM_MAX_DIMS ? qdim : TM_MAX_DIMS);
   return TM_OK;
 }
 

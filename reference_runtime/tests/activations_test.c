@@ -148,7 +148,7 @@ static void expect_common_errors(const tm_kernel *k, int32_t op, int32_t out_zp)
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(k, op, NULL, 0, t, 1, 0)); /* no output */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL,
                           tm_kt_run_io(k, op, NULL, 0, t, 2, ins_absent, 1, outs, 1, 4096));
-  t[1].dims[1] = 4; /* output shape differs */
+  tm_kt_dims(&t[1])[1] = 4; /* output shape differs */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(k, op));
   valid_int8(out_zp);
   t[0].type = t[1].type = TM_TYPE_INT32; /* none of float32, int8, int16 */

@@ -86,8 +86,8 @@ static tm_status init_and_prepare(tm_interp **it) {
 }
 
 #ifndef TM_TARGET_BLUEPILL
-/* Big enough for a 32768-entry vector of offsets (not on a 20 KB part: see the test). */
-#define BIG_CAP (4u * 0x8000u + 2048u)
+/* Big enough for a 65536-entry vector of scales (not on a 20 KB part: see the tests). */
+#define BIG_CAP (4u * 0x10000u + 2048u)
 static uint8_t big[BIG_CAP] __attribute__((aligned(16)));
 #endif
 
@@ -232,6 +232,45 @@ TF_LITE_MICRO_TEST(OperatorWithMoreThan32767InputsIsUnsupported) {
   memcpy(big + layout.op0_inputs_vec, &(uint32_t){n - 1u}, 4); /* one fewer: a valid count */
   TF_LITE_MICRO_EXPECT_NE(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
                                                              sizeof arena));
+#endif
+}
+
+/* quantized_dimension is kept in a byte: a value that names no axis (TFLM copies any int32)
+ * must read as TM_MAX_DIMS, never as a truncated, plausible axis (256 would be axis 0). */
+TF_LITE_MICRO_TEST(QuantizedDimensionOutsideTheAxesReadsAsNone) {
+  static const int32_t dims[] = {256, -1, 6, 3};
+  static const uint8_t expected[] = {TM_MAX_DIMS, TM_MAX_DIMS, TM_MAX_DIMS, 3};
+  for (int i = 0; i < 4; i++) {
+    tm_interp *it;
+    tm_tensor *in = NULL;
+    base();
+    tensors[0].quantized_dim = dims[i];
+    TF_LITE_MICRO_EXPECT_EQ(TM_OK, init_and_prepare(&it));
+    TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &in));
+    if (in != NULL) TF_LITE_MICRO_EXPECT_EQ(expected[i], in->quantized_dim);
+  }
+}
+
+/* A tensor with 65536 channel scales: a tensor keeps the count in 16 bits. Refused from the
+ * count alone; with one fewer the scales are read (and what follows is no float array). */
+TF_LITE_MICRO_TEST(TensorWithMoreThan65535ChannelScalesIsUnsupported) {
+#ifndef TM_TARGET_BLUEPILL
+  tm_interp *it;
+  tm_mb_layout layout;
+  base();
+  memset(big, 0xFF, sizeof big); /* NaN scales after the real ones */
+  size_t len = tm_mb_build(big, sizeof big, &spec, &layout);
+  TF_LITE_MICRO_EXPECT_GT(len, 0);
+  TF_LITE_MICRO_EXPECT_NE(0, layout.tensor0_scales_vec);
+  const uint32_t n = 0x10000u;
+  memcpy(big + layout.tensor0_scales_vec, &n, 4);
+  len = layout.tensor0_scales_vec + 4u + 4u * n;
+  TF_LITE_MICRO_EXPECT_LE(len, sizeof big);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
+                                                             sizeof arena));
+  memcpy(big + layout.tensor0_scales_vec, &(uint32_t){n - 1u}, 4); /* one fewer: counted */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_interp_init(&it, big, len, &resolver, arena,
+                                                       sizeof arena));
 #endif
 }
 

@@ -315,10 +315,10 @@ TF_LITE_MICRO_TEST(ConvPrepareTensorErrors) {
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
     t[i] = saved;
   }
-  t[2].dims[0] = 2; /* 2 biases for 3 output channels */
+  tm_kt_dims(&t[2])[0] = 2; /* 2 biases for 3 output channels */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
-  t[2].dims[0] = 3;
-  t[3].dims[2] = 3; /* output 2x1x3x3, VALID stride 2 gives 2x1x2x3 */
+  tm_kt_dims(&t[2])[0] = 3;
+  tm_kt_dims(&t[3])[2] = 3; /* output 2x1x3x3, VALID stride 2 gives 2x1x2x3 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
 }
 
@@ -326,7 +326,7 @@ TF_LITE_MICRO_TEST(ConvPrepareFilterDepthErrors) {
   static const int kIn4[] = {4, 1, 2, 2, 4}, kDepth2[] = {4, 3, 2, 2, 2};
   static const int kDepth3[] = {4, 3, 2, 2, 3}, kDepth0[] = {4, 3, 2, 2, 0};
   setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
-  t[1].dims[3] = 2; /* filter depth 2 does not divide input depth 1 */
+  tm_kt_dims(&t[1])[3] = 2; /* filter depth 2 does not divide input depth 1 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
   tm_kt_tensor(&t[0], TM_TYPE_INT8, kIn4, in_q);
   tm_kt_quant(&t[0], 0.5f, 0);

@@ -295,13 +295,13 @@ TF_LITE_MICRO_TEST(DepthwisePrepareErrors) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&o));
   o.multiplier = 1; /* 2 input channels x 1 != 4 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&o));
-  t[1].dims[0] = 2; /* filter must be [1, FH, FW, C] */
-  t[1].dims[1] = 1;
+  tm_kt_dims(&t[1])[0] = 2; /* filter must be [1, FH, FW, C] */
+  tm_kt_dims(&t[1])[1] = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&ok));
   setup_per_channel(&kSimple, 0.5f, 0, 1.0f);
-  t[3].dims[1] = 3; /* output 1x3x1x4, VALID gives 1x2x1x4 */
+  tm_kt_dims(&t[3])[1] = 3; /* output 1x3x1x4, VALID gives 1x2x1x4 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&ok));
-  t[3].dims[1] = 2;
+  tm_kt_dims(&t[3])[1] = 2;
   t[1].type = TM_TYPE_FLOAT32;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_dw(&ok));
   t[1].type = TM_TYPE_INT8;

@@ -251,21 +251,21 @@ TF_LITE_MICRO_TEST(FullyConnectedPrepareErrors) {
 TF_LITE_MICRO_TEST(FullyConnectedPrepareShapeErrors) {
   setup_int8(&kSimple, -1);
   t[1].ndims = 3; /* filter must be 2D */
-  t[1].dims[2] = 1;
+  tm_kt_dims(&t[1])[2] = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
   t[1].ndims = 2;
   t[3].ndims = 0; /* output needs a dimension */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
   t[3].ndims = 2;
-  t[3].dims[1] = 2; /* last dim 2, filter has 3 units */
-  t[3].dims[0] = 3;
+  tm_kt_dims(&t[3])[1] = 2; /* last dim 2, filter has 3 units */
+  tm_kt_dims(&t[3])[0] = 3;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
-  t[3].dims[0] = 2;
-  t[3].dims[1] = 3;
-  t[0].dims[1] = 9; /* 18 inputs for 2 batches of 10 */
+  tm_kt_dims(&t[3])[0] = 2;
+  tm_kt_dims(&t[3])[1] = 3;
+  tm_kt_dims(&t[0])[1] = 9; /* 18 inputs for 2 batches of 10 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
-  t[0].dims[1] = 10;
-  t[2].dims[0] = 2; /* 2 biases for 3 units */
+  tm_kt_dims(&t[0])[1] = 10;
+  tm_kt_dims(&t[2])[0] = 2; /* 2 biases for 3 units */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
 }
 

@@ -53,6 +53,7 @@ static int32_t out_data[4];
 static tm_tensor tensors[2];
 static const int32_t ins[] = {0};
 static const int32_t outs[] = {1};
+static const int dims_2x2[] = {2, 2};
 static uint8_t arena[512] __attribute__((aligned(16)));
 static uint8_t opt_buf[64] __attribute__((aligned(16)));
 
@@ -61,8 +62,7 @@ static tm_kernel_run_spec make_spec(void) {
   for (int i = 0; i < 2; i++) {
     tensors[i].type = TM_TYPE_INT32;
     tensors[i].ndims = 2;
-    tensors[i].dims[0] = 2;
-    tensors[i].dims[1] = 2;
+    tensors[i].dims = dims_2x2;
     tensors[i].bytes = sizeof in_data;
   }
   tensors[0].data = in_data;

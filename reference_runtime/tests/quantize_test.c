@@ -135,9 +135,9 @@ TF_LITE_MICRO_TEST(QuantizePrepareErrors) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(QUANTIZE, NULL, 0, t, 0, 1));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL,
                           tm_kt_run_io(QUANTIZE, NULL, 0, t, 2, absent, 1, outs, 1, 4096));
-  t[1].dims[1] = 4;
+  tm_kt_dims(&t[1])[1] = 4;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(QUANTIZE));
-  t[1].dims[1] = 5;
+  tm_kt_dims(&t[1])[1] = 5;
   t[0].type = TM_TYPE_BOOL; /* input not a number QUANTIZE takes */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(QUANTIZE));
   t[0].type = TM_TYPE_INT16; /* an integer input needs its scale */
@@ -163,7 +163,7 @@ TF_LITE_MICRO_TEST(DequantizePrepareErrors) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(DEQUANTIZE, NULL, 0, t, 0, 1));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL,
                           tm_kt_run_io(DEQUANTIZE, NULL, 0, t, 2, absent, 1, outs, 1, 4096));
-  t[1].dims[1] = 1;
+  tm_kt_dims(&t[1])[1] = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(DEQUANTIZE));
   valid_dequantize();
   t[0].type = TM_TYPE_INT32; /* only int8 and int16 input */

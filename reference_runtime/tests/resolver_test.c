@@ -85,10 +85,9 @@ TF_LITE_MICRO_TEST(NamesOpsStatusesAndTypes) {
   TF_LITE_MICRO_EXPECT_EQ(0, tm_type_size(TM_TYPE_STRING));
   tm_tensor t = {0};
   TF_LITE_MICRO_EXPECT_EQ(1, tm_tensor_elements(&t));
+  static const int dims[] = {2, 3, 4};
   t.ndims = 3;
-  t.dims[0] = 2;
-  t.dims[1] = 3;
-  t.dims[2] = 4;
+  t.dims = dims;
   TF_LITE_MICRO_EXPECT_EQ(24, tm_tensor_elements(&t));
 }
 

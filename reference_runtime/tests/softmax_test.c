@@ -195,9 +195,9 @@ TF_LITE_MICRO_TEST(SoftmaxPrepareErrors) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(&tm_kernel_softmax, TM_OP_SOFTMAX, NULL, 0, t, 0, 1));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run_io(&tm_kernel_softmax, TM_OP_SOFTMAX, NULL, 0,
                                                      t, 2, absent, 1, outs, 1, 4096));
-  t[1].dims[1] = 4; /* output shape differs */
+  tm_kt_dims(&t[1])[1] = 4; /* output shape differs */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
-  t[1].dims[1] = 5;
+  tm_kt_dims(&t[1])[1] = 5;
   t[0].type = t[1].type = TM_TYPE_INT32;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
   t[0].type = TM_TYPE_INT8;
@@ -216,7 +216,7 @@ TF_LITE_MICRO_TEST(SoftmaxPrepareErrors) {
   t[0].ndims = t[1].ndims = 0; /* scalar: no dimension to normalise over */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
   t[0].ndims = t[1].ndims = 2;
-  t[0].dims[1] = t[1].dims[1] = 0; /* empty last dimension */
+  tm_kt_dims(&t[0])[1] = tm_kt_dims(&t[1])[1] = 0; /* empty last dimension */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
 }
 

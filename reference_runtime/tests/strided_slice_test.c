@@ -193,7 +193,7 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
   tm_kt_tensor(&t[0], TM_TYPE_FLOAT32, k5d, in_buf);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(&five_d));
   tensors(c, TM_TYPE_FLOAT32);
-  t[4].dims[0] = 3; /* output is not the slice */
+  tm_kt_dims(&t[4])[0] = 3; /* output is not the slice */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(c));
   tensors(c, TM_TYPE_FLOAT32);
   tm_kt_tensor(&t[4], TM_TYPE_FLOAT32, k2d, out_buf); /* output has another rank */

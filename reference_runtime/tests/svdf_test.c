@@ -251,12 +251,12 @@ TF_LITE_MICRO_TEST(SvdfPrepareShapeErrors) {
   t[4].is_variable = 0;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_svdf(RANK, 0));
   t[4].is_variable = 1;
-  t[4].dims[1] = 79; /* state of 79 for memory 10 x 8 filters */
+  tm_kt_dims(&t[4])[1] = 79; /* state of 79 for memory 10 x 8 filters */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_svdf(RANK, 0));
-  t[4].dims[1] = 80;
-  t[3].dims[0] = 8; /* bias per filter, not per unit */
+  tm_kt_dims(&t[4])[1] = 80;
+  tm_kt_dims(&t[3])[0] = 8; /* bias per filter, not per unit */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_svdf(RANK, 0));
-  t[3].dims[0] = 4;
+  tm_kt_dims(&t[3])[0] = 4;
   t[0].ndims = 3;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_svdf(RANK, 0));
   t[0].ndims = 2;

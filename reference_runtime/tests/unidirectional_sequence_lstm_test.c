@@ -204,16 +204,16 @@ TF_LITE_MICRO_TEST(LstmPrepareShapeErrors) {
   t[0].ndims = 2;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run());
   t[0].ndims = 3;
-  t[OUT].dims[2] = 3; /* output is not [.., state] */
+  tm_kt_dims(&t[OUT])[2] = 3; /* output is not [.., state] */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run());
-  t[OUT].dims[2] = 2;
-  t[5].dims[1] = 1; /* recurrent weights not [state, state] */
+  tm_kt_dims(&t[OUT])[2] = 2;
+  tm_kt_dims(&t[5])[1] = 1; /* recurrent weights not [state, state] */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run());
-  t[5].dims[1] = 2;
-  t[13].dims[0] = 3;
+  tm_kt_dims(&t[5])[1] = 2;
+  tm_kt_dims(&t[13])[0] = 3;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run());
-  t[13].dims[0] = 2;
-  t[19].dims[1] = 1; /* cell state of 1 for batch 1 x state 2 */
+  tm_kt_dims(&t[13])[0] = 2;
+  tm_kt_dims(&t[19])[1] = 1; /* cell state of 1 for batch 1 x state 2 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run());
 }
 

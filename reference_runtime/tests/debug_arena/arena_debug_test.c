@@ -94,11 +94,11 @@ TF_LITE_MICRO_TEST(KernelRunnerSweep) {
   static int8_t in_data[16], out_data[16];
   static tm_tensor tensors[2];
   static const int32_t ins[] = {0}, outs[] = {1};
+  static const int dims_1x16[] = {1, 16};
   for (int i = 0; i < 2; i++) {
     tensors[i].type = TM_TYPE_INT8;
     tensors[i].ndims = 2;
-    tensors[i].dims[0] = 1;
-    tensors[i].dims[1] = 16;
+    tensors[i].dims = dims_1x16;
     tensors[i].bytes = 16;
   }
   tensors[0].data = in_data;

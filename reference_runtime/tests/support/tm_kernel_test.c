@@ -2,6 +2,7 @@
  * division, then round/roundf as TFLM calls them) so the int8 data matches TFLM's tests. */
 #define TM_KT_NO_EXPECT
 #include "tm_kernel_test.h"
+#include "tm_port.h"
 
 #include <math.h>
 #include <string.h>
@@ -12,15 +13,44 @@ static uint8_t kt_arena[KT_ARENA_BYTES] __attribute__((aligned(16)));
 static uint8_t kt_options[128] __attribute__((aligned(16)));
 static const int32_t kt_index[] = {0, 1, 2, 3, 4, 5, 6, 7};
 
+/* A tm_tensor borrows its dims; tests build shapes in locals and in cases returned by value,
+ * so tm_kt_tensor copies each shape into storage kept for that tensor's address. A test
+ * program has a few dozen tensors; more is a test bug, reported and fatal. */
+enum { KT_MAX_TENSORS = 40 };
+static struct {
+  const tm_tensor *owner;
+  int dims[TM_MAX_DIMS];
+} kt_shapes[KT_MAX_TENSORS];
+
+static int *kt_shape_of(const tm_tensor *t) {
+  for (int i = 0; i < KT_MAX_TENSORS; i++) {
+    if (kt_shapes[i].owner == NULL) kt_shapes[i].owner = t;
+    if (kt_shapes[i].owner == t) return kt_shapes[i].dims;
+  }
+  tm_log("tm_kernel_test: more than %d tensors", KT_MAX_TENSORS);
+  tm_port_exit(1);
+}
+
 void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data) {
+  int *dims = kt_shape_of(t);
   memset(t, 0, sizeof *t);
   t->type = type;
-  t->ndims = shape[0];
-  for (int i = 0; i < shape[0] && i < TM_MAX_DIMS; i++) t->dims[i] = shape[i + 1];
+  t->ndims = (uint8_t)(shape[0] < TM_MAX_DIMS ? shape[0] : TM_MAX_DIMS);
+  for (int i = 0; i < t->ndims; i++) dims[i] = shape[i + 1];
+  t->dims = dims;
   t->data = data;
   const int32_t n = tm_tensor_elements(t);
   t->bytes = n > 0 ? (size_t)n * tm_type_size(type) : 0;
   t->num_channels = 1;
+}
+
+int *tm_kt_dims(tm_tensor *t) {
+  int *dims = kt_shape_of(t);
+  if (t->dims != dims) {
+    tm_log("tm_kt_dims: tensor not made by tm_kt_tensor");
+    tm_port_exit(1);
+  }
+  return dims;
 }
 
 void tm_kt_quant(tm_tensor *t, float scale, int32_t zero_point) {

@@ -20,8 +20,12 @@
 #include "tm_kernel.h"
 #include "tm_ops.h"
 
-/* Zeroes *t, then sets type, shape ({ndims, d0, d1, ...}), data and bytes. */
+/* Zeroes *t, then sets type, shape ({ndims, d0, d1, ...}, copied: see tm_kt_dims), data and
+ * bytes. */
 void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data);
+/* The writable copy of the shape tm_kt_tensor gave t (a tm_tensor only borrows its dims), for
+ * error-path tests: tm_kt_dims(&t[3])[1] = 3. */
+int *tm_kt_dims(tm_tensor *t);
 /* Per-tensor quantisation (TFLM CreateQuantizedTensor). */
 void tm_kt_quant(tm_tensor *t, float scale, int32_t zero_point);
 /* Per-channel quantisation along `dim` (borrowed scales; scale = scales[0]). */

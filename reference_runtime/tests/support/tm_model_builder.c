@@ -92,7 +92,7 @@ static size_t mb_vector(mb *b, const void *elems, uint32_t n, size_t elem, size_
   return pos;
 }
 
-static size_t quantization(mb *b, const tm_mb_tensor *t) {
+static size_t quantization(mb *b, const tm_mb_tensor *t, size_t *scales_vec) {
   const mb_field f[7] = {{F_ABSENT, 0},
                          {F_ABSENT, 0},
                          {F_OFFSET, 0},
@@ -102,7 +102,8 @@ static size_t quantization(mb *b, const tm_mb_tensor *t) {
                          {F_U32, (uint32_t)t->quantized_dim}};
   size_t s[7];
   size_t tab = mb_table(b, f, 7, s);
-  mb_link(b, s[2], mb_vector(b, t->scales, t->num_scales, 4, 4, 0));
+  *scales_vec = mb_vector(b, t->scales, t->num_scales, 4, 4, 0);
+  mb_link(b, s[2], *scales_vec);
   if (t->num_zero_points > 0) {
     mb_link(b, s[3], mb_vector(b, t->zero_points, t->num_zero_points, 8, 8,
                                t->zero_points_misaligned ? 4 : 0));
@@ -110,7 +111,7 @@ static size_t quantization(mb *b, const tm_mb_tensor *t) {
   return tab;
 }
 
-static size_t tensor(mb *b, const tm_mb_tensor *t) {
+static size_t tensor(mb *b, const tm_mb_tensor *t, size_t *scales_vec) {
   const mb_field f[7] = {{F_OFFSET, 0},
                          {F_U8, t->type},
                          {F_U32, t->buffer},
@@ -119,9 +120,10 @@ static size_t tensor(mb *b, const tm_mb_tensor *t) {
                          {F_ABSENT, 0},
                          {t->sparse ? F_OFFSET : F_ABSENT, 0}};
   size_t s[7], none;
+  *scales_vec = 0;
   size_t tab = mb_table(b, f, 7, s);
   mb_link(b, s[0], mb_vector(b, t->dims, (uint32_t)t->ndims, 4, 4, 0));
-  if (t->num_scales > 0) mb_link(b, s[4], quantization(b, t));
+  if (t->num_scales > 0) mb_link(b, s[4], quantization(b, t, scales_vec));
   if (t->sparse) mb_link(b, s[6], mb_table(b, NULL, 0, &none));
   return tab;
 }
@@ -143,7 +145,11 @@ static size_t subgraph(mb *b, const tm_mb_model *m, tm_mb_layout *layout) {
   size_t tv = mb_vector(b, NULL, m->num_tensors, 4, 4, 0);
   layout->tensors_vec = (uint32_t)tv;
   mb_link(b, s[0], tv);
-  for (uint32_t i = 0; i < m->num_tensors; i++) mb_link(b, tv + 4 + 4 * i, tensor(b, &m->tensors[i]));
+  for (uint32_t i = 0; i < m->num_tensors; i++) {
+    size_t scales_vec;
+    mb_link(b, tv + 4 + 4 * i, tensor(b, &m->tensors[i], &scales_vec));
+    if (i == 0) layout->tensor0_scales_vec = (uint32_t)scales_vec;
+  }
   mb_link(b, s[1], mb_vector(b, m->inputs, (uint32_t)m->num_inputs, 4, 4, 0));
   mb_link(b, s[2], mb_vector(b, m->outputs, (uint32_t)m->num_outputs, 4, 4, 0));
   size_t ov = mb_vector(b, NULL, m->num_ops, 4, 4, 0);

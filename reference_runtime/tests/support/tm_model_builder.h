@@ -56,6 +56,7 @@ typedef struct {
   uint32_t opcodes_vec;    /* position of the operator_codes vector's length word */
   uint32_t tensors_vec;
   uint32_t op0_inputs_vec; /* the first operator's inputs vector */
+  uint32_t tensor0_scales_vec; /* the first tensor's quantisation scales (0: none) */
 } tm_mb_layout;
 
 /* Writes the model into buf (which must be 16-byte aligned, as models are); returns its
