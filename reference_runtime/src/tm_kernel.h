@@ -22,16 +22,16 @@
 typedef struct tm_ctx tm_ctx; /* the interpreter, as kernels see it */
 
 typedef struct {
-  /* Pointers and words first, then the small counts: 32 bytes on 32-bit, one per operator. */
-  uint32_t index;              /* operator index in subgraph 0 (for messages) */
-  int32_t builtin_code;
+  /* Pointers first, then 16-bit fields: 24 bytes on 32-bit, one per operator. The verifier
+   * bounds operator counts, index counts and builtin codes below 2^15. */
   const int32_t *inputs;       /* tensor indices, borrowed from the model; -1 = optional absent */
   const int32_t *outputs;
   const uint8_t *options;      /* builtin options flatbuffer table (verified), or NULL */
   void *op_data;               /* op_data_size persistent, zeroed bytes owned by this node */
-  int16_t num_inputs;          /* the verifier bounds both counts well below 2^15 */
+  uint16_t index;              /* operator index in subgraph 0 (for messages) */
+  int16_t builtin_code;
+  int16_t num_inputs;
   int16_t num_outputs;
-  uint8_t options_type;        /* tflite BuiltinOptions union type */
 } tm_node;
 
 struct tm_kernel {
@@ -75,7 +75,6 @@ typedef struct {
   const int32_t *outputs;
   int32_t num_outputs;
   const uint8_t *options;
-  uint8_t options_type;
   uint8_t *arena;
   size_t arena_len;
 } tm_kernel_run_spec;

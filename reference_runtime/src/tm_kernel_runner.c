@@ -15,7 +15,8 @@ static int indices_ok(const int32_t *idx, int32_t n, size_t num_tensors, int all
 }
 
 static tm_status spec_ok(const tm_kernel_run_spec *s) {
-  if (s == NULL || s->kernel == NULL || s->kernel->invoke == NULL ||
+  if (s == NULL || s->kernel == NULL || s->kernel->invoke == NULL || s->builtin_code < 0 ||
+      s->builtin_code > INT16_MAX || /* tm_node keeps it in 16 bits */
       (s->tensors == NULL && s->num_tensors > 0) || (s->arena == NULL && s->arena_len > 0) ||
       !indices_ok(s->inputs, s->num_inputs, s->num_tensors, 1) ||
       !indices_ok(s->outputs, s->num_outputs, s->num_tensors, 0)) {
@@ -59,13 +60,12 @@ tm_status tm_kernel_run(const tm_kernel_run_spec *spec) {
   if (st != TM_OK) return st;
   tm_arena arena;
   tm_arena_init(&arena, spec->arena, spec->arena_len);
-  tm_node node = {.builtin_code = spec->builtin_code,
-                  .inputs = spec->inputs,
+  tm_node node = {.inputs = spec->inputs,
                   .outputs = spec->outputs,
                   .options = spec->options,
+                  .builtin_code = (int16_t)spec->builtin_code,
                   .num_inputs = (int16_t)spec->num_inputs,
-                  .num_outputs = (int16_t)spec->num_outputs,
-                  .options_type = spec->options_type};
+                  .num_outputs = (int16_t)spec->num_outputs};
   tm_ctx ctx = {spec->tensors, spec->num_tensors, &arena, NULL, NULL, 0, 0, TM_PHASE_NONE};
   st = run(spec, &ctx, &node);
   if (st == TM_ERR_ARENA && arena.need > 0) {

@@ -163,6 +163,7 @@ static tm_status opcode_at(const tm_model *m, uint32_t index, int32_t *code) {
   if ((int8_t)deprecated < 0 || (int32_t)builtin < 0) return bad(&v, table, "negative builtin code");
   /* schema v3a: codes >= 127 live only in builtin_code; older files only fill the byte */
   *code = (int32_t)builtin > (int8_t)deprecated ? (int32_t)builtin : (int8_t)deprecated;
+  if (*code > INT16_MAX) return unsupported(&v, "builtin code", (long)*code); /* tm_node: 16 bits */
   return TM_OK;
 }
 
@@ -323,11 +324,10 @@ static const int32_t *index_vector(const tm_model *m, uint32_t vec) {
 
 /* The arena holds one tm_node per operator: no gap between its fields. */
 #define FIELD(f) sizeof(((tm_node *)0)->f)
-_Static_assert(offsetof(tm_node, options_type) + 1 ==
-                   FIELD(index) + FIELD(builtin_code) + FIELD(inputs) + FIELD(outputs) +
-                       FIELD(options) + FIELD(op_data) + FIELD(num_inputs) +
-                       FIELD(num_outputs) + FIELD(options_type),
-               "tm_node has padding between fields");
+_Static_assert(sizeof(tm_node) == FIELD(inputs) + FIELD(outputs) + FIELD(options) +
+                                      FIELD(op_data) + FIELD(index) + FIELD(builtin_code) +
+                                      FIELD(num_inputs) + FIELD(num_outputs),
+               "tm_node has padding");
 #undef FIELD
 
 void tm_model_node(const tm_model *m, uint32_t index, tm_node *node) {
@@ -336,13 +336,12 @@ void tm_model_node(const tm_model *m, uint32_t index, tm_node *node) {
   (void)op_fields(m, index, &op); /* verified: cannot fail */
   (void)opcode_at(m, op.opcode, &code);
   memset(node, 0, sizeof *node);
-  node->index = index;
-  node->builtin_code = code;
+  node->index = (uint16_t)index;
+  node->builtin_code = (int16_t)code;
   node->inputs = index_vector(m, op.vec[0]);
   node->num_inputs = (int16_t)op.count[0];
   node->outputs = index_vector(m, op.vec[1]);
   node->num_outputs = (int16_t)op.count[1];
-  node->options_type = op.options_type;
   node->options = op.options_type != 0 && op.options != 0 ? m->buf + op.options : NULL;
 }
 

@@ -274,6 +274,18 @@ TF_LITE_MICRO_TEST(TensorWithMoreThan65535ChannelScalesIsUnsupported) {
 #endif
 }
 
+/* A builtin code above 32767: a node keeps it in 16 bits (the schema's codes end near 210). */
+TF_LITE_MICRO_TEST(BuiltinCodeAbove32767IsUnsupported) {
+  static const int32_t too_big[] = {0x8000}, largest[] = {0x7FFF};
+  tm_interp *it;
+  base();
+  spec.opcodes = too_big;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, init_spec(&it));
+  spec.opcodes = largest; /* read, then found in no resolver */
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, init_spec(&it));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_interp_prepare(it));
+}
+
 /* ---- init arguments ---- */
 
 TF_LITE_MICRO_TEST(MisalignedModelIsAnArgumentError) {

@@ -68,7 +68,7 @@ static tm_kernel_run_spec make_spec(void) {
   tensors[0].data = in_data;
   tensors[1].data = out_data;
   memset(out_data, 0, sizeof out_data);
-  tm_kernel_run_spec s = {&fake, 0, tensors, 2, ins, 1, outs, 1, NULL, 0, arena, sizeof arena};
+  tm_kernel_run_spec s = {&fake, 0, tensors, 2, ins, 1, outs, 1, NULL, arena, sizeof arena};
   return s;
 }
 
@@ -91,7 +91,7 @@ TF_LITE_MICRO_TEST(ReadsOptionsTable) {
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kernel_run(&s));
   TF_LITE_MICRO_EXPECT_EQ(103, out_data[0]);
   TF_LITE_MICRO_EXPECT_EQ(88, out_data[3]);
-  tm_node node = {.options = s.options, .options_type = 1};
+  tm_node node = {.options = s.options};
   TF_LITE_MICRO_EXPECT_NEAR(0.25f, tm_node_opt_f32(&node, 3, 9.0f), 0.0f);
   TF_LITE_MICRO_EXPECT_EQ(7, tm_node_opt_i32(&node, 2, 7));     /* absent: in vtable, 0 */
   TF_LITE_MICRO_EXPECT_EQ(7, tm_node_opt_i32(&node, 9, 7));     /* beyond the vtable */
@@ -112,6 +112,11 @@ TF_LITE_MICRO_TEST(RejectsBadSpecs) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_kernel_run(&s));
   s = make_spec();
   s.num_outputs = INT16_MAX + 1; /* more than a node holds: refused before any index is read */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_kernel_run(&s));
+  s = make_spec();
+  s.builtin_code = INT16_MAX + 1; /* more than a node holds */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_kernel_run(&s));
+  s.builtin_code = -1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_kernel_run(&s));
   s = make_spec();
   s.kernel = NULL;

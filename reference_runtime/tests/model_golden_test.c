@@ -99,7 +99,7 @@ static tm_status run_ops(const tm_model *m, kernel_set set) {
                               : NULL;
     tm_kernel_run_spec spec = {kernel_for(node.builtin_code, in, set), node.builtin_code, tensors,
                                m->num_tensors, node.inputs, node.num_inputs, node.outputs,
-                               node.num_outputs, node.options, node.options_type, arena,
+                               node.num_outputs, node.options, arena,
                                sizeof arena};
     if (spec.kernel == NULL) return TM_ERR_UNSUPPORTED;
     tm_status st = tm_kernel_run(&spec);

@@ -151,7 +151,7 @@ tm_status tm_kt_run_io(const tm_kernel *kernel, int32_t op, const tm_test_opt *o
   const uint8_t *table = n_opts > 0 ? tm_test_options(kt_options, sizeof kt_options, opts, n_opts)
                                     : NULL;
   if (n_opts > 0 && table == NULL) return TM_ERR_ARG;
-  tm_kernel_run_spec spec = {kernel, op, tensors, n_tensors, ins, n_in, outs, n_out, table, 0,
+  tm_kernel_run_spec spec = {kernel, op, tensors, n_tensors, ins, n_in, outs, n_out, table,
                              kt_arena, arena_len < KT_ARENA_BYTES ? arena_len : KT_ARENA_BYTES};
   return tm_kernel_run(&spec);
 }
