@@ -6,7 +6,8 @@ Prints the flash bytes of
     resolver (src/tm_model, tm_arena, tm_planner, tm_interp, tm_ctx, tm_resolver, ...), no kernels
   - the micro_speech application without model data: the micro_speech example with its four
     kernels, minus the model array and the test's feature vectors
-beside the 2019 TFLM preview figures and our goals. Figures and ratios only: no assertion.
+beside the 2019 TFLM preview figures and our goals, for the default build and for one with the
+runtime's diagnostics compiled out (STRIP_MESSAGES=1). Figures and ratios only: no assertion.
 
 Usage: .venv/bin/python bench/size.py     (builds the example for bluepill first)
 """
@@ -20,7 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "reference_runtime"
-MAP = RUNTIME / "gen" / "bluepill" / "bin" / "micro_speech_test.map"
 FLASH_OUTPUTS = (".isr_vector", ".text", ".ARM.exidx", ".data")
 CORE = {"tm_model", "tm_arena", "tm_planner", "tm_interp", "tm_ctx", "tm_resolver",
         "tm_tensor", "tm_status", "tm_options", "tm_op_names"}
@@ -61,22 +61,34 @@ def flash_by_category(map_text: str) -> dict[str, int]:
     return dict(sizes)
 
 
+def sizes_of(gen: str) -> dict[str, int]:
+    """Build the example under gen/<gen> (bluepill; "-stripped": STRIP_MESSAGES=1) and read
+    its map."""
+    strip = "1" if gen.endswith("-stripped") else "0"
+    subprocess.run(["make", "-C", str(RUNTIME), "-s", "TARGET=bluepill", f"STRIP_MESSAGES={strip}",
+                    f"gen/{gen}/bin/micro_speech_test.elf"], check=True)
+    return flash_by_category((RUNTIME / "gen" / gen / "bin" / "micro_speech_test.map").read_text())
+
+
 def main() -> int:
-    subprocess.run(["make", "-C", str(RUNTIME), "-s", "TARGET=bluepill",
-                    "gen/bluepill/bin/micro_speech_test.elf"], check=True)
-    sizes = flash_by_category(MAP.read_text())
+    builds = {"default": sizes_of("bluepill"), "stripped": sizes_of("bluepill-stripped")}
+    sizes = builds["default"]
     print("bluepill flash bytes by part (micro_speech example, -Os):")
+    print(f"  {'':<30} {'default':>8} {'stripped':>9}")
     for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
-        print(f"  {name:<30} {size:6d}")
-    core = sizes.get("core", 0)
-    app = sum(v for k, v in sizes.items() if k not in ("model data", "test data"))
-    print(f"\n{'':<34}{'ours':>7}{'TFLM 2019':>11}{'ratio':>7}{'goal':>7}{'vs goal':>9}")
-    for label, key, ours in (("interpreter core (no kernels)", "core", core),
-                             ("micro_speech app, no model data", "app", app)):
-        print(f"  {label:<32}{ours:7d}{TFLM_2019[key]:11d}{ours / TFLM_2019[key]:7.2f}"
-              f"{GOALS[key]:7d}{ours / GOALS[key]:9.2f}")
+        print(f"  {name:<30} {size:8d} {builds['stripped'].get(name, 0):9d}")
+    print(f"\n{'':<34}{'build':>9}{'ours':>7}{'TFLM 2019':>11}{'ratio':>7}{'goal':>7}{'vs goal':>9}")
+    for build, parts in builds.items():
+        core = parts.get("core", 0)
+        app = sum(v for k, v in parts.items() if k not in ("model data", "test data"))
+        for label, key, ours in (("interpreter core (no kernels)", "core", core),
+                                 ("micro_speech app, no model data", "app", app)):
+            print(f"  {label:<32}{build:>9}{ours:7d}{TFLM_2019[key]:11d}"
+                  f"{ours / TFLM_2019[key]:7.2f}{GOALS[key]:7d}{ours / GOALS[key]:9.2f}")
     print("\n(app = everything in flash except the model array and the test's feature vectors:"
-          " core, kernels, logging, libc/libgcc, startup, the test itself)")
+          " core, kernels, logging, libc/libgcc, startup, the test itself;\n stripped ="
+          " STRIP_MESSAGES=1, the runtime's diagnostics compiled out, as TFLM's"
+          " TF_LITE_STRIP_ERROR_STRINGS)")
     return 0
 
 

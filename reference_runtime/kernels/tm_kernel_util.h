@@ -11,7 +11,11 @@
 /* "CONV_2D at operator 3: <message>". A function, not an inline tm_log call: the op name
  * lookup and the prefix arguments were repeated at each of the ~50 call sites. */
 void tm_ku_log(const tm_node *node, const char *fmt, ...) TM_PRINTF_LIKE(2, 3);
+#if TM_STRIP_MESSAGES
+#define TM_KLOG(node, ...) ((void)sizeof(tm_ku_log((node), __VA_ARGS__), 0)) /* see TM_MSG */
+#else
 #define TM_KLOG(node, ...) tm_ku_log((node), __VA_ARGS__)
+#endif
 
 /* tflite Padding enum (schema.fbs). */
 enum { TM_PADDING_SAME = 0, TM_PADDING_VALID = 1 };

@@ -101,7 +101,7 @@ tm_status tm_arena_check_guards(const tm_arena *arena) {
     if (hdr[1] != BLOCK_MAGIC || hdr[0] > left - BLOCK_OVERHEAD ||
         !guard_intact(p + sizeof hdr, TM_ARENA_ALIGN - sizeof hdr) ||
         !guard_intact(p + TM_ARENA_ALIGN + hdr[0], TM_ARENA_GUARD)) {
-      tm_log("arena guard damaged: persistent block at offset %lu",
+      TM_MSG("arena guard damaged: persistent block at offset %lu",
              (unsigned long)(p - arena->base));
       return TM_ERR_ARENA;
     }

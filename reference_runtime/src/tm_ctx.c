@@ -30,7 +30,7 @@ void *tm_ctx_alloc_persistent(tm_ctx *ctx, size_t bytes) {
   if (ctx == NULL || ctx->phase != TM_PHASE_PREPARE) return NULL;
   void *p = tm_arena_persistent(ctx->arena, bytes);
   if (p == NULL) {
-    tm_log("operator %ld: persistent allocation of %lu bytes failed", (long)ctx->node,
+    TM_MSG("operator %ld: persistent allocation of %lu bytes failed", (long)ctx->node,
            (unsigned long)bytes);
   }
   return p;
@@ -42,7 +42,7 @@ tm_status tm_ctx_request_scratch(tm_ctx *ctx, size_t bytes, int32_t *index) {
   if (bytes > UINT32_MAX - TM_ARENA_ALIGN) return TM_ERR_ARENA;
   tm_scratch_req *req = tm_arena_temp(ctx->arena, sizeof *req);
   if (req == NULL) {
-    tm_log("operator %ld: no room for scratch request", (long)ctx->node);
+    TM_MSG("operator %ld: no room for scratch request", (long)ctx->node);
     return TM_ERR_ARENA;
   }
   /* records must stay one array: nothing else takes temporary memory during prepare */

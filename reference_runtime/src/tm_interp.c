@@ -13,7 +13,7 @@
 static tm_status arena_short(tm_interp *it, const tm_arena *a, size_t need) {
   size_t so_far = tm_arena_need(a, a->head);
   if (need == 0) need = a->need > so_far ? a->need : so_far;
-  tm_log("arena too small: need %lu bytes, have %lu", (unsigned long)need, (unsigned long)a->len);
+  TM_MSG("arena too small: need %lu bytes, have %lu", (unsigned long)need, (unsigned long)a->len);
   if (it != NULL) it->needed = need;
   return TM_ERR_ARENA;
 }
@@ -77,7 +77,7 @@ static tm_status resolve_all(tm_interp *it) {
     const tm_kernel *k = tm_resolver_find(it->resolver, code);
     if (k == NULL || k->invoke == NULL) {
       tm_op_name_buf name;
-      tm_log("unsupported op %s (builtin %ld) at operator %lu", tm_op_name(code, &name),
+      TM_MSG("unsupported op %s (builtin %ld) at operator %lu", tm_op_name(code, &name),
              (long)code, (unsigned long)i);
       return TM_ERR_UNSUPPORTED;
     }
@@ -89,7 +89,7 @@ static tm_status resolve_all(tm_interp *it) {
 /* One line for a kernel's failure, shared by prepare and invoke; passes st through. */
 static tm_status op_failed(const tm_interp *it, uint32_t i, const char *phase, tm_status st) {
   tm_op_name_buf name;
-  tm_log("operator %lu (%s): %s failed: %s", (unsigned long)i,
+  TM_MSG("operator %lu (%s): %s failed: %s", (unsigned long)i,
          tm_op_name(it->nodes[i].builtin_code, &name), phase, tm_status_str(st));
   return st;
 }

@@ -39,7 +39,7 @@ tm_status tm_dbg_check(tm_interp *it, uint32_t i) {
     for (uint32_t j = 0; j < TM_ARENA_GUARD; j++) {
       if (g[j] != TM_ARENA_GUARD_BYTE) {
         tm_op_name_buf name;
-        tm_log("arena guard damaged after operator %lu (%s): %s %lu", (unsigned long)i,
+        TM_MSG("arena guard damaged after operator %lu (%s): %s %lu", (unsigned long)i,
                tm_op_name(it->nodes[i].builtin_code, &name),
                k < it->model.num_tensors ? "tensor" : "scratch",
                (unsigned long)(k < it->model.num_tensors ? k : k - it->model.num_tensors));

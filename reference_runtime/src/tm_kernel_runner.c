@@ -69,11 +69,11 @@ tm_status tm_kernel_run(const tm_kernel_run_spec *spec) {
   tm_ctx ctx = {spec->tensors, spec->num_tensors, &arena, NULL, NULL, 0, 0, TM_PHASE_NONE};
   st = run(spec, &ctx, &node);
   if (st == TM_ERR_ARENA && arena.need > 0) {
-    tm_log("kernel run: arena too small: need %lu bytes, have %lu", (unsigned long)arena.need,
+    TM_MSG("kernel run: arena too small: need %lu bytes, have %lu", (unsigned long)arena.need,
            (unsigned long)spec->arena_len);
   } else if (st != TM_OK) {
     tm_op_name_buf name;
-    tm_log("kernel run (%s): %s", tm_op_name(spec->builtin_code, &name), tm_status_str(st));
+    TM_MSG("kernel run (%s): %s", tm_op_name(spec->builtin_code, &name), tm_status_str(st));
   }
   return st;
 }

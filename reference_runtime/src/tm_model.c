@@ -21,13 +21,13 @@ typedef struct {
 } vctx;
 
 static tm_status bad(const vctx *v, uint32_t pos, const char *problem) {
-  tm_log("model invalid: %s %ld at offset %lu: %s", v->what, (long)v->idx,
+  TM_MSG("model invalid: %s %ld at offset %lu: %s", v->what, (long)v->idx,
          (unsigned long)pos, problem);
   return TM_ERR_MODEL;
 }
 
 static tm_status unsupported(const vctx *v, const char *problem, long value) {
-  tm_log("model unsupported: %s %ld: %s %ld", v->what, (long)v->idx, problem, value);
+  TM_MSG("model unsupported: %s %ld: %s %ld", v->what, (long)v->idx, problem, value);
   return TM_ERR_UNSUPPORTED;
 }
 
@@ -429,7 +429,7 @@ tm_status tm_model_verify(tm_model *m, const uint8_t *buf, size_t len) {
   memset(m, 0, sizeof *m);
   vctx v = {buf, (uint32_t)len, "model", 0};
   if (buf == NULL || (uintptr_t)buf % 4 != 0) {
-    tm_log("model must be 4-byte aligned (16 recommended), is at %p", (const void *)buf);
+    TM_MSG("model must be 4-byte aligned (16 recommended), is at %p", (const void *)buf);
     return TM_ERR_ARG;
   }
   if (len < 8 || len > 0x7FFFFFFFu) return bad(&v, 0, "length is not that of a flatbuffer");

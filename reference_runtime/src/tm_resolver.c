@@ -21,11 +21,11 @@ const tm_kernel *tm_resolver_find(const tm_resolver *resolver, int32_t builtin_c
 tm_status tm_resolver_add(tm_resolver *resolver, int32_t builtin_code, const tm_kernel *kernel) {
   if (resolver == NULL || kernel == NULL || builtin_code < 0) return TM_ERR_ARG;
   if (tm_resolver_find(resolver, builtin_code) != NULL) {
-    tm_log("resolver: builtin %ld registered twice", (long)builtin_code);
+    TM_MSG("resolver: builtin %ld registered twice", (long)builtin_code);
     return TM_ERR_RESOLVER;
   }
   if (resolver->count >= resolver->capacity) {
-    tm_log("resolver: full (%lu entries)", (unsigned long)resolver->capacity);
+    TM_MSG("resolver: full (%lu entries)", (unsigned long)resolver->capacity);
     return TM_ERR_RESOLVER;
   }
   resolver->entries[resolver->count].builtin_code = builtin_code;
