@@ -89,6 +89,26 @@ static tm_status init_and_prepare(tm_interp **it) {
 /* Big enough for a 65536-entry vector of scales (not on a 20 KB part: see the tests). */
 #define BIG_CAP (4u * 0x10000u + 2048u)
 static uint8_t big[BIG_CAP] __attribute__((aligned(16)));
+
+/* The base spec built into big, which is first filled with `fill` (what the vector that a
+ * test lengthens runs into); its layout. */
+static tm_mb_layout build_big(uint8_t fill) {
+  tm_mb_layout layout = {0};
+  base();
+  memset(big, fill, sizeof big);
+  TF_LITE_MICRO_EXPECT_GT(tm_mb_build(big, sizeof big, &spec, &layout), 0);
+  return layout;
+}
+
+/* init on big with the length word at `vec` set to n, the model just long enough for n
+ * 4-byte elements. */
+static tm_status init_with_length(uint32_t vec, uint32_t n) {
+  tm_interp *it;
+  const size_t len = vec + 4u + 4u * n;
+  TF_LITE_MICRO_EXPECT_LE(len, sizeof big);
+  memcpy(big + vec, &n, 4);
+  return tm_interp_init(&it, big, len, &resolver, arena, sizeof arena);
+}
 #endif
 
 TF_LITE_MICRO_TESTS_BEGIN
@@ -207,9 +227,7 @@ TF_LITE_MICRO_TEST(VectorLongerThan32767IsUnsupported) {
   memcpy(big + layout.opcodes_vec, &n, 4);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_interp_init(&it, big, len, &resolver, arena,
                                                        sizeof arena)); /* runs past the end */
-  len = layout.opcodes_vec + 4u + 4u * n;
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
-                                                             sizeof arena));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, init_with_length(layout.opcodes_vec, n));
 #endif
 }
 
@@ -217,21 +235,9 @@ TF_LITE_MICRO_TEST(VectorLongerThan32767IsUnsupported) {
  * alone; with one fewer the indices are read (and what follows in the buffer is no index). */
 TF_LITE_MICRO_TEST(OperatorWithMoreThan32767InputsIsUnsupported) {
 #ifndef TM_TARGET_BLUEPILL
-  tm_interp *it;
-  tm_mb_layout layout;
-  base();
-  memset(big, 0, sizeof big);
-  size_t len = tm_mb_build(big, sizeof big, &spec, &layout);
-  TF_LITE_MICRO_EXPECT_GT(len, 0);
-  const uint32_t n = 0x8000u;
-  memcpy(big + layout.op0_inputs_vec, &n, 4);
-  len = layout.op0_inputs_vec + 4u + 4u * n;
-  TF_LITE_MICRO_EXPECT_LE(len, sizeof big);
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
-                                                             sizeof arena));
-  memcpy(big + layout.op0_inputs_vec, &(uint32_t){n - 1u}, 4); /* one fewer: a valid count */
-  TF_LITE_MICRO_EXPECT_NE(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
-                                                             sizeof arena));
+  const uint32_t vec = build_big(0).op0_inputs_vec;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, init_with_length(vec, 0x8000u));
+  TF_LITE_MICRO_EXPECT_NE(TM_ERR_UNSUPPORTED, init_with_length(vec, 0x7FFFu)); /* valid count */
 #endif
 }
 
@@ -255,22 +261,10 @@ TF_LITE_MICRO_TEST(QuantizedDimensionOutsideTheAxesReadsAsNone) {
  * count alone; with one fewer the scales are read (and what follows is no float array). */
 TF_LITE_MICRO_TEST(TensorWithMoreThan65535ChannelScalesIsUnsupported) {
 #ifndef TM_TARGET_BLUEPILL
-  tm_interp *it;
-  tm_mb_layout layout;
-  base();
-  memset(big, 0xFF, sizeof big); /* NaN scales after the real ones */
-  size_t len = tm_mb_build(big, sizeof big, &spec, &layout);
-  TF_LITE_MICRO_EXPECT_GT(len, 0);
-  TF_LITE_MICRO_EXPECT_NE(0, layout.tensor0_scales_vec);
-  const uint32_t n = 0x10000u;
-  memcpy(big + layout.tensor0_scales_vec, &n, 4);
-  len = layout.tensor0_scales_vec + 4u + 4u * n;
-  TF_LITE_MICRO_EXPECT_LE(len, sizeof big);
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_interp_init(&it, big, len, &resolver, arena,
-                                                             sizeof arena));
-  memcpy(big + layout.tensor0_scales_vec, &(uint32_t){n - 1u}, 4); /* one fewer: counted */
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_interp_init(&it, big, len, &resolver, arena,
-                                                       sizeof arena));
+  const uint32_t vec = build_big(0xFF).tensor0_scales_vec; /* NaN scales after the real one */
+  TF_LITE_MICRO_EXPECT_NE(0, vec);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, init_with_length(vec, 0x10000u));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, init_with_length(vec, 0xFFFFu)); /* counted, then read */
 #endif
 }
 
