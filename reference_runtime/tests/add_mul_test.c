@@ -46,25 +46,7 @@ static const float kQIn2[] = {1.01, 1.99, 2.99, 4.02};
 static const float kQGolden[] = {-1, 1, 3, 5};
 static const float kQGoldenRelu1[] = {-1, 1, 1, 1};
 static const float kQIn2Int16[] = {1.01, 2.01, 3.01, 4.02}; /* QuantizedAddNoActivationInt16 */
-static const int32_t kZeros[] = {0, 0, 0};
-/* broadcast_* (mixed broadcast) */
-static const int kBcIn1Shape[] = {4, 2, 3, 1, 2};
-static const float kBcIn1[] = {-0.3, 2.3, 0.9, 0.5, 0.8, -1.1, 1.2, 2.8, -1.6, 0.0, 0.7, -2.2};
-static const float kBcIn2[] = {0.2, 0.3, -0.4, 0.5, 1.0, 0.9};
-static const float kBcGolden[4][36] = {
-    {-0.1, 2.6,  -0.7, 2.8,  0.7,  3.2,  1.1, 0.8,  0.5, 1.0,  1.9, 1.4,
-     1.0,  -0.8, 0.4,  -0.6, 1.8,  -0.2, 1.4, 3.1,  0.8, 3.3,  2.2, 3.7,
-     -1.4, 0.3,  -2.0, 0.5,  -0.6, 0.9,  0.9, -1.9, 0.3, -1.7, 1.7, -1.3},
-    {-0.1, 2.6, 0.5, 1.0, 1.8, -0.2, 1.4, 3.1, -2.0, 0.5, 1.7, -1.3},
-    {-0.1, 2.5,  0.0,  2.6,  -0.7, 1.9,  1.1, 0.7,  1.2, 0.8,  0.5, 0.1,
-     1.0,  -0.9, 1.1,  -0.8, 0.4,  -1.5, 1.7, 3.3,  2.2, 3.8,  2.1, 3.7,
-     -1.1, 0.5,  -0.6, 1.0,  -0.7, 0.9,  1.2, -1.7, 1.7, -1.2, 1.6, -1.3},
-    {-0.1, 2.5, 1.2, 0.8, 0.4, -1.5, 1.7, 3.3, -0.6, 1.0, 1.6, -1.3},
-};
-static const int kBcIn2Shapes[4][5] = {
-    {4, 1, 1, 3, 2}, {4, 1, 3, 1, 2}, {4, 2, 1, 3, 1}, {4, 2, 3, 1, 1}};
-static const int kBcOutShapes[4][5] = {
-    {4, 2, 3, 3, 2}, {4, 2, 3, 1, 2}, {4, 2, 3, 3, 2}, {4, 2, 3, 1, 2}};
+static const float kBcIn2[] = {0.2, 0.3, -0.4, 0.5, 1.0, 0.9}; /* tm_binary_cases.h's broadcast */
 
 /* mul_test.cc */
 static const float kMulIn1[] = {-0.8, 0.2, 0.9, 0.7};

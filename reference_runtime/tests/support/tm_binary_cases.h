@@ -10,6 +10,27 @@
 
 #define TM_BC_MAX 36 /* elements in the largest case */
 
+/* The mixed-broadcast cases (broadcast_* in add_test.cc and sub_test.cc): input 1, the four
+ * input-2 and output shapes, and the goldens both files share, since sub_test.cc's input 2
+ * is add_test.cc's negated; each test keeps its own input 2. */
+static const int kBcIn1Shape[] = {4, 2, 3, 1, 2};
+static const float kBcIn1[] = {-0.3, 2.3, 0.9, 0.5, 0.8, -1.1, 1.2, 2.8, -1.6, 0.0, 0.7, -2.2};
+static const float kBcGolden[4][36] = {
+    {-0.1, 2.6,  -0.7, 2.8,  0.7,  3.2,  1.1, 0.8,  0.5, 1.0,  1.9, 1.4,
+     1.0,  -0.8, 0.4,  -0.6, 1.8,  -0.2, 1.4, 3.1,  0.8, 3.3,  2.2, 3.7,
+     -1.4, 0.3,  -2.0, 0.5,  -0.6, 0.9,  0.9, -1.9, 0.3, -1.7, 1.7, -1.3},
+    {-0.1, 2.6, 0.5, 1.0, 1.8, -0.2, 1.4, 3.1, -2.0, 0.5, 1.7, -1.3},
+    {-0.1, 2.5,  0.0,  2.6,  -0.7, 1.9,  1.1, 0.7,  1.2, 0.8,  0.5, 0.1,
+     1.0,  -0.9, 1.1,  -0.8, 0.4,  -1.5, 1.7, 3.3,  2.2, 3.8,  2.1, 3.7,
+     -1.1, 0.5,  -0.6, 1.0,  -0.7, 0.9,  1.2, -1.7, 1.7, -1.2, 1.6, -1.3},
+    {-0.1, 2.5, 1.2, 0.8, 0.4, -1.5, 1.7, 3.3, -0.6, 1.0, 1.6, -1.3},
+};
+static const int kBcIn2Shapes[4][5] = {
+    {4, 1, 1, 3, 2}, {4, 1, 3, 1, 2}, {4, 2, 1, 3, 1}, {4, 2, 3, 1, 1}};
+static const int kBcOutShapes[4][5] = {
+    {4, 2, 3, 3, 2}, {4, 2, 3, 1, 2}, {4, 2, 3, 3, 2}, {4, 2, 3, 1, 2}};
+static const int32_t kZeros[] = {0, 0, 0}; /* zero points of the int16 cases */
+
 typedef struct {
   const int *shape1, *shape2, *shape_out;
   const float *in1, *in2, *golden;
