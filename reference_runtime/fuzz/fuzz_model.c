@@ -103,15 +103,16 @@ static const uint8_t *place_model(const uint8_t *data, size_t size) {
  * not promise to handle) do not hide model-parsing bugs behind float-to-int UB. */
 static void fill_tensor(tm_tensor *t) {
   uint8_t *p = t->data;
+  const size_t bytes = tm_tensor_bytes(t);
   if (t->type == TM_TYPE_FLOAT32) {
-    for (size_t i = 0; i + 4 <= t->bytes; i += 4) {
+    for (size_t i = 0; i + 4 <= bytes; i += 4) {
       float v = (float)((int)(i * 7u % 17u) - 8) * 0.25f;
       memcpy(p + i, &v, sizeof v);
     }
   } else if (t->type == TM_TYPE_BOOL) {
-    for (size_t i = 0; i < t->bytes; i++) p[i] = (uint8_t)(i & 1u);
+    for (size_t i = 0; i < bytes; i++) p[i] = (uint8_t)(i & 1u);
   } else {
-    for (size_t i = 0; i < t->bytes; i++) p[i] = (uint8_t)(i * 37u + 11u);
+    for (size_t i = 0; i < bytes; i++) p[i] = (uint8_t)(i * 37u + 11u);
   }
 }
 

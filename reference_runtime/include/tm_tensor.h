@@ -21,12 +21,12 @@ typedef enum {
 #define TM_MAX_DIMS 6
 
 typedef struct {
-  /* Pointers and words first, the small fields last: no gap between fields (32 bytes on
+  /* Pointers and words first, the small fields last: no gap between fields (28 bytes on
    * 32-bit), since the arena holds one of these per model tensor. Shapes and channel scales
    * are borrowed, not copied: the model keeps them as little-endian int32 and float32 arrays
-   * (the layout of int and float on every target), as TFLM borrows them. */
+   * (the layout of int and float on every target), as TFLM borrows them. The byte size is
+   * not stored: tm_tensor_bytes derives it, so it cannot disagree with the shape. */
   void *data;           /* arena (activations) or model bytes (constants: never written) */
-  size_t bytes;         /* element count * element size */
   const int *dims;      /* ndims entries: the model's shape vector, or the caller's array for
                            tm_kernel_run; never written through */
   /* Quantisation; scale 0 means "not quantised". */
@@ -50,5 +50,7 @@ typedef struct {
 size_t tm_type_size(tm_type type);
 /* Product of dims (1 for a scalar). */
 int32_t tm_tensor_elements(const tm_tensor *tensor);
+/* Element count * element size: below 2^31 for every tensor of a verified model. */
+size_t tm_tensor_bytes(const tm_tensor *tensor);
 
 #endif

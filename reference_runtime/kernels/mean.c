@@ -157,7 +157,7 @@ static tm_status mean_invoke(tm_ctx *ctx, const tm_node *node) {
   const void *in = tm_node_input(ctx, node, 0)->data;
   tm_tensor *out = tm_node_output(ctx, node, 0);
   if (p->in_elements == 0) { /* TFLM leaves the zeroed outputs */
-    memset(out->data, 0, out->bytes);
+    memset(out->data, 0, tm_tensor_bytes(out));
     return TM_OK;
   }
   int32_t *acc = p->scratch >= 0 ? tm_ctx_scratch(ctx, p->scratch) : NULL;

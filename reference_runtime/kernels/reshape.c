@@ -11,7 +11,7 @@ static tm_status reshape_prepare(tm_ctx *ctx, tm_node *node) {
   tm_status st = tm_ku_io(ctx, node, 1, 2, in, &out);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
   if (st != TM_OK) return st;
-  if (tm_tensor_elements(in[0]) != tm_tensor_elements(out) || in[0]->bytes != out->bytes) {
+  if (tm_tensor_elements(in[0]) != tm_tensor_elements(out)) { /* same type: same bytes */
     TM_KLOG(node, "input has %ld elements, output %ld", (long)tm_tensor_elements(in[0]),
             (long)tm_tensor_elements(out));
     return TM_ERR_MODEL;
@@ -24,7 +24,7 @@ static tm_status reshape_invoke(tm_ctx *ctx, const tm_node *node) {
   tm_tensor *out = tm_node_output(ctx, node, 0);
   /* memcpy, not memmove (252 more bytes on Cortex-M3): input and output are live together,
    * so the planner never lets them overlap (an exact alias needs no copy) */
-  if (out->data != in->data) memcpy(out->data, in->data, in->bytes);
+  if (out->data != in->data) memcpy(out->data, in->data, tm_tensor_bytes(in));
   return TM_OK;
 }
 

@@ -26,8 +26,9 @@ static void lay_out(tm_arena *a, const tm_model *m, tm_tensor *tensors, tm_node 
     tm_tensor t;
     (void)tm_model_tensor(m, i, &t, &t.is_variable); /* verified */
     if (t.is_variable && !t.is_const) {
-      t.data = tm_arena_persistent(a, t.bytes); /* zeroed: only int8 needs its zero point */
-      if (t.data != NULL && t.type == TM_TYPE_INT8) memset(t.data, t.zero_point, t.bytes);
+      const size_t bytes = tm_tensor_bytes(&t);
+      t.data = tm_arena_persistent(a, bytes); /* zeroed: only int8 needs its zero point */
+      if (t.data != NULL && t.type == TM_TYPE_INT8) memset(t.data, t.zero_point, bytes);
     }
     if (tensors != NULL) tensors[i] = t;
   }
@@ -136,8 +137,9 @@ static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
     const tm_tensor *x = &it->ctx.tensors[t];
     int used = b[t].first != 0xFFFF;
     if (!used) b[t].first = 0;
-    b[t].size = used && x->data == NULL && x->bytes > 0
-                    ? (uint32_t)tm_arena_round(x->bytes) + TM_DBG_EXTRA : 0;
+    const size_t bytes = tm_tensor_bytes(x);
+    b[t].size = used && x->data == NULL && bytes > 0
+                    ? (uint32_t)tm_arena_round(bytes) + TM_DBG_EXTRA : 0;
   }
 }
 
@@ -156,7 +158,7 @@ static size_t unplanned_bound(const tm_interp *it) {
   size_t sum = 0;
   for (uint32_t t = 0; t < it->model.num_tensors; t++) {
     const tm_tensor *x = &it->ctx.tensors[t];
-    if (x->data == NULL) sum += tm_arena_round(x->bytes) + TM_DBG_EXTRA;
+    if (x->data == NULL) sum += tm_arena_round(tm_tensor_bytes(x)) + TM_DBG_EXTRA;
   }
   for (int32_t j = 0; j < it->ctx.num_scratch; j++) {
     sum += tm_arena_round(it->ctx.reqs[j].bytes) + TM_DBG_EXTRA;
@@ -223,8 +225,8 @@ tm_status tm_interp_reset_state(tm_interp *it) {
   if (it->state != TM_STATE_PREPARED) return TM_ERR_STATE;
   for (uint32_t i = 0; i < it->model.num_tensors; i++) {
     tm_tensor *t = &it->ctx.tensors[i];
-    if (!t->is_variable || t->is_const || t->bytes == 0) continue;
-    memset(t->data, t->type == TM_TYPE_INT8 ? t->zero_point : 0, t->bytes);
+    if (!t->is_variable || t->is_const) continue;
+    memset(t->data, t->type == TM_TYPE_INT8 ? t->zero_point : 0, tm_tensor_bytes(t));
   }
   return TM_OK;
 }

@@ -183,8 +183,9 @@ static tm_status tensor_shape(const vctx *v, uint32_t table, tm_tensor *t) {
   return TM_OK;
 }
 
-/* Type and byte size; the size must fit comfortably in 31 bits. */
-static tm_status tensor_type(const vctx *v, uint32_t table, tm_tensor *t) {
+/* Type, and *bytes: the size, which must fit comfortably in 31 bits (tm_tensor_bytes relies
+ * on it). */
+static tm_status tensor_type(const vctx *v, uint32_t table, tm_tensor *t, size_t *bytes_out) {
   uint8_t type;
   tm_status st = v_scalar(v, table, 1, sizeof type, &type);
   if (st != TM_OK) return st;
@@ -197,7 +198,7 @@ static tm_status tensor_type(const vctx *v, uint32_t table, tm_tensor *t) {
     if (d != 0 && bytes > 0x7FFFFFFFu / d) return bad(v, table, "tensor too large");
     bytes *= d;
   }
-  t->bytes = bytes;
+  *bytes_out = bytes;
   return TM_OK;
 }
 
@@ -260,14 +261,15 @@ static tm_status tensor_quant(const vctx *v, uint32_t table, tm_tensor *t) {
  * 4 bytes for 8-byte types: converters place int64 data (16x8 biases) at 4 mod 8, TFLM runs
  * such models, and kernels read int64 constants with memcpy. (Type sizes are powers of two:
  * a mask, smaller than a modulo, keeps the micro_speech app's flash unchanged.) */
-static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, tm_tensor *t) {
+static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, tm_tensor *t,
+                             size_t bytes) {
   uint32_t index, pos, size;
   tm_status st = v_scalar(v, table, 2, sizeof index, &index);
   if (st != TM_OK) return st;
   if (index >= m->num_buffers) return bad(v, table, "buffer index out of range");
   st = buffer_data(m, index, &pos, &size);
   if (st != TM_OK || size == 0) return st; /* no data: an activation */
-  if (size != t->bytes) return bad(v, pos, "constant data size does not match the shape");
+  if (size != bytes) return bad(v, pos, "constant data size does not match the shape");
   if ((((uintptr_t)m->buf + pos) & (tm_type_size(t->type) - 1) & 3u) != 0) {
     return bad(v, pos, "constant data misaligned");
   }
@@ -282,9 +284,10 @@ tm_status tm_model_tensor(const tm_model *m, uint32_t index, tm_tensor *t, uint8
   memset(t, 0, sizeof *t);
   tm_status st = v_table_at(&v, m->tensors, index, &table);
   if (st == TM_OK) st = tensor_shape(&v, table, t);
-  if (st == TM_OK) st = tensor_type(&v, table, t);
+  size_t bytes = 0;
+  if (st == TM_OK) st = tensor_type(&v, table, t, &bytes);
   if (st == TM_OK) st = tensor_quant(&v, table, t);
-  if (st == TM_OK) st = tensor_data(m, &v, table, t);
+  if (st == TM_OK) st = tensor_data(m, &v, table, t, bytes);
   if (st == TM_OK) st = v_scalar(&v, table, 5, sizeof *is_variable, is_variable);
   if (st == TM_OK) st = v_offset(&v, table, 6, &sparsity);
   if (st == TM_OK && sparsity != 0) st = unsupported(&v, "sparse tensor, sparsity at", (long)sparsity);

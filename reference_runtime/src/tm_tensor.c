@@ -4,15 +4,15 @@
 #include <stddef.h>
 
 /* The arena holds one tm_tensor per model tensor: the field order leaves no gap between
- * fields (32 bytes on 32-bit targets, the last one padding). Borrowed shapes are read as int:
+ * fields (28 bytes on 32-bit targets, the last one padding). Borrowed shapes are read as int:
  * the model stores int32. */
 #define FIELD(f) sizeof(((tm_tensor *)0)->f)
 _Static_assert(offsetof(tm_tensor, is_variable) + 1 ==
-                   FIELD(data) + FIELD(bytes) + FIELD(dims) + FIELD(channel_scales) + FIELD(scale) +
+                   FIELD(data) + FIELD(dims) + FIELD(channel_scales) + FIELD(scale) +
                        FIELD(zero_point) + FIELD(num_channels) + FIELD(quantized_dim) +
                        FIELD(type) + FIELD(ndims) + FIELD(is_const) + FIELD(is_variable),
                "tm_tensor has padding between fields");
-_Static_assert(sizeof(void *) != 4 || sizeof(tm_tensor) == 32, "tm_tensor grew on 32-bit");
+_Static_assert(sizeof(void *) != 4 || sizeof(tm_tensor) == 28, "tm_tensor grew on 32-bit");
 _Static_assert(sizeof(int) == 4, "model shapes are int32 and are borrowed as int");
 #undef FIELD
 
@@ -35,4 +35,8 @@ int32_t tm_tensor_elements(const tm_tensor *tensor) {
   int32_t n = 1;
   for (int32_t i = 0; i < tensor->ndims; i++) n *= tensor->dims[i];
   return n;
+}
+
+size_t tm_tensor_bytes(const tm_tensor *tensor) {
+  return (size_t)tm_tensor_elements(tensor) * tm_type_size((tm_type)tensor->type);
 }

@@ -21,7 +21,8 @@ static tm_resolver resolver;
 static tm_status copy_invoke(tm_ctx *ctx, const tm_node *node) {
   const tm_tensor *in = tm_node_input(ctx, node, 0);
   tm_tensor *out = tm_node_output(ctx, node, 0);
-  memcpy(out->data, in->data, in->bytes < out->bytes ? in->bytes : out->bytes);
+  const size_t in_bytes = tm_tensor_bytes(in), out_bytes = tm_tensor_bytes(out);
+  memcpy(out->data, in->data, in_bytes < out_bytes ? in_bytes : out_bytes);
   return TM_OK;
 }
 static const tm_kernel copy_kernel = {0, NULL, copy_invoke};

@@ -23,7 +23,7 @@ static tm_status fc_prepare(tm_ctx *ctx, tm_node *node) {
   fc_data *d = node->op_data;
   tm_tensor *out = tm_node_output(ctx, node, 0);
   if (out == NULL || tm_node_input(ctx, node, 0) == NULL) return TM_ERR_MODEL;
-  return tm_ctx_request_scratch(ctx, out->bytes, &d->scratch);
+  return tm_ctx_request_scratch(ctx, tm_tensor_bytes(out), &d->scratch);
 }
 
 static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
@@ -33,8 +33,9 @@ static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
   int8_t *tmp = tm_ctx_scratch(ctx, d->scratch);
   scratch_ok &= tmp != NULL && (uintptr_t)tmp % 16 == 0;
   if (tmp == NULL) return TM_ERR_STATE;
-  for (size_t i = 0; i < out->bytes; i++) tmp[i] = (int8_t)(((const int8_t *)in->data)[0] + 1);
-  memcpy(out->data, tmp, out->bytes);
+  const size_t bytes = tm_tensor_bytes(out);
+  for (size_t i = 0; i < bytes; i++) tmp[i] = (int8_t)(((const int8_t *)in->data)[0] + 1);
+  memcpy(out->data, tmp, bytes);
   invokes++;
   return TM_OK;
 }

@@ -27,7 +27,7 @@ static tm_status fake_prepare(tm_ctx *ctx, tm_node *node) {
   if (d->bias == NULL) return TM_ERR_ARENA;
   *d->bias = tm_node_opt_i32(node, 1, 0);
   d->scale = (int32_t)tm_node_opt_u8(node, 0, 1);
-  return tm_ctx_request_scratch(ctx, in->bytes, &d->scratch);
+  return tm_ctx_request_scratch(ctx, tm_tensor_bytes(in), &d->scratch);
 }
 
 static tm_status fake_invoke(tm_ctx *ctx, const tm_node *node) {
@@ -63,7 +63,6 @@ static tm_kernel_run_spec make_spec(void) {
     tensors[i].type = TM_TYPE_INT32;
     tensors[i].ndims = 2;
     tensors[i].dims = dims_2x2;
-    tensors[i].bytes = sizeof in_data;
   }
   tensors[0].data = in_data;
   tensors[1].data = out_data;

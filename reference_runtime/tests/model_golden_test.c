@@ -82,9 +82,10 @@ static tm_status load_tensors(const tm_model *m) {
     tm_status st = tm_model_tensor(m, i, &tensors[i], &is_variable);
     if (st != TM_OK) return st;
     if (tensors[i].is_const) continue;
-    if (used + tensors[i].bytes > POOL_BYTES) return TM_ERR_ARENA;
+    const size_t bytes = tm_tensor_bytes(&tensors[i]);
+    if (used + bytes > POOL_BYTES) return TM_ERR_ARENA;
     tensors[i].data = pool + used;
-    used += (tensors[i].bytes + 15u) & ~(size_t)15u;
+    used += (bytes + 15u) & ~(size_t)15u;
   }
   return TM_OK;
 }

@@ -59,7 +59,7 @@ TF_LITE_MICRO_TEST(ReadsHelloWorld) {
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_tensor(&m, (uint32_t)tm_model_input(&m, 0), &t, &var));
   TF_LITE_MICRO_EXPECT_EQ(TM_TYPE_INT8, t.type);
   TF_LITE_MICRO_EXPECT_EQ(2, t.ndims);
-  TF_LITE_MICRO_EXPECT_EQ(1, t.bytes);
+  TF_LITE_MICRO_EXPECT_EQ(1, tm_tensor_bytes(&t));
   TF_LITE_MICRO_EXPECT_EQ(-128, t.zero_point);
   TF_LITE_MICRO_EXPECT_NEAR(0.024480116f, t.scale, 1e-9f);
   TF_LITE_MICRO_EXPECT_EQ(0, var);
@@ -93,7 +93,7 @@ TF_LITE_MICRO_TEST(ReadsMicroSpeech) {
   tm_tensor t;
   uint8_t var;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_tensor(&m, (uint32_t)tm_model_input(&m, 0), &t, &var));
-  TF_LITE_MICRO_EXPECT_EQ(1960, t.bytes);
+  TF_LITE_MICRO_EXPECT_EQ(1960, tm_tensor_bytes(&t));
 }
 
 TF_LITE_MICRO_TEST(RejectsBadArguments) {

@@ -40,10 +40,10 @@ static tm_interp *open_model(const state_case *c) {
 static int invoke_matches(tm_interp *it, const state_case *c, const void *input,
                           const void *expected) {
   tm_tensor *in = NULL, *out = NULL;
-  if (tm_interp_input(it, 0, &in) != TM_OK || in->bytes != c->input_bytes) return 0;
+  if (tm_interp_input(it, 0, &in) != TM_OK || tm_tensor_bytes(in) != c->input_bytes) return 0;
   memcpy(in->data, input, c->input_bytes);
   if (tm_interp_invoke(it) != TM_OK || tm_interp_output(it, 0, &out) != TM_OK) return 0;
-  if (out->bytes != c->output_bytes) return 0;
+  if (tm_tensor_bytes(out) != c->output_bytes) return 0;
   return memcmp(out->data, expected, c->output_bytes) == 0;
 }
 

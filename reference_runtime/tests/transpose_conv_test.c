@@ -139,7 +139,6 @@ TF_LITE_MICRO_TEST(SimpleTestQuantized16x8PerChannelWithInt16Bias) {
   bias_q16[0] = 0; /* kBiasData is 0 at any scale */
   t[3].type = TM_TYPE_INT16;
   t[3].data = bias_q16;
-  t[3].bytes = sizeof bias_q16[0];
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(PADDING_SAME, 1, 0));
   for (int i = 0; i < 16; i++) {
     const int d = out_q16[i] - (int)kGoldenData[i];

@@ -55,12 +55,13 @@ static tm_status set_inputs(tm_interp *it, const tm_verify_case *c) {
     tm_tensor *t = NULL;
     tm_status st = tm_interp_input(it, i, &t);
     if (st != TM_OK) return st;
-    if (t->bytes != c->inputs[i].bytes) {
+    const size_t bytes = tm_tensor_bytes(t);
+    if (bytes != c->inputs[i].bytes) {
       tm_log("verify.error input %lu is %lu bytes, case gives %lu", (unsigned long)i,
-             (unsigned long)t->bytes, (unsigned long)c->inputs[i].bytes);
+             (unsigned long)bytes, (unsigned long)c->inputs[i].bytes);
       return TM_ERR_ARG;
     }
-    memcpy(t->data, c->inputs[i].data, t->bytes);
+    memcpy(t->data, c->inputs[i].data, bytes);
   }
   return TM_OK;
 }
@@ -69,9 +70,10 @@ static void print_tensor(size_t index, const tm_tensor *t) {
   static const char digits[] = "0123456789abcdef";
   char hex[2 * HEX_BYTES_PER_LINE + 1];
   const uint8_t *p = (const uint8_t *)t->data;
-  tm_log("verify.output %lu %d %lu", (unsigned long)index, (int)t->type, (unsigned long)t->bytes);
-  for (size_t off = 0; off < t->bytes; off += HEX_BYTES_PER_LINE) {
-    size_t n = t->bytes - off < HEX_BYTES_PER_LINE ? t->bytes - off : HEX_BYTES_PER_LINE;
+  const size_t bytes = tm_tensor_bytes(t);
+  tm_log("verify.output %lu %d %lu", (unsigned long)index, (int)t->type, (unsigned long)bytes);
+  for (size_t off = 0; off < bytes; off += HEX_BYTES_PER_LINE) {
+    size_t n = bytes - off < HEX_BYTES_PER_LINE ? bytes - off : HEX_BYTES_PER_LINE;
     for (size_t i = 0; i < n; i++) {
       hex[2 * i] = digits[p[off + i] >> 4];
       hex[2 * i + 1] = digits[p[off + i] & 15];

@@ -49,7 +49,7 @@ static tm_status classify(const int8_t *features, int *label) {
   }
   if (st == TM_OK) st = tm_interp_prepare(it);
   if (st == TM_OK) st = tm_interp_input(it, 0, &in);
-  if (st == TM_OK && (in->type != TM_TYPE_INT8 || in->bytes != MICRO_SPEECH_FEATURE_BYTES)) {
+  if (st == TM_OK && (in->type != TM_TYPE_INT8 || tm_tensor_bytes(in) != MICRO_SPEECH_FEATURE_BYTES)) {
     st = TM_ERR_UNSUPPORTED;
   }
   if (st == TM_OK) {
@@ -57,7 +57,7 @@ static tm_status classify(const int8_t *features, int *label) {
     st = tm_interp_invoke(it);
   }
   if (st == TM_OK) st = tm_interp_output(it, 0, &out);
-  if (st == TM_OK && out->bytes != MICRO_SPEECH_LABELS) st = TM_ERR_UNSUPPORTED;
+  if (st == TM_OK && tm_tensor_bytes(out) != MICRO_SPEECH_LABELS) st = TM_ERR_UNSUPPORTED;
   if (st != TM_OK) return st;
   memcpy(scores, out->data, MICRO_SPEECH_LABELS);
   arena_used = tm_interp_arena_used(it);

@@ -32,7 +32,7 @@ static tm_status fc_invoke(tm_ctx *ctx, const tm_node *node) {
   const fc_data *d = node->op_data;
   tm_tensor *out = tm_node_output(ctx, node, 0);
   uint8_t *scratch = tm_ctx_scratch(ctx, d->scratch);
-  memset(out->data, 1, out->bytes);
+  memset(out->data, 1, tm_tensor_bytes(out));
   if (node->index != 1) return TM_OK;
   /* rounded sizes: the first byte after the 16-byte-rounded block is the guard */
   if (overrun == WRITE_PAST_OUTPUT) ((uint8_t *)out->data)[16] = 0;
@@ -99,7 +99,6 @@ TF_LITE_MICRO_TEST(KernelRunnerSweep) {
     tensors[i].type = TM_TYPE_INT8;
     tensors[i].ndims = 2;
     tensors[i].dims = dims_1x16;
-    tensors[i].bytes = 16;
   }
   tensors[0].data = in_data;
   tensors[1].data = out_data;

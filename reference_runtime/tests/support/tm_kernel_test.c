@@ -39,8 +39,6 @@ void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data) {
   for (int i = 0; i < t->ndims; i++) dims[i] = shape[i + 1];
   t->dims = dims;
   t->data = data;
-  const int32_t n = tm_tensor_elements(t);
-  t->bytes = n > 0 ? (size_t)n * tm_type_size(type) : 0;
   t->num_channels = 1;
 }
 

@@ -20,8 +20,7 @@
 #include "tm_kernel.h"
 #include "tm_ops.h"
 
-/* Zeroes *t, then sets type, shape ({ndims, d0, d1, ...}, copied: see tm_kt_dims), data and
- * bytes. */
+/* Zeroes *t, then sets type, shape ({ndims, d0, d1, ...}, copied: see tm_kt_dims) and data. */
 void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data);
 /* The writable copy of the shape tm_kt_tensor gave t (a tm_tensor only borrows its dims), for
  * error-path tests: tm_kt_dims(&t[3])[1] = 3. */
