@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Arena bytes for micro_speech and hello_world: ours (tm_interp_arena_used, after prepare)
 on the 64-bit host and on 32-bit bluepill, against what the tflite-micro Python interpreter
-reports (RecordingMicroAllocator 'Arena allocation total', 64-bit) and MODELS.md's figures.
+reports (RecordingMicroAllocator 'Arena allocation total', 64-bit) and MODELS.md's figures;
+then each split into head (planned activations and scratch) and tail (persistent:
+tm_interp_arena_persistent), beside TFLM's from the golden files.
 Prints figures and ratios only.
 
 Usage: .venv/bin/python bench/arena.py
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -43,26 +46,45 @@ def tflm_arena(model: Path) -> int | None:
     return int(m[1]) if m else None
 
 
-def ours(stem: str, target: str, out: Path) -> int | None:
+def ours(stem: str, target: str, out: Path) -> tuple[int | None, int | None]:
+    """Arena bytes used after prepare and, of those, the persistent ones."""
     config = VerifyConfig(model=MODELS / f"{stem}.tflite",
                           golden=GOLDEN / f"{stem}.json", target=target,
                           options=RunOptions(out_dir=out, project=ROOT))
-    return verify(config).arena_used
+    report = verify(config)
+    return report.arena_used, report.arena_persistent
+
+
+def _head(used: int | None, persistent: int | None) -> int | str:
+    return used - persistent if used is not None and persistent is not None else "n/a"
 
 
 def main() -> int:
     out = ROOT / "tflm-test-out" / "bench-arena"
     print(f"{'model':<24}{'TFLM py':>9}{'MODELS.md':>10}" +
           "".join(f"{'ours ' + t:>15}{'ratio':>7}" for t in TARGETS))
+    split: dict[str, dict[str, tuple[int | None, int | None]]] = {}
     for stem, documented in MODELS_MD.items():
         tflm = tflm_arena(MODELS / f"{stem}.tflite")
         row = f"{stem:<24}{tflm if tflm else 'n/a':>9}{documented:>10}"
+        split[stem] = {}
         for target in TARGETS:
-            used = ours(stem, target, out)
+            used, persistent = split[stem][target] = ours(stem, target, out)
             ratio = f"{used / tflm:.2f}" if used and tflm else "n/a"
             row += f"{used if used is not None else 'n/a':>15}{ratio:>7}"
         print(row)
     print("\nratio = ours / TFLM (TFLM's figure is from a 64-bit host; bluepill is 32-bit)")
+    print(f"\n{'model':<24}{'head: TFLM':>11}{'ours':>6}   {'tail: TFLM':>10}" +
+          "".join(f"{'ours ' + t:>15}" for t in TARGETS))
+    for stem in MODELS_MD:
+        golden = json.loads((GOLDEN / f"{stem}.json").read_text()).get("arena", {})
+        used, persistent = split[stem][TARGETS[0]]
+        row = (f"{stem:<24}{golden.get('head', 'n/a'):>11}{_head(used, persistent):>6}   "
+               f"{golden.get('tail', 'n/a'):>10}")
+        row += "".join(f"{str(split[stem][t][1]):>15}" for t in TARGETS)
+        print(row)
+    print("\nhead = planned activations and scratch; tail = persistent (interpreter, tensors, "
+          "nodes, kernel data); TFLM's from its golden file (64-bit host)")
     return 0
 
 

@@ -87,6 +87,7 @@ class Golden:
     labels: tuple[str, ...]
     arena_used_bytes: int | None  # what TFLM reported, for comparison
     cases: tuple[GoldenCase, ...]
+    arena_tail_bytes: int | None = None  # of those, TFLM's persistent part
 
 
 def value_problem(value: Any, dtype: str) -> str | None:
@@ -206,7 +207,7 @@ def parse_golden(raw: Any, where: str = "golden") -> Golden:
                   model_sha256=_optional(raw, "model_sha256", str, where),
                   interpreter=str(raw.get("interpreter", "")), labels=tuple(labels),
                   arena_used_bytes=_optional(arena, "arena_used_bytes", int, where),
-                  cases=cases)
+                  cases=cases, arena_tail_bytes=_optional(arena, "tail", int, where))
 
 
 def load_golden(path: Path) -> Golden:

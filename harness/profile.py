@@ -124,6 +124,7 @@ class KernelRun:
     sizes: Sizes  # flash split into code, model and input data; RAM; the board's limits
     elf: Path
     log: Path | None
+    arena_persistent: int | None = None  # of arena_used, when the program printed it
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,8 @@ def _profile_set(config: ProfileConfig, p: _Plan, kernels: KernelSet) -> tuple[K
     counts = op_counts(result.extras[MARKS], hooks, len(p.model.operators))
     printed = printed_outputs([result]).get(p.case.name)
     run = KernelRun(kernels, counts, printed.arena_used if printed else None, built.arena_size,
-                    program_sizes([built], len(p.data), p.plan.target), built.elf, result.log)
+                    program_sizes([built], len(p.data), p.plan.target), built.elf, result.log,
+                    printed.arena_persistent if printed else None)
     return run, result.runner
 
 

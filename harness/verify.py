@@ -95,6 +95,8 @@ class VerifyReport:
     tolerance_ulps: int
     logs: tuple[Path, ...]
     run_s: float = 0.0  # wall time of the program runs (all programs, all cases)
+    arena_persistent: int | None = None  # of arena_used, when the program printed it
+    tflm_arena_persistent: int | None = None  # TFLM's (golden file)
 
     @property
     def exit_code(self) -> int:
@@ -368,7 +370,9 @@ def _report(config: VerifyConfig, p: _Plan, apps: Sequence[BuiltApp],
         tflm_arena_used=p.golden.arena_used_bytes if p.golden else None,
         sizes=program_sizes(apps, len(p.data), p.plan.target), tolerance_ulps=tolerance,
         logs=tuple(r.log for r in results if r.log is not None),
-        run_s=sum(r.duration_s for r in results))
+        run_s=sum(r.duration_s for r in results),
+        arena_persistent=first.arena_persistent if first else None,
+        tflm_arena_persistent=p.golden.arena_tail_bytes if p.golden else None)
 
 
 def verify(config: VerifyConfig, events: Events = Events()) -> VerifyReport:

@@ -37,8 +37,8 @@ FLOAT_DTYPES = frozenset({"float16", "float32", "float64"})
 
 # Testing random_0
 _CASE = re.compile(r"^Testing (?P<name>\S.*?)\s*$")
-# verify.arena 7216 17408
-_ARENA = re.compile(r"^verify\.arena (?P<used>\d+) (?P<size>\d+)\s*$")
+# verify.arena 7216 17408 1248   (used, size, persistent; a runtime may leave out the last)
+_ARENA = re.compile(r"^verify\.arena (?P<used>\d+) (?P<size>\d+)(?: (?P<persistent>\d+))?\s*$")
 # verify.output 0 9 4
 _OUTPUT = re.compile(r"^verify\.output (?P<index>\d+) (?P<type>-?\d+) (?P<bytes>\d+)\s*$")
 # verify.data 0 32 80ff7f01
@@ -58,6 +58,7 @@ class CaseOutput:
     outputs: dict[int, bytearray] = field(default_factory=dict)
     arena_used: int | None = None
     arena_size: int | None = None
+    arena_persistent: int | None = None  # of arena_used: TFLM's "tail"
     error: str | None = None  # the verify.error text, e.g. "init TM_ERR_MODEL"
     arena_needed: int | None = None  # set with a TM_ERR_ARENA error
     arena_have: int | None = None
@@ -89,6 +90,8 @@ def parse_outputs(lines: Iterable[str]) -> list[CaseOutput]:
             continue
         elif m := _ARENA.match(line):
             cases[-1].arena_used, cases[-1].arena_size = int(m["used"]), int(m["size"])
+            if m["persistent"] is not None:
+                cases[-1].arena_persistent = int(m["persistent"])
         elif m := _OUTPUT.match(line):
             cases[-1].outputs[int(m["index"])] = bytearray(int(m["bytes"]))
         elif m := _DATA.match(line):

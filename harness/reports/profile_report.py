@@ -63,8 +63,9 @@ def _of(used: int | None, limit: int | None) -> str:
 
 def _figures(run: KernelRun) -> str:
     s = run.sizes
-    return (f"{run.kernels}: arena {_of(run.arena_used, run.arena_size)} bytes; flash code "
-            f"{s.code:,} + model {s.model:,} + input {s.inputs:,} = "
+    persistent = "" if run.arena_persistent is None else f" ({run.arena_persistent:,} persistent)"
+    return (f"{run.kernels}: arena {_of(run.arena_used, run.arena_size)} bytes{persistent}; "
+            f"flash code {s.code:,} + model {s.model:,} + input {s.inputs:,} = "
             f"{_of(s.flash, s.flash_capacity)} bytes; RAM {_of(s.ram, s.ram_capacity)} bytes")
 
 
@@ -93,7 +94,8 @@ def _run_dict(run: KernelRun) -> dict[str, Any]:
     s = run.sizes
     return {"invoke_instructions": run.counts.invoke,
             "interpreter_instructions": run.counts.interpreter,
-            "arena": {"used": run.arena_used, "size": run.arena_size},
+            "arena": {"used": run.arena_used, "size": run.arena_size,
+                      "persistent": run.arena_persistent},
             "flash": {"code": s.code, "model": s.model, "inputs": s.inputs, "total": s.flash,
                       "limit": s.flash_capacity},
             "ram": {"used": s.ram, "limit": s.ram_capacity},

@@ -42,12 +42,18 @@ def _of(used: int, capacity: int | None) -> str:
     return f"{used} of {capacity}" if capacity else f"{used}"
 
 
+def _persistent(persistent: int | None) -> str:
+    return "" if persistent is None else f", {persistent} persistent"
+
+
 def text_lines(report: VerifyReport) -> list[str]:
     """The terminal report: a header, one line per case, figures, the verdict."""
     s = report.sizes
-    arena = "not reached" if report.arena_used is None else f"{report.arena_used} bytes"
+    arena = ("not reached" if report.arena_used is None else
+             f"{report.arena_used} bytes{_persistent(report.arena_persistent)}")
     if report.tflm_arena_used is not None:
-        arena += f" (TFLM: {report.tflm_arena_used} bytes on 64-bit host)"
+        arena += (f" (TFLM: {report.tflm_arena_used} bytes"
+                  f"{_persistent(report.tflm_arena_persistent)} on 64-bit host)")
     tolerance = (f"float tolerance {report.tolerance_ulps} ULP" if report.tolerance_ulps
                  else "bit-exact required")
     lines = [f"verify {report.model.name} on {report.target} ({report.runner}): "
@@ -74,7 +80,8 @@ def to_dict(report: VerifyReport) -> dict[str, Any]:
         "verdict": str(report.verdict), "reason": report.reason, "ops": list(report.ops),
         "reference": report.reference, "tolerance_ulps": report.tolerance_ulps,
         "arena": {"used": report.arena_used, "size": report.arena_size,
-                  "tflm_used": report.tflm_arena_used},
+                  "persistent": report.arena_persistent, "tflm_used": report.tflm_arena_used,
+                  "tflm_persistent": report.tflm_arena_persistent},
         "sizes": vars(report.sizes),
         "cases": [{"name": c.name, "status": c.status, "label": c.label,
                    "expected_label": c.expected_label,

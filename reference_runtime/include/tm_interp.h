@@ -75,6 +75,10 @@ tm_status tm_interp_output(const tm_interp *interp, size_t index, tm_tensor **ou
 
 /* Arena bytes in use now (after prepare: persistent + planned activations + scratch). */
 size_t tm_interp_arena_used(const tm_interp *interp);
+/* Of those, the persistent part: the interpreter, tensors, nodes, kernel data (TFLM's arena
+ * "tail"). The rest is the planned activations and scratch (TFLM's "head") and the pad that
+ * aligns an unaligned arena. 0 for NULL. */
+size_t tm_interp_arena_persistent(const tm_interp *interp);
 /* Arena length that is enough, for an arena at the same address (pass a 16-byte aligned
  * arena and the figure does not depend on the address):
  *  - after a successful prepare: the smallest arena this model runs in. It can exceed

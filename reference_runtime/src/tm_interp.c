@@ -277,4 +277,8 @@ size_t tm_interp_arena_used(const tm_interp *it) {
   return it != NULL ? it->arena.pad + it->arena.head + it->arena.persist : 0;
 }
 
+size_t tm_interp_arena_persistent(const tm_interp *it) {
+  return it != NULL ? it->arena.persist : 0;
+}
+
 size_t tm_interp_arena_needed(const tm_interp *it) { return it != NULL ? it->needed : 0; }

@@ -363,6 +363,7 @@ TF_LITE_MICRO_TEST(AccessorArguments) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_interp_output(NULL, 0, &t));
   TF_LITE_MICRO_EXPECT_EQ(0, tm_interp_outputs_size(NULL));
   TF_LITE_MICRO_EXPECT_EQ(0, tm_interp_arena_used(NULL));
+  TF_LITE_MICRO_EXPECT_EQ(0, tm_interp_arena_persistent(NULL));
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &t)); /* still usable */
 }
 

@@ -85,7 +85,8 @@ TF_LITE_MICRO_TEST(RunsHelloWorld) {
   TF_LITE_MICRO_EXPECT_EQ(6, invokes);
   TF_LITE_MICRO_EXPECT(scratch_ok);
   TF_LITE_MICRO_EXPECT_EQ(13, *(int8_t *)out->data); /* three ops, +1 each */
-  TF_LITE_MICRO_EXPECT_GT(tm_interp_arena_used(it), 0);
+  TF_LITE_MICRO_EXPECT_GT(tm_interp_arena_persistent(it), 0);
+  TF_LITE_MICRO_EXPECT_LT(tm_interp_arena_persistent(it), tm_interp_arena_used(it));
   TF_LITE_MICRO_EXPECT_LE(tm_interp_arena_used(it), tm_interp_arena_needed(it));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_STATE, tm_interp_prepare(it)); /* only once */
 }

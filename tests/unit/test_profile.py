@@ -90,7 +90,7 @@ def _report(*kernels: KernelSet) -> ProfileReport:
     sizes = Sizes(code=22168, model=18800, inputs=1960, flash=42928, ram=19516,
                   flash_capacity=65536, ram_capacity=20480)
     runs = tuple(KernelRun(k, _counts("micro_speech_quantized", str(k), 4), 7184, 17408, sizes,
-                           Path(f"/out/{k}.elf"), None) for k in kernels)
+                           Path(f"/out/{k}.elf"), None, 1216) for k in kernels)
     return ProfileReport(Path("m/micro_speech_quantized.tflite"), "bluepill", "qemu netduino2",
                          op_shapes(speech), runs)
 
@@ -110,7 +110,8 @@ def test_table_of_both_sets_shows_each_op_side_by_side_with_the_ratio() -> None:
     assert lines[6].split()[:3] == ["(interpreter)", "0", "69"]
     assert lines[7].split()[:9] == ["invoke", "336,000", "8,873,871", "26.41", "100.0%",
                                     "1,408,934", "4.19", "100.0%", "6.30x"]
-    assert lines[8] == ("reference: arena 7,184 of 17,408 bytes; flash code 22,168 + model "
+    assert lines[8] == ("reference: arena 7,184 of 17,408 bytes (1,216 persistent); flash "
+                        "code 22,168 + model "
                         "18,800 + input 1,960 = 42,928 of 65,536 bytes; RAM 19,516 of 20,480 "
                         "bytes")
     assert len(lines) == 10
@@ -137,7 +138,7 @@ def test_json_has_every_figure_of_the_table() -> None:
     assert doc["operators"][0]["instructions"]["reference"]["per_mac"] is None
     run = doc["runs"]["optimized"]
     assert run["invoke_instructions"] == 1408934 and run["interpreter_instructions"] == 69
-    assert run["arena"] == {"used": 7184, "size": 17408}
+    assert run["arena"] == {"used": 7184, "size": 17408, "persistent": 1216}
     assert run["flash"] == {"code": 22168, "model": 18800, "inputs": 1960, "total": 42928,
                             "limit": 65536}
     assert run["ram"] == {"used": 19516, "limit": 20480}

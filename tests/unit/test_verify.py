@@ -20,11 +20,12 @@ from tflm_test.errors import ModelRejected, TflmTestError
 from tflm_test.golden import TensorValue, load_golden, parse_golden
 from tflm_test.oracle import _failure, _read_answer, random_cases
 from tflm_test.oracle_child import EXIT_UNAVAILABLE
-from tflm_test.reports.verify_report import case_line
+from tflm_test.reports.verify_report import case_line, text_lines, to_dict
 from tflm_test.targets import load_boards
 from tflm_test.tflite_model import MalformedModel, ModelInfo, parse_model, read_model
-from tflm_test.verify import (CaseReport, reject_on_target, app_name, check_fits, check_io,
-                              kernels_for)
+from tflm_test.verdict import Verdict
+from tflm_test.verify import (CaseReport, Sizes, VerifyReport, reject_on_target, app_name,
+                              check_fits, check_io, kernels_for)
 from tflm_test.project import VerifySettings
 from tflm_test.verify_app import (AppBuild, AppCase, build_source, c_string, first_arena_size,
                                   generate_source,
@@ -136,7 +137,7 @@ def test_golden_file_parses_and_packs_exact_float32_bits(models: Path, data: Pat
     assert struct.unpack("<f", value.to_bytes())[0] == value.data[0]  # the repr is exact
     speech = load_golden(data / "golden" / "micro_speech_quantized.json")
     assert speech.labels == ("silence", "unknown", "yes", "no")
-    assert speech.arena_used_bytes == 7584
+    assert (speech.arena_used_bytes, speech.arena_tail_bytes) == (7584, 1616)
     assert {c.name: c.expected_label for c in speech.cases}["yes_1000ms"] == "yes"
 
 
@@ -151,7 +152,7 @@ def test_golden_rejects_data_that_does_not_match_its_shape() -> None:
 
 LOG = """\
 Testing random_0
-verify.arena 1472 17408
+verify.arena 1472 17408 944
 verify.output 0 9 3
 verify.data 0 0 0aff80
 Testing random_1
@@ -166,10 +167,38 @@ FAIL: prepare failed at apps/verify/verify_main.c:33
 def test_parses_outputs_arena_and_errors_per_case() -> None:
     first, second = parse_outputs(LOG.splitlines())
     assert (first.name, first.arena_used, first.arena_size) == ("random_0", 1472, 17408)
+    assert first.arena_persistent == 944
+    assert second.arena_persistent is None
     assert bytes(first.outputs[0]) == b"\x0a\xff\x80"
     assert second.error == "prepare TM_ERR_ARENA needed 49664 have 17408"
     assert (second.arena_needed, second.arena_have) == (49664, 17408)
     assert second.notes == ["arena too small: need 49664 bytes, have 17408"]
+
+
+def test_arena_line_without_the_persistent_figure_still_parses() -> None:
+    """Another runtime's verify program may print only used and size."""
+    (case,) = parse_outputs(["Testing c", "verify.arena 1472 17408"])
+    assert (case.arena_used, case.arena_size, case.arena_persistent) == (1472, 17408, None)
+
+
+def _verify_report(persistent: int | None, tflm_persistent: int | None) -> VerifyReport:
+    sizes = Sizes(code=20000, model=18800, inputs=1960, flash=40760, ram=19516,
+                  flash_capacity=65536, ram_capacity=20480)
+    return VerifyReport(Path("m.tflite"), "bluepill", "qemu netduino2", Verdict.PASS, "",
+                        ("FULLY_CONNECTED",), "golden file", (), 6784, 17408, 7584, sizes, 0, (),
+                        arena_persistent=persistent, tflm_arena_persistent=tflm_persistent)
+
+
+def test_verify_report_splits_the_arena_like_tflm_when_both_figures_are_known() -> None:
+    report = _verify_report(816, 1616)
+    arena_line = next(line for line in text_lines(report) if line.startswith("arena used"))
+    assert arena_line == ("arena used: 6784 bytes, 816 persistent (TFLM: 7584 bytes, 1616 "
+                          "persistent on 64-bit host) of a 17408-byte arena")
+    assert to_dict(report)["arena"] == {"used": 6784, "size": 17408, "persistent": 816,
+                                        "tflm_used": 7584, "tflm_persistent": 1616}
+    plain = next(line for line in text_lines(_verify_report(None, None))
+                 if line.startswith("arena used"))
+    assert plain == "arena used: 6784 bytes (TFLM: 7584 bytes on 64-bit host) of a 17408-byte arena"
 
 
 def test_output_bytes_become_typed_values() -> None:

@@ -6,7 +6,7 @@
  *
  * Output, per case (parsed by harness/verify_compare.py; change both together):
  *   Testing <case name>
- *   verify.arena <bytes used after prepare> <arena size>
+ *   verify.arena <bytes used after prepare> <arena size> <persistent bytes of those>
  *   verify.output <output index> <tm_type> <bytes>
  *   verify.data <output index> <byte offset> <up to 32 bytes as lowercase hex>
  *   verify.error <phase> <TM_ERR_...> [needed <bytes> have <bytes>]   on a failure
@@ -117,8 +117,8 @@ static int run_case(const tm_verify_case *c) {
     report_error("prepare", st, it);
     return 0;
   }
-  tm_log("verify.arena %lu %lu", (unsigned long)tm_interp_arena_used(it),
-         (unsigned long)tm_verify_arena_size);
+  tm_log("verify.arena %lu %lu %lu", (unsigned long)tm_interp_arena_used(it),
+         (unsigned long)tm_verify_arena_size, (unsigned long)tm_interp_arena_persistent(it));
   st = invoke_repeatedly(it, c);
   if (st != TM_OK) {
     report_error("invoke", st, it);
