@@ -72,6 +72,11 @@ size_t tm_interp_outputs_size(const tm_interp *interp);
  * TM_ERR_ARG on NULL or index out of range, TM_ERR_STATE after a failed phase. */
 tm_status tm_interp_input(const tm_interp *interp, size_t index, tm_tensor **out);
 tm_status tm_interp_output(const tm_interp *interp, size_t index, tm_tensor **out);
+/* The quantisation of one of this interpreter's tensors (e.g. an input, to quantise what
+ * goes in), decoded from the model: the arena keeps none after prepare. TM_ERR_ARG on NULL
+ * or a tensor of another interpreter (*out zeroed), TM_ERR_STATE after a failed phase. */
+tm_status tm_interp_quant(const tm_interp *interp, const tm_tensor *tensor,
+                          tm_tensor_quant *out);
 
 /* Arena bytes in use now (after prepare: persistent + planned activations + scratch). */
 size_t tm_interp_arena_used(const tm_interp *interp);

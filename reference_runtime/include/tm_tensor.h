@@ -20,24 +20,29 @@ typedef enum {
 
 #define TM_MAX_DIMS 6
 
+/* A tensor's quantisation: a prepare-time fact. Kernels read it in prepare (tm_ctx_quant) and
+ * keep what invoke needs in their op data, so the interpreter holds it only while preparing,
+ * as TFLM keeps it in TfLiteTensor but not in TfLiteEvalTensor. */
 typedef struct {
-  /* Pointers and words first, the small fields last: no gap between fields (28 bytes on
-   * 32-bit), since the arena holds one of these per model tensor. Shapes and channel scales
-   * are borrowed, not copied: the model keeps them as little-endian int32 and float32 arrays
-   * (the layout of int and float on every target), as TFLM borrows them. The byte size is
-   * not stored: tm_tensor_bytes derives it, so it cannot disagree with the shape. */
+  const float *channel_scales; /* borrowed from the model; NULL unless per-channel */
+  float scale;                 /* per-tensor scale, or the first channel's; 0: not quantised */
+  int32_t zero_point;
+  uint16_t num_channels;       /* entries in channel_scales (1 when per-tensor); models with
+                                  more than 65535 are unsupported */
+  uint8_t quantized_dim;       /* axis the channel scales run along; TM_MAX_DIMS when the
+                                  model's value names no axis of any tensor (kernels that read
+                                  the scales then reject it, as TFLM's do) */
+} tm_tensor_quant;
+
+typedef struct {
+  /* What invoke needs and no more: 12 bytes on 32-bit, since the arena holds one of these per
+   * model tensor for the interpreter's life. Shapes are borrowed, not copied: the model keeps
+   * them as little-endian int32 arrays (the layout of int on every target), as TFLM borrows
+   * them. The byte size is not stored: tm_tensor_bytes derives it, so it cannot disagree
+   * with the shape. */
   void *data;           /* arena (activations) or model bytes (constants: never written) */
   const int *dims;      /* ndims entries: the model's shape vector, or the caller's array for
                            tm_kernel_run; never written through */
-  /* Quantisation; scale 0 means "not quantised". */
-  const float *channel_scales; /* borrowed from the model; NULL unless per-channel */
-  float scale;          /* per-tensor scale, or the first channel's */
-  int32_t zero_point;
-  uint16_t num_channels; /* entries in channel_scales (1 when per-tensor); models with more
-                            than 65535 are unsupported */
-  uint8_t quantized_dim; /* axis the channel scales run along; TM_MAX_DIMS when the model's
-                            value names no axis of any tensor (kernels that read the scales
-                            then reject it, as TFLM's do) */
   uint8_t type;         /* a tm_type */
   uint8_t ndims;        /* entries of dims in use, at most TM_MAX_DIMS */
   uint8_t is_const;     /* data lives in the model buffer */

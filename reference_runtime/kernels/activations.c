@@ -39,8 +39,10 @@ static tm_status relu_common_prepare(tm_ctx *ctx, tm_node *node, tm_tensor **in,
   tm_status st = tm_ku_unary_io(ctx, node, in, out);
   if (st == TM_OK) st = tm_ku_expect_f32_or_i8(node, *in, "input");
   if (st == TM_OK) st = tm_ku_expect_type(node, *out, "output", (*in)->type);
-  if (st == TM_OK && (*in)->type == TM_TYPE_INT8) st = tm_ku_expect_quantized(node, *in, "input");
-  if (st == TM_OK && (*in)->type == TM_TYPE_INT8) st = tm_ku_expect_quantized(node, *out, "output");
+  if (st == TM_OK && (*in)->type == TM_TYPE_INT8) {
+    st = tm_ku_expect_quantized(ctx, node, *in, "input");
+    if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, *out, "output");
+  }
   p->count = st == TM_OK ? tm_tensor_elements(*in) : 0;
   return st;
 }
@@ -51,14 +53,15 @@ static tm_status relu_prepare(tm_ctx *ctx, tm_node *node) {
   tm_status st = relu_common_prepare(ctx, node, &in, &out);
   p->f_max = 3.40282347e+38f;
   if (st != TM_OK || in->type != TM_TYPE_INT8) return st;
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in), *out_q = tm_ctx_quant(ctx, out);
   int shift;
-  tm_quantize_multiplier(tm_real_f32_div(in->scale, out->scale), &p->multiplier, &shift);
+  tm_quantize_multiplier(tm_real_f32_div(in_q->scale, out_q->scale), &p->multiplier, &shift);
   p->shift = shift;
   /* TFLM: max(qmin, zero_point + round(0 / scale)) */
-  p->act_min = out->zero_point > INT8_MIN ? out->zero_point : INT8_MIN;
+  p->act_min = out_q->zero_point > INT8_MIN ? out_q->zero_point : INT8_MIN;
   p->act_max = INT8_MAX;
-  p->input_offset = in->zero_point;
-  p->output_offset = out->zero_point;
+  p->input_offset = in_q->zero_point;
+  p->output_offset = out_q->zero_point;
   return TM_OK;
 }
 
@@ -68,8 +71,9 @@ static tm_status relu6_prepare(tm_ctx *ctx, tm_node *node) {
   tm_status st = relu_common_prepare(ctx, node, &in, &out);
   p->f_max = 6.0f;
   if (st != TM_OK || in->type != TM_TYPE_INT8) return st;
-  p->act_min = in->zero_point;
-  p->act_max = tm_float_to_quantized(6.0f, in->scale, in->zero_point, INT8_MIN, INT8_MAX);
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in);
+  p->act_min = in_q->zero_point;
+  p->act_max = tm_float_to_quantized(6.0f, in_q->scale, in_q->zero_point, INT8_MIN, INT8_MAX);
   return TM_OK;
 }
 

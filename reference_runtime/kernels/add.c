@@ -32,9 +32,12 @@ static tm_status add_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types
   tm_status st = tm_binary_prepare(ctx, node, &in1, &in2, &out, &p->bc);
   if (st == TM_OK) st = tm_ku_expect_types(node, in1, "input 1", types);
   if (st == TM_OK) {
-    st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+    st = tm_ku_activation(ctx, node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out,
+                          &p->act);
   }
-  if (st == TM_OK && out->type != TM_TYPE_FLOAT32) tm_binary_rescale_init(in1, in2, out, &p->q);
+  if (st == TM_OK && out->type != TM_TYPE_FLOAT32) {
+    tm_binary_rescale_init(ctx, in1, in2, out, &p->q);
+  }
   return st;
 }
 

@@ -19,11 +19,12 @@ static tm_status dequantize_prepare(tm_ctx *ctx, tm_node *node) {
   tm_tensor *in, *out;
   tm_status st = tm_ku_unary_io(ctx, node, &in, &out);
   if (st == TM_OK) st = tm_ku_expect_types(node, in, "input", TM_KU_I8_OR_I16);
-  if (st == TM_OK) st = tm_ku_expect_quantized(node, in, "input");
+  if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, in, "input");
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", TM_TYPE_FLOAT32);
   if (st != TM_OK) return st;
-  p->scale = in->scale;
-  p->zero_point = in->zero_point;
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in);
+  p->scale = in_q->scale;
+  p->zero_point = in_q->zero_point;
   p->count = tm_tensor_elements(in);
   return TM_OK;
 }

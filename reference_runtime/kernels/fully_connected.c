@@ -74,19 +74,22 @@ static tm_status fc_check_shapes(const tm_node *node, tm_tensor *const *in, cons
  * of the scales (GetQuantizedConvolutionMultipler), per-channel ones from double products. */
 static tm_status fc_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
                              const tm_tensor *out, fc_params *p) {
-  p->in_offset = -in[0]->zero_point;
-  p->filter_offset = -in[1]->zero_point;
-  p->out_offset = out->zero_point;
-  if (in[1]->channel_scales != NULL && in[1]->num_channels > 1) {
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in[0]), *filter_q = tm_ctx_quant(ctx, in[1]);
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out);
+  p->in_offset = -in_q->zero_point;
+  p->filter_offset = -filter_q->zero_point;
+  p->out_offset = out_q->zero_point;
+  if (filter_q->channel_scales != NULL && filter_q->num_channels > 1) {
     return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, p->out_depth,
                                      &p->multipliers, &p->shifts);
   }
-  const tm_real in_scale = tm_real_f32(in[0]->scale), filter_scale = tm_real_f32(in[1]->scale);
-  const tm_real out_scale = tm_real_f32(out->scale);
-  if (in[2] != NULL && tm_ku_is_quantized(in[2])) {
+  const tm_real in_scale = tm_real_f32(in_q->scale), filter_scale = tm_real_f32(filter_q->scale);
+  const tm_real out_scale = tm_real_f32(out_q->scale);
+  const tm_tensor_quant *bias_q = tm_ctx_quant(ctx, in[2]); /* none when in[2] is NULL */
+  if (tm_ku_is_quantized(bias_q)) {
     /* |product - bias scale| / output scale > 0.02, in double */
     const tm_real product = tm_real_mul(&in_scale, &filter_scale, TM_REAL_DOUBLE);
-    const tm_real bias_scale = tm_real_f32(in[2]->scale);
+    const tm_real bias_scale = tm_real_f32(bias_q->scale);
     tm_real diff = tm_real_abs_diff(&product, &bias_scale, TM_REAL_DOUBLE);
     diff = tm_real_div(&diff, &out_scale, TM_REAL_DOUBLE);
     if (tm_real_cmp(&diff, &tm_real_0_02) > 0) {
@@ -108,14 +111,14 @@ static tm_status fc_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types)
   fc_params *p = node->op_data;
   tm_tensor *in[3], *out;
   tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
-  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out, types);
+  if (st == TM_OK) st = tm_ku_check_weighted_types(ctx, node, in, out, types);
   if (st == TM_OK) st = fc_check_shapes(node, in, out, p);
   if (st != TM_OK) return st;
   if (tm_node_opt_u8(node, OPT_WEIGHTS_FORMAT, 0) != 0) {
     TM_KLOG(node, "weights format %u not supported", tm_node_opt_u8(node, OPT_WEIGHTS_FORMAT, 0));
     return TM_ERR_UNSUPPORTED;
   }
-  st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+  st = tm_ku_activation(ctx, node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
   if (st != TM_OK || in[0]->type == TM_TYPE_FLOAT32) return st;
   return fc_quantize(ctx, node, in, out, p);
 }

@@ -41,13 +41,15 @@ static void leaky_float32(const leaky_relu_params *p, const float *in, float *ou
   for (int32_t i = 0; i < n; i++) out[i] = in[i] > 0 ? in[i] : in[i] * p->alpha;
 }
 
-static void leaky_quantize(const tm_tensor *in, const tm_tensor *out, leaky_relu_params *p) {
+static void leaky_quantize(const tm_ctx *ctx, const tm_tensor *in, const tm_tensor *out,
+                           leaky_relu_params *p) {
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in), *out_q = tm_ctx_quant(ctx, out);
   int shift;
   int32_t multiplier;
-  p->input_offset = in->zero_point;
-  p->output_offset = out->zero_point;
+  p->input_offset = in_q->zero_point;
+  p->output_offset = out_q->zero_point;
   /* float arithmetic, as TFLM's in_scale * alpha / out_scale */
-  const tm_real in_scale = tm_real_f32(in->scale), out_scale = tm_real_f32(out->scale);
+  const tm_real in_scale = tm_real_f32(in_q->scale), out_scale = tm_real_f32(out_q->scale);
   const tm_real alpha = tm_real_f32(p->alpha);
   const tm_real product = tm_real_mul(&in_scale, &alpha, TM_REAL_FLOAT);
   tm_quantize_multiplier(tm_real_div(&product, &out_scale, TM_REAL_FLOAT), &multiplier, &shift);
@@ -72,9 +74,9 @@ static tm_status leaky_relu_prepare(tm_ctx *ctx, tm_node *node) {
   if (st != TM_OK) return st;
   p->alpha = tm_node_opt_f32(node, OPT_ALPHA, 0.0f);
   if (in->type == TM_TYPE_FLOAT32) return TM_OK;
-  st = tm_ku_expect_quantized(node, in, "input");
-  if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
-  if (st == TM_OK) leaky_quantize(in, out, p);
+  st = tm_ku_expect_quantized(ctx, node, in, "input");
+  if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, out, "output");
+  if (st == TM_OK) leaky_quantize(ctx, in, out, p);
   return st;
 }
 

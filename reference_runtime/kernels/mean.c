@@ -71,9 +71,11 @@ static tm_status mean_plan(const tm_node *node, const tm_tensor *in, const tm_te
 
 /* QuantizedMeanOrSum's rescaling: QuantizeMultiplier(in_scale / out_scale), then 1/count
  * folded in with a shift of floor(log2(count)), at most 32 and 31 + shift. */
-static void mean_quantize(const tm_tensor *in, const tm_tensor *out, mean_params *p) {
+static void mean_quantize(const tm_ctx *ctx, const tm_tensor *in, const tm_tensor *out,
+                          mean_params *p) {
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in), *out_q = tm_ctx_quant(ctx, out);
   int shift;
-  tm_quantize_multiplier(tm_real_f32_div(in->scale, out->scale), &p->multiplier, &shift);
+  tm_quantize_multiplier(tm_real_f32_div(in_q->scale, out_q->scale), &p->multiplier, &shift);
   int fold = 0;
   for (uint32_t n = (uint32_t)p->count; n > 1; n >>= 1) fold++;
   if (fold > 32) fold = 32;
@@ -82,8 +84,8 @@ static void mean_quantize(const tm_tensor *in, const tm_tensor *out, mean_params
     p->multiplier = (int32_t)((int64_t)((uint64_t)(uint32_t)p->multiplier << fold) / p->count);
   }
   p->shift = shift - fold;
-  p->in_zp = in->zero_point;
-  p->out_zp = out->zero_point;
+  p->in_zp = in_q->zero_point;
+  p->out_zp = out_q->zero_point;
   p->qmin = out->type == TM_TYPE_INT8 ? INT8_MIN : INT16_MIN;
   p->qmax = out->type == TM_TYPE_INT8 ? INT8_MAX : INT16_MAX;
 }
@@ -99,10 +101,10 @@ static tm_status mean_prepare(tm_ctx *ctx, tm_node *node) {
   if (st == TM_OK) st = mean_plan(node, in[0], in[1], out, p);
   p->scratch = -1;
   if (st != TM_OK || out->type == TM_TYPE_FLOAT32) return st;
-  st = tm_ku_expect_quantized(node, in[0], "input");
-  if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
+  st = tm_ku_expect_quantized(ctx, node, in[0], "input");
+  if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, out, "output");
   if (st != TM_OK) return st;
-  mean_quantize(in[0], out, p);
+  mean_quantize(ctx, in[0], out, p);
   return tm_ctx_request_scratch(ctx, (size_t)p->out_elements * sizeof(int32_t), &p->scratch);
 }
 

@@ -31,16 +31,20 @@ static tm_status mul_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types types
   tm_status st = tm_binary_prepare(ctx, node, &in1, &in2, &out, &p->bc);
   if (st == TM_OK) st = tm_ku_expect_types(node, in1, "input 1", types);
   if (st == TM_OK) {
-    st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+    st = tm_ku_activation(ctx, node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out,
+                          &p->act);
   }
   if (st != TM_OK || out->type == TM_TYPE_FLOAT32) return st;
+  const tm_tensor_quant *in1_q = tm_ctx_quant(ctx, in1);
+  const tm_tensor_quant *in2_q = tm_ctx_quant(ctx, in2);
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out);
   int shift;
-  tm_quantize_multiplier(tm_real_f32_mul_div(in1->scale, in2->scale, out->scale),
+  tm_quantize_multiplier(tm_real_f32_mul_div(in1_q->scale, in2_q->scale, out_q->scale),
                          &p->output_multiplier, &shift);
   p->output_shift = shift;
-  p->input1_offset = -in1->zero_point;
-  p->input2_offset = -in2->zero_point;
-  p->output_offset = out->zero_point;
+  p->input1_offset = -in1_q->zero_point;
+  p->input2_offset = -in2_q->zero_point;
+  p->output_offset = out_q->zero_point;
   return TM_OK;
 }
 

@@ -34,14 +34,18 @@ static tm_status pad_check_types(const tm_node *node, tm_tensor *const *in, cons
 }
 
 /* Quantised int8 PAD: the fill must be in the output's quantisation (pad_common.cc). */
-static tm_status pad_check_int8_fill(const tm_node *node, const tm_tensor *value,
-                                     const tm_tensor *out) {
-  if (value == NULL && out->zero_point >= INT8_MIN && out->zero_point <= INT8_MAX) return TM_OK;
-  if (value != NULL && value->zero_point == out->zero_point && value->scale == out->scale) {
+static tm_status pad_check_int8_fill(const tm_ctx *ctx, const tm_node *node,
+                                     const tm_tensor *value, const tm_tensor *out) {
+  const tm_tensor_quant *value_q = tm_ctx_quant(ctx, value), *out_q = tm_ctx_quant(ctx, out);
+  if (value == NULL && out_q->zero_point >= INT8_MIN && out_q->zero_point <= INT8_MAX) {
+    return TM_OK;
+  }
+  if (value != NULL && value_q->zero_point == out_q->zero_point &&
+      value_q->scale == out_q->scale) {
     return TM_OK;
   }
   TM_KLOG(node, "pad value not in the output's quantisation (zero point %ld)",
-          (long)out->zero_point);
+          (long)out_q->zero_point);
   return TM_ERR_MODEL;
 }
 
@@ -77,10 +81,10 @@ static tm_status pad_prepare(tm_ctx *ctx, tm_node *node) {
   tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
   if (st == TM_OK) st = pad_check_types(node, in, out);
   if (st == TM_OK) st = pad_plan(node, in[0], in[1], out, p);
-  if (st == TM_OK && out->type == TM_TYPE_INT8) st = pad_check_int8_fill(node, in[2], out);
+  if (st == TM_OK && out->type == TM_TYPE_INT8) st = pad_check_int8_fill(ctx, node, in[2], out);
   if (st != TM_OK) return st;
   p->elem = (uint32_t)tm_type_size(out->type);
-  if (out->type == TM_TYPE_INT8) p->fill[0] = (uint8_t)(int8_t)out->zero_point;
+  if (out->type == TM_TYPE_INT8) p->fill[0] = (uint8_t)(int8_t)tm_ctx_quant(ctx, out)->zero_point;
   return TM_OK;
 }
 

@@ -105,10 +105,13 @@ static tm_status pool_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types type
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in->type);
   if (st == TM_OK) st = tm_ku_expect_ndims(node, in, "input", 4);
   if (st == TM_OK) st = tm_ku_expect_ndims(node, out, "output", 4);
-  if (st == TM_OK && in->type == TM_TYPE_INT8) st = tm_ku_expect_quantized(node, out, "output");
+  if (st == TM_OK && in->type == TM_TYPE_INT8) {
+    st = tm_ku_expect_quantized(ctx, node, out, "output");
+  }
   if (st == TM_OK) st = pool_plan(node, in, out, &p->g);
   if (st != TM_OK) return st;
-  return tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+  return tm_ku_activation(ctx, node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out,
+                          &p->act);
 }
 
 static tm_status pool_prepare(tm_ctx *ctx, tm_node *node) {

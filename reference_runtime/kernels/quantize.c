@@ -31,20 +31,23 @@ static tm_status quantize_prepare(tm_ctx *ctx, tm_node *node) {
                                     ? TM_KU_I8_OR_I16 | TM_KU_TYPE(TM_TYPE_INT32)
                                     : TM_KU_I8_OR_I16;
   st = tm_ku_expect_types(node, out, "output", out_types);
-  if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
-  if (st == TM_OK && in->type != TM_TYPE_FLOAT32) st = tm_ku_expect_quantized(node, in, "input");
+  if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, out, "output");
+  if (st == TM_OK && in->type != TM_TYPE_FLOAT32) {
+    st = tm_ku_expect_quantized(ctx, node, in, "input");
+  }
   if (st != TM_OK) return st;
-  if (out->channel_scales != NULL && out->num_channels > 1) {
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out), *in_q = tm_ctx_quant(ctx, in);
+  if (out_q->channel_scales != NULL && out_q->num_channels > 1) {
     TM_KLOG(node, "per-channel output quantisation not supported");
     return TM_ERR_UNSUPPORTED;
   }
-  p->scale = out->scale;
-  p->zero_point = out->zero_point;
-  p->input_zero_point = in->zero_point;
+  p->scale = out_q->scale;
+  p->zero_point = out_q->zero_point;
+  p->input_zero_point = in_q->zero_point;
   p->count = tm_tensor_elements(in);
   if (in->type != TM_TYPE_FLOAT32) {
     int shift;
-    tm_quantize_multiplier(tm_real_f32_div(in->scale, out->scale), &p->multiplier, &shift);
+    tm_quantize_multiplier(tm_real_f32_div(in_q->scale, out_q->scale), &p->multiplier, &shift);
     p->shift = shift;
   }
   return TM_OK;

@@ -46,23 +46,26 @@ static void softmax_float32(const softmax_params *p, const void *in, void *out) 
 }
 
 /* int8 input: the scaling of the difference to the row max (PreprocessSoftmaxScaling). */
-static tm_status softmax_int8_input(const tm_node *node, const tm_tensor *in, softmax_params *p) {
-  tm_status st = tm_ku_expect_quantized(node, in, "input");
+static tm_status softmax_int8_input(const tm_ctx *ctx, const tm_node *node, const tm_tensor *in,
+                                    softmax_params *p) {
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in);
+  tm_status st = tm_ku_expect_quantized(ctx, node, in, "input");
   if (st != TM_OK) return st;
   int shift;
-  tm_preprocess_softmax_scaling(p->beta, in->scale, SCALED_DIFF_INTEGER_BITS,
+  tm_preprocess_softmax_scaling(p->beta, in_q->scale, SCALED_DIFF_INTEGER_BITS,
                                 &p->input_multiplier, &shift);
   p->input_left_shift = shift;
   p->diff_min = -tm_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, shift, 31);
   return TM_OK;
 }
 
-static tm_status softmax_int8_output(const tm_node *node, const tm_tensor *out) {
+static tm_status softmax_int8_output(const tm_ctx *ctx, const tm_node *node, const tm_tensor *out) {
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out);
   /* scale == 1/256 on the bits (no NaN or -0 can equal it) */
-  if (out->zero_point == -128 && tm_real_f32_bits(out->scale) == 0x3B800000u) return TM_OK;
-  const tm_real scale = tm_real_f32(out->scale);
+  if (out_q->zero_point == -128 && tm_real_f32_bits(out_q->scale) == 0x3B800000u) return TM_OK;
+  const tm_real scale = tm_real_f32(out_q->scale);
   TM_KLOG(node, "int8 output needs zero point -128 and scale 1/256, got %ld and %f",
-          (long)out->zero_point, tm_real_to_f64(&scale));
+          (long)out_q->zero_point, tm_real_to_f64(&scale));
   return TM_ERR_UNSUPPORTED;
 }
 
@@ -81,7 +84,7 @@ static tm_status softmax_prepare_input(tm_ctx *ctx, tm_node *node, tm_ku_types t
   p->depth = t->dims[t->ndims - 1];
   p->rows = tm_tensor_elements(t) / p->depth;
   p->beta = tm_node_opt_f32(node, OPT_BETA, 0.0f);
-  return t->type == TM_TYPE_INT8 ? softmax_int8_input(node, t, p) : TM_OK;
+  return t->type == TM_TYPE_INT8 ? softmax_int8_input(ctx, node, t, p) : TM_OK;
 }
 
 /* int8 input may have an int16 output; int16 input needs one. */
@@ -92,7 +95,7 @@ static tm_status softmax_prepare(tm_ctx *ctx, tm_node *node) {
   st = in->type == TM_TYPE_INT8 ? tm_ku_expect_types(node, out, "output", TM_KU_I8_OR_I16)
                                 : tm_ku_expect_type(node, out, "output", in->type);
   if (st != TM_OK || in->type == TM_TYPE_FLOAT32) return st;
-  return out->type == TM_TYPE_INT8 ? softmax_int8_output(node, out)
+  return out->type == TM_TYPE_INT8 ? softmax_int8_output(ctx, node, out)
                                    : tm_softmax_prepare_int16(ctx, node, in, out, node->op_data);
 }
 
@@ -115,7 +118,7 @@ tm_status tm_softmax_prepare_int8(tm_ctx *ctx, tm_node *node) {
   tm_tensor *in, *out;
   tm_status st = softmax_prepare_input(ctx, node, TM_KU_I8, &in, &out);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", TM_TYPE_INT8);
-  return st == TM_OK ? softmax_int8_output(node, out) : st;
+  return st == TM_OK ? softmax_int8_output(ctx, node, out) : st;
 }
 
 /* prepare admitted int8 -> int8 only */

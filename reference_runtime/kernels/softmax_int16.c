@@ -49,29 +49,31 @@ static int16_t lut_lookup(int16_t value, const int16_t *lut) {
   return (int16_t)(lut[index] + ((slope * offset + 64) >> 7));
 }
 
-static tm_status expect_output(const tm_node *node, const tm_tensor *out, int32_t zero_point,
-                               float scale) {
-  if (out->zero_point == zero_point && fabsf(out->scale - scale) <= 0.001f * scale) {
+static tm_status expect_output(const tm_ctx *ctx, const tm_node *node, const tm_tensor *out,
+                               int32_t zero_point, float scale) {
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out);
+  if (out_q->zero_point == zero_point && fabsf(out_q->scale - scale) <= 0.001f * scale) {
     return TM_OK;
   }
   TM_KLOG(node, "int16 output needs zero point %ld and scale %f, got %ld and %f",
-          (long)zero_point, (double)scale, (long)out->zero_point, (double)out->scale);
+          (long)zero_point, (double)scale, (long)out_q->zero_point, (double)out_q->scale);
   return TM_ERR_UNSUPPORTED;
 }
 
 tm_status tm_softmax_prepare_int16(tm_ctx *ctx, const tm_node *node, const tm_tensor *in,
                                    const tm_tensor *out, softmax_params *p) {
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in);
   p->exp_lut = NULL;
-  if (in->type == TM_TYPE_INT8) return expect_output(node, out, INT16_MIN, 1.0f / 65536);
-  if (in->zero_point != 0) {
-    TM_KLOG(node, "int16 input has zero point %ld, expected 0", (long)in->zero_point);
+  if (in->type == TM_TYPE_INT8) return expect_output(ctx, node, out, INT16_MIN, 1.0f / 65536);
+  if (in_q->zero_point != 0) {
+    TM_KLOG(node, "int16 input has zero point %ld, expected 0", (long)in_q->zero_point);
     return TM_ERR_MODEL;
   }
-  tm_status st = expect_output(node, out, 0, 1.0f / 32768);
+  tm_status st = expect_output(ctx, node, out, 0, 1.0f / 32768);
   if (st != TM_OK) return st;
   /* [-65535, 0] of the scaled difference is [-10, 0] */
   int shift;
-  const tm_real product = tm_real_f32_mul(in->scale, p->beta);
+  const tm_real product = tm_real_f32_mul(in_q->scale, p->beta);
   tm_quantize_multiplier(tm_real_div(&product, &tm_real_10_over_65535, TM_REAL_DOUBLE),
                          &p->input_multiplier, &shift);
   p->input_left_shift = shift;

@@ -49,7 +49,7 @@ static void sub_run_float32(const void *params, const void *in1, int32_t step1, 
   }
 }
 
-static tm_status sub_check_types(const tm_node *node, tm_tensor *const *in,
+static tm_status sub_check_types(const tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
                                  const tm_tensor *out) {
   static const uint32_t types =
       TM_KU_TYPE(TM_TYPE_FLOAT32) | TM_KU_TYPE(TM_TYPE_INT8) | TM_KU_TYPE(TM_TYPE_INT16);
@@ -57,22 +57,23 @@ static tm_status sub_check_types(const tm_node *node, tm_tensor *const *in,
   if (st == TM_OK) st = tm_ku_expect_type(node, in[1], "input 2", in[0]->type);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
   if (st != TM_OK || in[0]->type == TM_TYPE_FLOAT32) return st;
-  st = tm_ku_expect_quantized(node, in[0], "input 1");
-  if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "input 2");
-  return st == TM_OK ? tm_ku_expect_quantized(node, out, "output") : st;
+  st = tm_ku_expect_quantized(ctx, node, in[0], "input 1");
+  if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, in[1], "input 2");
+  return st == TM_OK ? tm_ku_expect_quantized(ctx, node, out, "output") : st;
 }
 
 static tm_status sub_prepare(tm_ctx *ctx, tm_node *node) {
   sub_params *p = node->op_data;
   tm_tensor *in[2], *out;
   tm_status st = tm_ku_io(ctx, node, 2, 2, in, &out);
-  if (st == TM_OK) st = sub_check_types(node, in, out);
+  if (st == TM_OK) st = sub_check_types(ctx, node, in, out);
   if (st == TM_OK) st = tm_binary_plan(node, in[0], in[1], out, &p->bc);
   if (st == TM_OK) {
-    st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+    st = tm_ku_activation(ctx, node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out,
+                          &p->act);
   }
   if (st == TM_OK && out->type != TM_TYPE_FLOAT32) {
-    tm_binary_rescale_init(in[0], in[1], out, &p->q);
+    tm_binary_rescale_init(ctx, in[0], in[1], out, &p->q);
   }
   return st;
 }

@@ -175,7 +175,8 @@ static tm_status svdf_dims(const tm_node *node, tm_tensor *const *in, const tm_t
   return TM_OK;
 }
 
-static tm_status svdf_types_integer(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
+static tm_status svdf_types_integer(const tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
+                                    const tm_tensor *out) {
   const tm_tensor *wt = in[IN_TIME], *state = in[IN_STATE];
   tm_status st = tm_ku_expect_type(node, in[IN_FEATURE], "weights_feature", TM_TYPE_INT8);
   if (st == TM_OK && wt->type != TM_TYPE_INT16 && wt->type != TM_TYPE_INT8) {
@@ -187,27 +188,31 @@ static tm_status svdf_types_integer(const tm_node *node, tm_tensor *const *in, c
   if (st == TM_OK && in[IN_BIAS] != NULL) st = tm_ku_expect_type(node, in[IN_BIAS], "bias", TM_TYPE_INT32);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", TM_TYPE_INT8);
   for (int32_t i = 0; i < NUM_INPUTS && st == TM_OK; i++) {
-    if (i != IN_BIAS) st = tm_ku_expect_quantized(node, in[i], "svdf tensor");
+    if (i != IN_BIAS) st = tm_ku_expect_quantized(ctx, node, in[i], "svdf tensor");
   }
-  if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
+  if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, out, "output");
   return st;
 }
 
 /* TFLM PrepareSvdf: both effective scales are float products cast to double. */
 static tm_status svdf_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
                                const tm_tensor *out, svdf_params *p) {
-  const float state_scale = in[IN_STATE]->scale, time_scale = in[IN_TIME]->scale;
+  const tm_tensor_quant *state_q = tm_ctx_quant(ctx, in[IN_STATE]);
+  const tm_tensor_quant *input_q = tm_ctx_quant(ctx, in[IN_INPUT]);
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out);
+  const float state_scale = state_q->scale, time_scale = tm_ctx_quant(ctx, in[IN_TIME])->scale;
   /* float arithmetic, as TFLM's */
   const tm_real state = tm_real_f32(state_scale), time = tm_real_f32(time_scale);
-  const tm_real input = tm_real_f32(in[IN_INPUT]->scale);
-  const tm_real feature = tm_real_f32(in[IN_FEATURE]->scale), output = tm_real_f32(out->scale);
+  const tm_real input = tm_real_f32(input_q->scale);
+  const tm_real feature = tm_real_f32(tm_ctx_quant(ctx, in[IN_FEATURE])->scale);
+  const tm_real output = tm_real_f32(out_q->scale);
   const tm_real state_x_time = tm_real_mul(&state, &time, TM_REAL_FLOAT);
   const tm_real input_x_feature = tm_real_mul(&input, &feature, TM_REAL_FLOAT);
   const tm_real scale1 = tm_real_div(&input_x_feature, &state, TM_REAL_FLOAT);
   const tm_real scale2 = tm_real_div(&state_x_time, &output, TM_REAL_FLOAT);
   const tm_tensor *bias = in[IN_BIAS];
   if (bias != NULL) { /* |bias scale - state x time| >= 1e-5, in double */
-    const tm_real bias_scale = tm_real_f32(bias->scale);
+    const tm_real bias_scale = tm_real_f32(tm_ctx_quant(ctx, bias)->scale);
     const tm_real diff = tm_real_abs_diff(&bias_scale, &state_x_time, TM_REAL_DOUBLE);
     if (tm_real_cmp(&diff, &tm_real_1e_5) >= 0) {
       TM_KLOG(node, "bias scale %f is not state scale x time weights scale %f",
@@ -220,9 +225,9 @@ static tm_status svdf_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *cons
   p->scale1_b = shift;
   tm_quantize_multiplier(scale2, &p->scale2_a, &shift);
   p->scale2_b = shift;
-  p->input_zp = in[IN_INPUT]->zero_point;
-  p->state_zp = in[IN_STATE]->zero_point;
-  p->output_zp = out->zero_point;
+  p->input_zp = input_q->zero_point;
+  p->state_zp = state_q->zero_point;
+  p->output_zp = out_q->zero_point;
   tm_status st = tm_ctx_request_scratch(ctx, (size_t)p->batch * (size_t)p->filters * 4u, &p->scratch);
   if (st == TM_OK) st = tm_ctx_request_scratch(ctx, (size_t)p->batch * (size_t)p->units * 4u, &p->scratch_output);
   return st;
@@ -257,7 +262,7 @@ static tm_status svdf_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types type
   if (st == TM_OK) st = svdf_dims(node, in, out, p);
   if (st != TM_OK) return st;
   if (in[IN_INPUT]->type == TM_TYPE_INT8) {
-    st = svdf_types_integer(node, in, out);
+    st = svdf_types_integer(ctx, node, in, out);
     return st == TM_OK ? svdf_quantize(ctx, node, in, out, p) : st;
   }
   st = svdf_types_float(node, in, out);

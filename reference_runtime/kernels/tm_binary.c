@@ -1,14 +1,14 @@
 #include "tm_binary.h"
 
-static tm_status check_types(const tm_node *node, const tm_tensor *in1, const tm_tensor *in2,
-                             const tm_tensor *out) {
+static tm_status check_types(const tm_ctx *ctx, const tm_node *node, const tm_tensor *in1,
+                             const tm_tensor *in2, const tm_tensor *out) {
   tm_status st = tm_ku_expect_types(node, in1, "input 1", TM_KU_F32_I8_I16);
   if (st == TM_OK) st = tm_ku_expect_type(node, in2, "input 2", in1->type);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in1->type);
   if (st == TM_OK && in1->type != TM_TYPE_FLOAT32) {
-    st = tm_ku_expect_quantized(node, in1, "input 1");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, in2, "input 2");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
+    st = tm_ku_expect_quantized(ctx, node, in1, "input 1");
+    if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, in2, "input 2");
+    if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, out, "output");
   }
   return st;
 }
@@ -55,7 +55,7 @@ tm_status tm_binary_prepare(tm_ctx *ctx, const tm_node *node, tm_tensor **in1, t
   if (st != TM_OK) return st;
   *in1 = in[0];
   *in2 = in[1];
-  st = check_types(node, *in1, *in2, *out);
+  st = check_types(ctx, node, *in1, *in2, *out);
   return st == TM_OK ? tm_binary_plan(node, *in1, *in2, *out, bc) : st;
 }
 
@@ -81,15 +81,18 @@ void tm_binary_run(const tm_broadcast *bc, size_t elem_size, tm_binary_fn op,
   }
 }
 
-void tm_binary_rescale_init(const tm_tensor *in1, const tm_tensor *in2, const tm_tensor *out,
-                            tm_binary_rescale *r) {
+void tm_binary_rescale_init(const tm_ctx *ctx, const tm_tensor *in1, const tm_tensor *in2,
+                            const tm_tensor *out, tm_binary_rescale *r) {
+  const tm_tensor_quant *in1_q = tm_ctx_quant(ctx, in1);
+  const tm_tensor_quant *in2_q = tm_ctx_quant(ctx, in2);
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out);
   int shift;
-  r->input1_offset = -in1->zero_point;
-  r->input2_offset = -in2->zero_point;
-  r->output_offset = out->zero_point;
+  r->input1_offset = -in1_q->zero_point;
+  r->input2_offset = -in2_q->zero_point;
+  r->output_offset = out_q->zero_point;
   /* 65535 << 15 still fits the int32 sum of two inputs */
   r->left_shift = out->type == TM_TYPE_INT16 ? 15 : 20;
-  const tm_real s1 = tm_real_f32(in1->scale), s2 = tm_real_f32(in2->scale);
+  const tm_real s1 = tm_real_f32(in1_q->scale), s2 = tm_real_f32(in2_q->scale);
   tm_real twice_max_input_scale = tm_real_cmp(&s1, &s2) > 0 ? s1 : s2;
   twice_max_input_scale.e++;
   tm_quantize_multiplier(tm_real_div(&s1, &twice_max_input_scale, TM_REAL_DOUBLE),
@@ -98,7 +101,7 @@ void tm_binary_rescale_init(const tm_tensor *in1, const tm_tensor *in2, const tm
   tm_quantize_multiplier(tm_real_div(&s2, &twice_max_input_scale, TM_REAL_DOUBLE),
                          &r->input2_multiplier, &shift);
   r->input2_shift = shift;
-  tm_real out_scale = tm_real_f32(out->scale);
+  tm_real out_scale = tm_real_f32(out_q->scale);
   out_scale.e += r->left_shift; /* (1 << left_shift) * out_scale, exact */
   tm_quantize_multiplier(tm_real_div(&twice_max_input_scale, &out_scale, TM_REAL_DOUBLE),
                          &r->output_multiplier, &shift);

@@ -38,8 +38,8 @@ typedef struct {
   int32_t input1_shift, input2_shift, output_shift;
   int32_t left_shift;
 } tm_binary_rescale;
-void tm_binary_rescale_init(const tm_tensor *in1, const tm_tensor *in2, const tm_tensor *out,
-                            tm_binary_rescale *r);
+void tm_binary_rescale_init(const tm_ctx *ctx, const tm_tensor *in1, const tm_tensor *in2,
+                            const tm_tensor *out, tm_binary_rescale *r);
 
 /* Input 1 (which = 1) or 2 on the common scale: ((offset + x) << left_shift) * multiplier.
  * The shift wraps: exact for valid zero points, defined for corrupted ones. */

@@ -59,15 +59,16 @@ tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
                           tm_conv_params *p) {
   tm_tensor *in[3], *out;
   tm_status st = tm_ku_io(ctx, node, 2, 3, in, &out);
-  if (st == TM_OK) st = tm_ku_check_weighted_types(node, in, out, spec->types);
+  if (st == TM_OK) st = tm_ku_check_weighted_types(ctx, node, in, out, spec->types);
   if (st == TM_OK) st = check_shapes(node, in, out, spec);
   if (st == TM_OK) st = plan_window(node, in[0], in[1], out, spec, &p->g);
-  if (st == TM_OK) st = tm_ku_activation(node, spec->activation, out, &p->act);
+  if (st == TM_OK) st = tm_ku_activation(ctx, node, spec->activation, out, &p->act);
   if (st != TM_OK) return st;
   p->filter_depth = spec->filter_depth;
   if (in[0]->type == TM_TYPE_FLOAT32) return TM_OK;
-  p->in_offset = -in[0]->zero_point;
-  p->out_offset = out->zero_point;
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in[0]), *out_q = tm_ctx_quant(ctx, out);
+  p->in_offset = -in_q->zero_point;
+  p->out_offset = out_q->zero_point;
   return tm_ku_channel_multipliers(ctx, node, in[0], in[1], out, spec->out_channels,
                                    &p->multipliers, &p->shifts);
 }

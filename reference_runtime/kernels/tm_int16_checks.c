@@ -3,9 +3,11 @@
 #include "tm_kernel_util.h"
 
 /* TFLM's 16x8 kernels require symmetric int16 activations (zero point 0). */
-static tm_status expect_symmetric(const tm_node *node, const tm_tensor *t, const char *what) {
-  if (t->zero_point == 0) return TM_OK;
-  TM_KLOG(node, "int16 %s has zero point %ld, expected 0", what, (long)t->zero_point);
+static tm_status expect_symmetric(const tm_ctx *ctx, const tm_node *node, const tm_tensor *t,
+                                  const char *what) {
+  const tm_tensor_quant *q = tm_ctx_quant(ctx, t);
+  if (q->zero_point == 0) return TM_OK;
+  TM_KLOG(node, "int16 %s has zero point %ld, expected 0", what, (long)q->zero_point);
   return TM_ERR_MODEL;
 }
 
@@ -22,7 +24,7 @@ tm_status tm_ku_check_int16_weighted(tm_ctx *ctx, const tm_node *node) {
   if (st == TM_OK && bias != NULL && bias->type != TM_TYPE_INT32) {
     st = tm_ku_expect_type(node, bias, "bias", TM_TYPE_INT64);
   }
-  if (st == TM_OK) st = expect_symmetric(node, in, "input");
-  if (st == TM_OK) st = expect_symmetric(node, out, "output");
+  if (st == TM_OK) st = expect_symmetric(ctx, node, in, "input");
+  if (st == TM_OK) st = expect_symmetric(ctx, node, out, "output");
   return st;
 }

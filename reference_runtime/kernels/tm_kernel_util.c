@@ -102,28 +102,31 @@ tm_status tm_ku_expect_ndims(const tm_node *node, const tm_tensor *t, const char
   return TM_ERR_MODEL;
 }
 
-tm_status tm_ku_expect_quantized(const tm_node *node, const tm_tensor *t, const char *what) {
-  if (tm_ku_is_quantized(t)) return TM_OK;
+tm_status tm_ku_expect_quantized(const tm_ctx *ctx, const tm_node *node, const tm_tensor *t,
+                                 const char *what) {
+  if (tm_ku_is_quantized(tm_ctx_quant(ctx, t))) return TM_OK;
   TM_KLOG(node, "%s is %s without a quantisation scale", what, tm_ku_type_name(t->type));
   return TM_ERR_MODEL;
 }
 
 static tm_status check_channel_scales(const tm_node *node, const tm_tensor *filter,
-                                      int32_t channels) {
-  if (filter->channel_scales == NULL || filter->num_channels <= 1) return TM_OK;
-  if (filter->num_channels == channels && filter->quantized_dim < filter->ndims &&
-      filter->dims[filter->quantized_dim] == channels) {
+                                      const tm_tensor_quant *q, int32_t channels) {
+  if (q->channel_scales == NULL || q->num_channels <= 1) return TM_OK;
+  if (q->num_channels == channels && q->quantized_dim < filter->ndims &&
+      filter->dims[q->quantized_dim] == channels) {
     return TM_OK;
   }
-  TM_KLOG(node, "filter has %ld channel scales on axis %ld, expected %ld", (long)filter->num_channels,
-          (long)filter->quantized_dim, (long)channels);
+  TM_KLOG(node, "filter has %ld channel scales on axis %ld, expected %ld", (long)q->num_channels,
+          (long)q->quantized_dim, (long)channels);
   return TM_ERR_MODEL;
 }
 
 tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_tensor *in,
                                     const tm_tensor *filter, const tm_tensor *out,
                                     int32_t channels, int32_t **multipliers, int32_t **shifts) {
-  tm_status st = check_channel_scales(node, filter, channels);
+  const tm_tensor_quant *qf = tm_ctx_quant(ctx, filter);
+  const float in_scale = tm_ctx_quant(ctx, in)->scale, out_scale = tm_ctx_quant(ctx, out)->scale;
+  tm_status st = check_channel_scales(node, filter, qf, channels);
   if (st != TM_OK) return st;
   *multipliers = tm_ctx_alloc_persistent(ctx, sizeof(int32_t) * (size_t)channels);
   *shifts = tm_ctx_alloc_persistent(ctx, sizeof(int32_t) * (size_t)channels);
@@ -131,10 +134,10 @@ tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_t
     TM_KLOG(node, "no arena for %ld channel multipliers", (long)channels);
     return TM_ERR_ARENA;
   }
-  const int per_channel = filter->channel_scales != NULL && filter->num_channels > 1;
+  const int per_channel = qf->channel_scales != NULL && qf->num_channels > 1;
   for (int32_t c = 0; c < channels; c++) {
-    const float scale = per_channel ? filter->channel_scales[c] : filter->scale;
-    const tm_real effective = tm_real_f32_mul_div(in->scale, scale, out->scale);
+    const float scale = per_channel ? qf->channel_scales[c] : qf->scale;
+    const tm_real effective = tm_real_f32_mul_div(in_scale, scale, out_scale);
     int shift;
     tm_quantize_multiplier(effective, &(*multipliers)[c], &shift);
     (*shifts)[c] = shift;
@@ -142,11 +145,12 @@ tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_t
   return TM_OK;
 }
 
-tm_status tm_ku_activation(const tm_node *node, int activation, const tm_tensor *out,
-                           tm_act_range *range) {
+tm_status tm_ku_activation(const tm_ctx *ctx, const tm_node *node, int activation,
+                           const tm_tensor *out, tm_act_range *range) {
   tm_status st = out->type == TM_TYPE_FLOAT32
                      ? tm_activation_range_float(activation, &range->f_min, &range->f_max)
-                     : tm_activation_range_quantized(activation, out, &range->act_min,
+                     : tm_activation_range_quantized(activation, (tm_type)out->type,
+                                                     tm_ctx_quant(ctx, out), &range->act_min,
                                                      &range->act_max);
   if (st != TM_OK) TM_KLOG(node, "fused activation %d not supported", activation);
   return st;
@@ -158,8 +162,9 @@ tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_te
   return st;
 }
 
-tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
-                                     const tm_tensor *out, tm_ku_types types) {
+tm_status tm_ku_check_weighted_types(const tm_ctx *ctx, const tm_node *node,
+                                     tm_tensor *const *in, const tm_tensor *out,
+                                     tm_ku_types types) {
   tm_status st = tm_ku_expect_types(node, in[0], "input", types);
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in[0]->type);
   /* int16: filter and bias types are tm_ku_check_int16_weighted's (the reference prepares
@@ -172,9 +177,9 @@ tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
     }
   }
   if (st == TM_OK && in[0]->type != TM_TYPE_FLOAT32) {
-    st = tm_ku_expect_quantized(node, in[0], "input");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, in[1], "filter");
-    if (st == TM_OK) st = tm_ku_expect_quantized(node, out, "output");
+    st = tm_ku_expect_quantized(ctx, node, in[0], "input");
+    if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, in[1], "filter");
+    if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, out, "output");
   }
   return st;
 }

@@ -56,8 +56,9 @@ tm_status tm_ku_expect_f32_or_i8(const tm_node *node, const tm_tensor *t, const 
  * optional bias}, input one of `types`: float32 throughout; or int8 input/filter/output (all
  * quantised) with an int32 bias; or int16 input and output (quantised), whose filter and bias
  * tm_ku_check_int16_weighted checks. */
-tm_status tm_ku_check_weighted_types(const tm_node *node, tm_tensor *const *in,
-                                     const tm_tensor *out, tm_ku_types types);
+tm_status tm_ku_check_weighted_types(const tm_ctx *ctx, const tm_node *node,
+                                     tm_tensor *const *in, const tm_tensor *out,
+                                     tm_ku_types types);
 /* The rest of TFLM's 16x8 rule for the node's weighted op, when input 0 is int16 (TM_OK
  * otherwise): int8 filter, int64 or int32 bias, input and output zero points 0. Called by the
  * reference prepares only (tm_int16_checks.c), before their shared prepare. */
@@ -71,11 +72,12 @@ tm_status tm_ku_expect_same_shape(const tm_node *node, const tm_tensor *a, const
 tm_status tm_ku_expect_ndims(const tm_node *node, const tm_tensor *t, const char *what,
                              int32_t ndims);
 /* scale > 0 (a NaN is not), on the float's bits: +0x1p-149 .. +inf are 1 .. 0x7F800000. */
-static inline int tm_ku_is_quantized(const tm_tensor *t) {
-  return tm_real_f32_bits(t->scale) - 1u < 0x7F800000u;
+static inline int tm_ku_is_quantized(const tm_tensor_quant *q) {
+  return tm_real_f32_bits(q->scale) - 1u < 0x7F800000u;
 }
 /* int8 tensors must carry a quantisation scale; TM_ERR_MODEL when scale is 0. */
-tm_status tm_ku_expect_quantized(const tm_node *node, const tm_tensor *t, const char *what);
+tm_status tm_ku_expect_quantized(const tm_ctx *ctx, const tm_node *node, const tm_tensor *t,
+                                 const char *what);
 
 /* "int8", "float32"...: numpy's names, as verify and the golden files use them. */
 const char *tm_ku_type_name(tm_type type);
@@ -93,8 +95,8 @@ typedef struct {
   int32_t act_min, act_max; /* int8 */
   float f_min, f_max;       /* float32 */
 } tm_act_range;
-tm_status tm_ku_activation(const tm_node *node, int activation, const tm_tensor *out,
-                           tm_act_range *range);
+tm_status tm_ku_activation(const tm_ctx *ctx, const tm_node *node, int activation,
+                           const tm_tensor *out, tm_act_range *range);
 
 /* One input, one output with the same shape (the unary elementwise kernels). */
 tm_status tm_ku_unary_io(tm_ctx *ctx, const tm_node *node, tm_tensor **in, tm_tensor **out);

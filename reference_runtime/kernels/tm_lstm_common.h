@@ -74,7 +74,8 @@ void tm_lstm_data_of(tm_ctx *ctx, const tm_node *node, const tm_lstm_params *p, 
 
 /* Integer parameters (TFLM PrepareGateParametersInteger, CreateLstmCellStateInfo). tensors
  * is the node's 24 inputs (NULL where absent). */
-tm_status tm_lstm_quantize(const tm_node *node, tm_tensor *const *tensors, tm_lstm_params *p);
+tm_status tm_lstm_quantize(const tm_ctx *ctx, const tm_node *node, tm_tensor *const *tensors,
+                           tm_lstm_params *p);
 void tm_lstm_eval_int8(const tm_lstm_params *p, const tm_lstm_data *d);
 void tm_lstm_eval_float32(const tm_lstm_params *p, const tm_lstm_data *d);
 

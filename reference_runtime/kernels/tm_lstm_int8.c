@@ -22,50 +22,57 @@ static int32_t rounded_log2(float x) {
   return e + ((bits & 0x7FFFFFu) > 0x3504F3u ? 1 : 0);
 }
 
-static tm_status gate_fc_params(const tm_node *node, const tm_tensor *in, const tm_tensor *w,
-                                tm_lstm_fc *fc) {
-  if (w->channel_scales != NULL && w->num_channels > 1) {
+static tm_status gate_fc_params(const tm_ctx *ctx, const tm_node *node, const tm_tensor *in,
+                                const tm_tensor *w, tm_lstm_fc *fc) {
+  const tm_tensor_quant *w_q = tm_ctx_quant(ctx, w), *in_q = tm_ctx_quant(ctx, in);
+  if (w_q->channel_scales != NULL && w_q->num_channels > 1) {
     TM_KLOG(node, "per-channel LSTM weights are not supported (TFLM uses one scale)");
     return TM_ERR_UNSUPPORTED;
   }
   int shift;
   /* GetQuantizedConvolutionMultipler: the float product, then double division */
-  const tm_real in_scale = tm_real_f32(in->scale), w_scale = tm_real_f32(w->scale);
+  const tm_real in_scale = tm_real_f32(in_q->scale), w_scale = tm_real_f32(w_q->scale);
   tm_real product = tm_real_mul(&in_scale, &w_scale, TM_REAL_FLOAT);
   product.e += 12; /* divided by GATE_IN_SCALE, 2^-12: exact */
   tm_quantize_multiplier(product, &fc->multiplier, &shift);
   fc->shift = shift;
-  fc->in_offset = -in->zero_point;
-  fc->w_offset = -w->zero_point;
+  fc->in_offset = -in_q->zero_point;
+  fc->w_offset = -w_q->zero_point;
   return TM_OK;
 }
 
 /* CreateInterGateMulParams */
-static void mul_params(float in1_scale, float in2_scale, const tm_tensor *out, tm_lstm_mul *m) {
+static void mul_params(const tm_ctx *ctx, float in1_scale, float in2_scale, const tm_tensor *out,
+                       tm_lstm_mul *m) {
+  const tm_tensor_quant *out_q = tm_ctx_quant(ctx, out);
   int shift;
-  tm_quantize_multiplier(tm_real_f32_mul_div(in1_scale, in2_scale, out->scale), &m->multiplier,
+  tm_quantize_multiplier(tm_real_f32_mul_div(in1_scale, in2_scale, out_q->scale), &m->multiplier,
                          &shift);
   m->shift = shift;
-  m->out_offset = out->zero_point;
+  m->out_offset = out_q->zero_point;
   m->out_min = out->type == TM_TYPE_INT8 ? INT8_MIN : INT16_MIN;
   m->out_max = out->type == TM_TYPE_INT8 ? INT8_MAX : INT16_MAX;
 }
 
-tm_status tm_lstm_quantize(const tm_node *node, tm_tensor *const *tensors, tm_lstm_params *p) {
+tm_status tm_lstm_quantize(const tm_ctx *ctx, const tm_node *node, tm_tensor *const *tensors,
+                           tm_lstm_params *p) {
   const tm_tensor *in = tensors[TM_LSTM_INPUT], *hidden = tensors[TM_LSTM_HIDDEN];
   const tm_tensor *cell = tensors[TM_LSTM_CELL];
+  const tm_tensor_quant *cell_q = tm_ctx_quant(ctx, cell);
   tm_status st = TM_OK;
   for (int32_t g = 0; g < TM_LSTM_GATES && st == TM_OK; g++) {
-    st = gate_fc_params(node, in, tensors[TM_LSTM_W_INPUT + g], &p->input_fc[g]);
-    if (st == TM_OK) st = gate_fc_params(node, hidden, tensors[TM_LSTM_W_RECURRENT + g], &p->recurrent_fc[g]);
+    st = gate_fc_params(ctx, node, in, tensors[TM_LSTM_W_INPUT + g], &p->input_fc[g]);
+    if (st == TM_OK) {
+      st = gate_fc_params(ctx, node, hidden, tensors[TM_LSTM_W_RECURRENT + g], &p->recurrent_fc[g]);
+    }
   }
   if (st != TM_OK) return st;
-  mul_params(GATE_OUT_SCALE, cell->scale, cell, &p->forget_cell_mul);
-  mul_params(GATE_OUT_SCALE, GATE_OUT_SCALE, cell, &p->input_mul);
-  mul_params(GATE_OUT_SCALE, GATE_OUT_SCALE, hidden, &p->output_mul);
-  p->cell_scale_power = rounded_log2(cell->scale);
+  mul_params(ctx, GATE_OUT_SCALE, cell_q->scale, cell, &p->forget_cell_mul);
+  mul_params(ctx, GATE_OUT_SCALE, GATE_OUT_SCALE, cell, &p->input_mul);
+  mul_params(ctx, GATE_OUT_SCALE, GATE_OUT_SCALE, hidden, &p->output_mul);
+  p->cell_scale_power = rounded_log2(cell_q->scale);
   /* (int16_t) of the double quotient clamped to int16 */
-  const tm_real clip = tm_real_f32_div(p->cell_clip, cell->scale);
+  const tm_real clip = tm_real_f32_div(p->cell_clip, cell_q->scale);
   p->quantized_cell_clip = (int16_t)tm_real_trunc_i32(&clip, INT16_MIN, INT16_MAX);
   return TM_OK;
 }

@@ -11,23 +11,24 @@ tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_poin
   if (st == TM_OK) st = tm_ku_expect_type(node, out, "output", in->type);
   if (st != TM_OK) return st;
   p->count = tm_tensor_elements(in);
-  if (in->type == TM_TYPE_INT16) return tm_sigmoid_prepare_int16(node, in, out, p);
+  if (in->type == TM_TYPE_INT16) return tm_sigmoid_prepare_int16(ctx, node, in, out, p);
   if (in->type != TM_TYPE_INT8) return TM_OK;
-  st = tm_ku_expect_quantized(node, in, "input");
+  st = tm_ku_expect_quantized(ctx, node, in, "input");
   if (st != TM_OK) return st;
-  if (check_out_zero_point && out->zero_point != out_zero_point) {
-    TM_KLOG(node, "int8 output zero point %ld, expected %ld", (long)out->zero_point,
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in), *out_q = tm_ctx_quant(ctx, out);
+  if (check_out_zero_point && out_q->zero_point != out_zero_point) {
+    TM_KLOG(node, "int8 output zero point %ld, expected %ld", (long)out_q->zero_point,
             (long)out_zero_point);
     return TM_ERR_UNSUPPORTED;
   }
-  tm_real real = tm_real_f32(in->scale);
+  tm_real real = tm_real_f32(in_q->scale);
   real.e += 31 - TM_SIGMOID_INPUT_INTEGER_BITS; /* times a power of two: exact */
   int shift;
   /* TFLM: (int32_t)round(frexp(real, &shift) * 2^31), no halving of 2^31: a float scale has
    * 24 significant bits, so the rounded value stays below 2^31 - 2^7. */
   p->input_multiplier = (int32_t)tm_real_q31(&real, &shift);
   p->input_left_shift = shift;
-  p->input_zero_point = in->zero_point;
+  p->input_zero_point = in_q->zero_point;
   p->input_range_radius = tm_calculate_input_radius(TM_SIGMOID_INPUT_INTEGER_BITS, shift, 31);
   return TM_OK;
 }

@@ -24,7 +24,7 @@ tm_status tm_sigmoid_prepare(tm_ctx *ctx, tm_node *node, int check_out_zero_poin
 
 /* The int16 part (tm_sigmoid_int16.c): the multiplier and left shift tm_logistic_i16 and
  * tm_tanh_i16 take, from the input scale. */
-tm_status tm_sigmoid_prepare_int16(const tm_node *node, const tm_tensor *in,
+tm_status tm_sigmoid_prepare_int16(const tm_ctx *ctx, const tm_node *node, const tm_tensor *in,
                                    const tm_tensor *out, tm_sigmoid_params *p);
 
 /* Q0 result of the function for an in-range Q4 input, then its int8 output. */

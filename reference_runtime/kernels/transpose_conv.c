@@ -127,7 +127,8 @@ static void finish_int16(const tc_params *p, const int64_t *acc, const uint8_t *
 
 /* float32 throughout; int8 input/filter/output with int32 bias; int16 input/output with an
  * int8 filter and an int64 or int16 bias. */
-static tm_status tc_check_types(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
+static tm_status tc_check_types(const tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
+                                const tm_tensor *out) {
   static const uint32_t types =
       TM_KU_TYPE(TM_TYPE_FLOAT32) | TM_KU_TYPE(TM_TYPE_INT8) | TM_KU_TYPE(TM_TYPE_INT16);
   const tm_tensor *x = in[IN_INPUT];
@@ -143,9 +144,9 @@ static tm_status tc_check_types(const tm_node *node, tm_tensor *const *in, const
     st = tm_ku_expect_type_in(node, in[IN_BIAS], "bias", bias);
   }
   if (st != TM_OK || x->type == TM_TYPE_FLOAT32) return st;
-  st = tm_ku_expect_quantized(node, x, "input");
-  if (st == TM_OK) st = tm_ku_expect_quantized(node, in[IN_FILTER], "filter");
-  return st == TM_OK ? tm_ku_expect_quantized(node, out, "output") : st;
+  st = tm_ku_expect_quantized(ctx, node, x, "input");
+  if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, in[IN_FILTER], "filter");
+  return st == TM_OK ? tm_ku_expect_quantized(ctx, node, out, "output") : st;
 }
 
 static tm_status tc_check_shapes(const tm_node *node, tm_tensor *const *in, const tm_tensor *out) {
@@ -192,10 +193,11 @@ static tm_status tc_geometry(const tm_node *node, tm_tensor *const *in, const tm
 
 static tm_status tc_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const *in,
                              const tm_tensor *out, tc_params *p) {
+  const tm_tensor_quant *in_q = tm_ctx_quant(ctx, in[IN_INPUT]), *out_q = tm_ctx_quant(ctx, out);
   const int32_t n = tm_tensor_elements(out);
   const size_t acc_size = p->acc_size;
-  p->in_offset = -in[IN_INPUT]->zero_point;
-  p->out_offset = out->zero_point;
+  p->in_offset = -in_q->zero_point;
+  p->out_offset = out_q->zero_point;
   tm_status st = tm_ku_channel_multipliers(ctx, node, in[IN_INPUT], in[IN_FILTER], out, p->out_c,
                                            &p->multipliers, &p->shifts);
   if (st != TM_OK) return st;
@@ -210,11 +212,12 @@ static tm_status transpose_conv_prepare(tm_ctx *ctx, tm_node *node) {
   tc_params *p = node->op_data;
   tm_tensor *in[4], *out;
   tm_status st = tm_ku_io(ctx, node, 3, 4, in, &out);
-  if (st == TM_OK) st = tc_check_types(node, in, out);
+  if (st == TM_OK) st = tc_check_types(ctx, node, in, out);
   if (st == TM_OK) st = tc_check_shapes(node, in, out);
   if (st == TM_OK) st = tc_geometry(node, in, out, p);
   if (st == TM_OK) {
-    st = tm_ku_activation(node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out, &p->act);
+    st = tm_ku_activation(ctx, node, tm_node_opt_u8(node, OPT_ACTIVATION, TM_ACT_NONE), out,
+                          &p->act);
   }
   if (st != TM_OK || out->type == TM_TYPE_FLOAT32) return st;
   return tc_quantize(ctx, node, in, out, p);

@@ -73,8 +73,8 @@ static tm_status lstm_sizes(const tm_node *node, tm_tensor *const *t, const tm_t
 }
 
 /* float32 throughout, or int8 input/weights/hidden/output, int32 biases, int16 cell. */
-static tm_status lstm_types(const tm_node *node, tm_tensor *const *t, const tm_tensor *out,
-                            tm_ku_types types) {
+static tm_status lstm_types(const tm_ctx *ctx, const tm_node *node, tm_tensor *const *t,
+                            const tm_tensor *out, tm_ku_types types) {
   const tm_type act = t[TM_LSTM_INPUT]->type;
   tm_status st = tm_ku_expect_types(node, t[TM_LSTM_INPUT], "input", types);
   const int integer = act == TM_TYPE_INT8;
@@ -88,11 +88,13 @@ static tm_status lstm_types(const tm_node *node, tm_tensor *const *t, const tm_t
     const int bias = i >= TM_LSTM_BIAS;
     st = tm_ku_expect_type(node, t[i], bias ? "bias" : "weights",
                            integer && bias ? TM_TYPE_INT32 : act);
-    if (st == TM_OK && integer && !bias) st = tm_ku_expect_quantized(node, t[i], "weights");
+    if (st == TM_OK && integer && !bias) st = tm_ku_expect_quantized(ctx, node, t[i], "weights");
   }
-  if (st == TM_OK && integer) st = tm_ku_expect_quantized(node, t[TM_LSTM_INPUT], "input");
-  if (st == TM_OK && integer) st = tm_ku_expect_quantized(node, t[TM_LSTM_HIDDEN], "hidden state");
-  if (st == TM_OK && integer) st = tm_ku_expect_quantized(node, t[TM_LSTM_CELL], "cell state");
+  if (st == TM_OK && integer) {
+    st = tm_ku_expect_quantized(ctx, node, t[TM_LSTM_INPUT], "input");
+    if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, t[TM_LSTM_HIDDEN], "hidden state");
+    if (st == TM_OK) st = tm_ku_expect_quantized(ctx, node, t[TM_LSTM_CELL], "cell state");
+  }
   return st;
 }
 
@@ -117,9 +119,9 @@ static tm_status lstm_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types type
   tm_status st = lstm_inputs(ctx, node, t, &out);
   if (st == TM_OK) st = lstm_options(node, p);
   if (st == TM_OK) st = lstm_sizes(node, t, out, p);
-  if (st == TM_OK) st = lstm_types(node, t, out, types);
+  if (st == TM_OK) st = lstm_types(ctx, node, t, out, types);
   const int integer = st == TM_OK && t[TM_LSTM_INPUT]->type == TM_TYPE_INT8;
-  if (integer) st = tm_lstm_quantize(node, t, p);
+  if (integer) st = tm_lstm_quantize(ctx, node, t, p);
   const size_t cell_bytes = integer ? sizeof(int16_t) : sizeof(float);
   for (int32_t i = 0; i < TM_LSTM_BUFFERS && st == TM_OK; i++) {
     st = tm_ctx_request_scratch(ctx, (size_t)p->batch * (size_t)p->state_dim * cell_bytes,

@@ -16,6 +16,14 @@ tm_tensor *tm_ctx_tensor(tm_ctx *ctx, int32_t index) {
   return &ctx->tensors[index];
 }
 
+const tm_tensor_quant *tm_ctx_quant(const tm_ctx *ctx, const tm_tensor *tensor) {
+  static const tm_tensor_quant none = {0};
+  if (ctx == NULL || ctx->phase != TM_PHASE_PREPARE || ctx->quant == NULL) return &none;
+  /* unsigned: NULL and any tensor below the array wrap to an index past its end */
+  const size_t i = ((uintptr_t)tensor - (uintptr_t)ctx->tensors) / sizeof *tensor;
+  return i < ctx->num_tensors ? &ctx->quant[i] : &none;
+}
+
 tm_tensor *tm_node_input(tm_ctx *ctx, const tm_node *node, int32_t i) {
   if (node == NULL || i < 0 || i >= node->num_inputs) return NULL;
   return tm_ctx_tensor(ctx, node->inputs[i]);
@@ -26,14 +34,11 @@ tm_tensor *tm_node_output(tm_ctx *ctx, const tm_node *node, int32_t i) {
   return tm_ctx_tensor(ctx, node->outputs[i]);
 }
 
+/* No line of its own on failure: the operator's failure and the arena's whole requirement
+ * are each logged once by the caller (tm_interp.c, tm_kernel_runner.c). */
 void *tm_ctx_alloc_persistent(tm_ctx *ctx, size_t bytes) {
   if (ctx == NULL || ctx->phase != TM_PHASE_PREPARE) return NULL;
-  void *p = tm_arena_persistent(ctx->arena, bytes);
-  if (p == NULL) {
-    TM_MSG("operator %ld: persistent allocation of %lu bytes failed", (long)ctx->node,
-           (unsigned long)bytes);
-  }
-  return p;
+  return tm_arena_persistent(ctx->arena, bytes);
 }
 
 tm_status tm_ctx_request_scratch(tm_ctx *ctx, size_t bytes, int32_t *index) {

@@ -20,7 +20,10 @@ struct tm_ctx {
   size_t num_tensors;
   tm_arena *arena;       /* borrowed from the interpreter / runner */
   tm_scratch_req *reqs;  /* prepare: records at the arena's low end */
-  void **scratch;        /* invoke: one data pointer per request (persistent) */
+  union {                /* one word: neither is used in the other's phase */
+    const tm_tensor_quant *quant; /* prepare: one per tensor, or NULL (none quantised) */
+    void **scratch;               /* invoke: one data pointer per request (persistent) */
+  };
   int32_t num_scratch;
   int32_t node;          /* node being prepared: owner of new scratch requests */
   tm_phase phase;        /* kernel calls are checked against it */

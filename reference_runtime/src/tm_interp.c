@@ -20,29 +20,31 @@ static tm_status arena_short(tm_interp *it, const tm_arena *a, size_t need) {
 
 /* Tensors (constants point into the model; variables get persistent memory holding their
  * initial state, as TFLM's ResetVariableTensors leaves it: int8 at its zero point, the
- * quantised 0.0; every other type zero bytes, int16 state being symmetric) and nodes. Goes on after a refused allocation so the log can give the whole requirement. */
-static void lay_out(tm_arena *a, const tm_model *m, tm_tensor *tensors, tm_node *nodes) {
+ * quantised 0.0; every other type zero bytes, int16 state being symmetric), their
+ * quantisation and nodes. Goes on after a refused allocation so the log can give the whole
+ * requirement. */
+static void lay_out(tm_arena *a, const tm_model *m, tm_tensor *tensors, tm_tensor_quant *quant,
+                    tm_node *nodes) {
   for (uint32_t i = 0; i < m->num_tensors; i++) {
-    tm_tensor t;
-    (void)tm_model_tensor(m, i, &t, &t.is_variable); /* verified */
-    if (t.is_variable && !t.is_const) {
-      const size_t bytes = tm_tensor_bytes(&t);
-      t.data = tm_arena_persistent(a, bytes); /* zeroed: only int8 needs its zero point */
-      if (t.data != NULL && t.type == TM_TYPE_INT8) memset(t.data, t.zero_point, bytes);
+    tm_tensor spare_t, *t = tensors != NULL ? &tensors[i] : &spare_t;
+    tm_tensor_quant spare_q, *q = quant != NULL ? &quant[i] : &spare_q;
+    (void)tm_model_tensor(m, i, t, q, &t->is_variable); /* verified */
+    if (t->is_variable && !t->is_const) {
+      const size_t bytes = tm_tensor_bytes(t);
+      t->data = tm_arena_persistent(a, bytes); /* zeroed: only int8 needs its zero point */
+      if (t->data != NULL && t->type == TM_TYPE_INT8) memset(t->data, q->zero_point, bytes);
     }
-    if (tensors != NULL) tensors[i] = t;
   }
   for (uint32_t i = 0; nodes != NULL && i < m->num_ops; i++) tm_model_node(m, i, &nodes[i]);
 }
 
-static void adopt(tm_interp *it, const tm_arena *a, const tm_model *m, const tm_resolver *r) {
+static void adopt(tm_interp *it, const tm_arena *a, const tm_resolver *r) {
   it->arena = *a;
-  it->model = *m;
   it->resolver = r;
-  it->num_nodes = m->num_ops;
+  it->num_nodes = it->model.num_ops;
   it->ctx.arena = &it->arena;
-  it->ctx.num_tensors = m->num_tensors;
-  it->needed = tm_arena_need(a, 0);
+  it->ctx.num_tensors = it->model.num_tensors;
+  it->needed = tm_arena_need(a, a->head);
   it->state = TM_STATE_INITED;
 }
 
@@ -52,21 +54,26 @@ tm_status tm_interp_init(tm_interp **out, const uint8_t *model, size_t model_len
   *out = NULL;
   if (model == NULL || resolver == NULL || (arena == NULL && arena_len > 0)) return TM_ERR_ARG;
   tm_arena a;
-  tm_model m;
   tm_arena_init(&a, arena, arena_len);
-  tm_status st = tm_model_verify(&m, model, model_len);
   tm_interp *it = tm_arena_persistent(&a, sizeof *it); /* zeroed: state FAILED */
   *out = it;
+  /* verified in place; without room for the interpreter, still verified for the log */
+  tm_model spare, *m = it != NULL ? &it->model : &spare;
+  tm_status st = tm_model_verify(m, model, model_len);
   if (st != TM_OK) return st;
-  tm_tensor *tensors = tm_arena_persistent(&a, m.num_tensors * sizeof *tensors);
-  tm_node *nodes = tm_arena_persistent(&a, m.num_ops * sizeof *nodes);
-  const tm_kernel **kernels = tm_arena_persistent(&a, m.num_ops * sizeof *kernels);
-  lay_out(&a, &m, tensors, nodes);
-  if (a.missing > 0) return arena_short(it, &a, 0);
+  tm_tensor *tensors = tm_arena_persistent(&a, m->num_tensors * sizeof *tensors);
+  tm_node *nodes = tm_arena_persistent(&a, m->num_ops * sizeof *nodes);
+  const tm_kernel **kernels = tm_arena_persistent(&a, m->num_ops * sizeof *kernels);
+  /* The kernels read quantisation in prepare only: it goes to the low end, which nothing
+   * else uses before prepare and which the plan then overwrites, so none of it stays. */
+  tm_tensor_quant *quant = tm_arena_temp(&a, m->num_tensors * sizeof *quant);
+  lay_out(&a, m, tensors, quant, nodes);
+  if (a.missing > 0 || quant == NULL) return arena_short(it, &a, 0);
   it->ctx.tensors = tensors;
+  it->ctx.quant = quant;
   it->nodes = nodes;
   it->kernels = kernels;
-  adopt(it, &a, &m, resolver);
+  adopt(it, &a, resolver);
   return TM_OK;
 }
 
@@ -226,7 +233,10 @@ tm_status tm_interp_reset_state(tm_interp *it) {
   for (uint32_t i = 0; i < it->model.num_tensors; i++) {
     tm_tensor *t = &it->ctx.tensors[i];
     if (!t->is_variable || t->is_const) continue;
-    memset(t->data, t->type == TM_TYPE_INT8 ? t->zero_point : 0, tm_tensor_bytes(t));
+    tm_tensor decoded;
+    tm_tensor_quant q;
+    (void)tm_model_tensor(&it->model, i, &decoded, &q, &decoded.is_variable); /* verified */
+    memset(t->data, t->type == TM_TYPE_INT8 ? q.zero_point : 0, tm_tensor_bytes(t));
   }
   return TM_OK;
 }
@@ -254,7 +264,9 @@ size_t tm_interp_inputs_size(const tm_interp *it) { return it != NULL ? it->mode
 
 size_t tm_interp_outputs_size(const tm_interp *it) { return it != NULL ? it->model.num_outputs : 0; }
 
-static tm_status io_tensor(const tm_interp *it, size_t index, int output, tm_tensor **out) {
+/* Not inlined: one copy serves both accessors (-Os would otherwise duplicate it). */
+__attribute__((noinline)) static tm_status io_tensor(const tm_interp *it, size_t index,
+                                                     int output, tm_tensor **out) {
   if (out != NULL) *out = NULL;
   if (it == NULL || out == NULL) return TM_ERR_ARG;
   if (it->state == TM_STATE_FAILED) return TM_ERR_STATE;
@@ -271,6 +283,21 @@ tm_status tm_interp_input(const tm_interp *it, size_t index, tm_tensor **out) {
 
 tm_status tm_interp_output(const tm_interp *it, size_t index, tm_tensor **out) {
   return io_tensor(it, index, 1, out);
+}
+
+tm_status tm_interp_quant(const tm_interp *it, const tm_tensor *tensor, tm_tensor_quant *out) {
+  if (out != NULL) memset(out, 0, sizeof *out);
+  if (it == NULL || tensor == NULL || out == NULL) return TM_ERR_ARG;
+  if (it->state == TM_STATE_FAILED) return TM_ERR_STATE;
+  const uintptr_t at = (uintptr_t)tensor, first = (uintptr_t)it->ctx.tensors;
+  if (at < first || at >= first + it->model.num_tensors * sizeof *tensor ||
+      (at - first) % sizeof *tensor != 0) {
+    return TM_ERR_ARG;
+  }
+  tm_tensor decoded;
+  uint8_t is_variable;
+  return tm_model_tensor(&it->model, (uint32_t)((at - first) / sizeof *tensor), &decoded, out,
+                         &is_variable); /* verified: TM_OK */
 }
 
 size_t tm_interp_arena_used(const tm_interp *it) {

@@ -46,6 +46,10 @@ tm_tensor *tm_ctx_tensor(tm_ctx *ctx, int32_t index);
 tm_tensor *tm_node_input(tm_ctx *ctx, const tm_node *node, int32_t i);
 tm_tensor *tm_node_output(tm_ctx *ctx, const tm_node *node, int32_t i);
 
+/* Prepare only: the quantisation of one of this context's tensors (all zero, i.e. not
+ * quantised, for any other tensor or outside prepare: invoke reads op data instead). */
+const tm_tensor_quant *tm_ctx_quant(const tm_ctx *ctx, const tm_tensor *tensor);
+
 /* Prepare only: persistent bytes (16-byte aligned, valid until the arena is reused), or NULL
  * when the arena is full (return TM_ERR_ARENA). */
 void *tm_ctx_alloc_persistent(tm_ctx *ctx, size_t bytes);
@@ -62,13 +66,15 @@ int32_t tm_node_opt_i32(const tm_node *node, unsigned field, int32_t dflt);
 float tm_node_opt_f32(const tm_node *node, unsigned field, float dflt);
 
 /* Runs one kernel outside a model (kernel unit tests, benchmarks): prepare, then invoke.
- * tensors[] carry shapes, types, quantisation and data (inputs filled, outputs pointing at
- * caller buffers); op_data and scratch are taken from `arena`. `options` is a flatbuffer
- * table laid out as in a model (tests/support builds one), or NULL. */
+ * tensors[] carry shapes, types and data (inputs filled, outputs pointing at caller
+ * buffers), quant[] their quantisation; op_data and scratch are taken from `arena`.
+ * `options` is a flatbuffer table laid out as in a model (tests/support builds one), or
+ * NULL. */
 typedef struct {
   const tm_kernel *kernel;
   int32_t builtin_code;
   tm_tensor *tensors;
+  const tm_tensor_quant *quant; /* num_tensors entries, or NULL when none is quantised */
   size_t num_tensors;
   const int32_t *inputs;
   int32_t num_inputs;

@@ -66,7 +66,8 @@ tm_status tm_kernel_run(const tm_kernel_run_spec *spec) {
                   .builtin_code = (int16_t)spec->builtin_code,
                   .num_inputs = (int16_t)spec->num_inputs,
                   .num_outputs = (int16_t)spec->num_outputs};
-  tm_ctx ctx = {spec->tensors, spec->num_tensors, &arena, NULL, NULL, 0, 0, TM_PHASE_NONE};
+  tm_ctx ctx = {.tensors = spec->tensors, .num_tensors = spec->num_tensors, .arena = &arena,
+                .quant = spec->quant};
   st = run(spec, &ctx, &node);
   if (st == TM_ERR_ARENA && arena.need > 0) {
     TM_MSG("kernel run: arena too small: need %lu bytes, have %lu", (unsigned long)arena.need,

@@ -224,7 +224,7 @@ static int scales_valid(const uint8_t *scales, uint32_t count) {
   return 1;
 }
 
-static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
+static tm_status quant_scales(const vctx *v, uint32_t q, tm_type type, tm_tensor_quant *t) {
   uint32_t scales, ns, zps, nz;
   int32_t qdim;
   tm_status st = v_vector(v, q, 2, 4, &scales, &ns);
@@ -239,7 +239,7 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
    * 8 scales, dimension 3 of a 1-D tensor). */
   int64_t zp = 0;
   if (nz != 0) memcpy(&zp, v->buf + zps + 4, sizeof zp);
-  if (!zero_point_fits(t->type, zp)) return bad(v, zps + 4, "zero point out of range for the type");
+  if (!zero_point_fits(type, zp)) return bad(v, zps + 4, "zero point out of range for the type");
   if (!scales_valid(v->buf + scales + 4, ns)) return bad(v, scales, "scale negative or not finite");
   memcpy(&t->scale, v->buf + scales + 4, sizeof t->scale);
   t->zero_point = (int32_t)zp;
@@ -249,11 +249,11 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_tensor *t) {
   return TM_OK;
 }
 
-static tm_status tensor_quant(const vctx *v, uint32_t table, tm_tensor *t) {
+static tm_status tensor_quant(const vctx *v, uint32_t table, tm_type type, tm_tensor_quant *t) {
   uint32_t q;
   tm_status st = v_offset(v, table, 4, &q);
   if (st == TM_OK && q != 0) st = v_table(v, q);
-  if (st == TM_OK && q != 0) st = quant_scales(v, q, t);
+  if (st == TM_OK && q != 0) st = quant_scales(v, q, type, t);
   return st;
 }
 
@@ -278,15 +278,17 @@ static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, t
   return TM_OK;
 }
 
-tm_status tm_model_tensor(const tm_model *m, uint32_t index, tm_tensor *t, uint8_t *is_variable) {
+tm_status tm_model_tensor(const tm_model *m, uint32_t index, tm_tensor *t, tm_tensor_quant *quant,
+                          uint8_t *is_variable) {
   vctx v = vctx_of(m, "tensor", index);
   uint32_t table, sparsity;
   memset(t, 0, sizeof *t);
+  memset(quant, 0, sizeof *quant);
   tm_status st = v_table_at(&v, m->tensors, index, &table);
   if (st == TM_OK) st = tensor_shape(&v, table, t);
   size_t bytes = 0;
   if (st == TM_OK) st = tensor_type(&v, table, t, &bytes);
-  if (st == TM_OK) st = tensor_quant(&v, table, t);
+  if (st == TM_OK) st = tensor_quant(&v, table, (tm_type)t->type, quant);
   if (st == TM_OK) st = tensor_data(m, &v, table, t, bytes);
   if (st == TM_OK) st = v_scalar(&v, table, 5, sizeof *is_variable, is_variable);
   if (st == TM_OK) st = v_offset(&v, table, 6, &sparsity);
@@ -418,12 +420,15 @@ static tm_status v_objects(const tm_model *m) {
   tm_status st = TM_OK;
   int32_t code;
   tm_tensor t;
+  tm_tensor_quant q;
   uint8_t var;
   uint32_t pos, size;
   op_info op;
   for (uint32_t i = 0; i < m->num_opcodes && st == TM_OK; i++) st = opcode_at(m, i, &code);
   for (uint32_t i = 0; i < m->num_buffers && st == TM_OK; i++) st = buffer_data(m, i, &pos, &size);
-  for (uint32_t i = 0; i < m->num_tensors && st == TM_OK; i++) st = tm_model_tensor(m, i, &t, &var);
+  for (uint32_t i = 0; i < m->num_tensors && st == TM_OK; i++) {
+    st = tm_model_tensor(m, i, &t, &q, &var);
+  }
   for (uint32_t i = 0; i < m->num_ops && st == TM_OK; i++) st = op_fields(m, i, &op);
   return st;
 }

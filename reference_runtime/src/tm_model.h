@@ -39,10 +39,11 @@ typedef struct {
  * (well formed but beyond this runtime: e.g. string or sparse tensors, > 6 dims). */
 tm_status tm_model_verify(tm_model *model, const uint8_t *buf, size_t len);
 
-/* Decodes tensor `index` of subgraph 0; *is_variable is set for state tensors. Only on a
- * verified model (it re-runs the tensor checks, so it still never reads out of bounds). */
+/* Decodes tensor `index` of subgraph 0 and its quantisation (into *quant);
+ * *is_variable is set for state tensors. Only on a verified model (it re-runs the tensor
+ * checks, so it still never reads out of bounds). */
 tm_status tm_model_tensor(const tm_model *model, uint32_t index, tm_tensor *out,
-                          uint8_t *is_variable);
+                          tm_tensor_quant *quant, uint8_t *is_variable);
 /* Fills builtin_code, inputs, outputs and options of operator `index`. */
 void tm_model_node(const tm_model *model, uint32_t index, tm_node *out);
 /* Subgraph input / output tensor index. */

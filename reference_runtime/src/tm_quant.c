@@ -191,22 +191,23 @@ static tm_status quantized_type_range(tm_type type, int32_t *qmin, int32_t *qmax
   }
 }
 
-tm_status tm_activation_range_quantized(int activation, const tm_tensor *output,
+tm_status tm_activation_range_quantized(int activation, tm_type type,
+                                        const tm_tensor_quant *quant,
                                         int32_t *act_min, int32_t *act_max) {
   static const float kLow[4] = {0.0f, 0.0f, -1.0f, 0.0f};
   static const float kHigh[4] = {0.0f, 0.0f, 1.0f, 6.0f};
   int32_t qmin, qmax, q;
-  tm_status st = quantized_type_range(output->type, &qmin, &qmax);
+  tm_status st = quantized_type_range(type, &qmin, &qmax);
   if (st != TM_OK) return st;
   if (activation < TM_ACT_NONE || activation > TM_ACT_RELU6) return TM_ERR_UNSUPPORTED;
   *act_min = qmin;
   *act_max = qmax;
   if (activation == TM_ACT_NONE) return TM_OK;
-  st = quantize_bound(output->scale, output->zero_point, kLow[activation], &q);
+  st = quantize_bound(quant->scale, quant->zero_point, kLow[activation], &q);
   if (st != TM_OK) return st;
   *act_min = qmin > q ? qmin : q;
   if (activation == TM_ACT_RELU) return TM_OK;
-  st = quantize_bound(output->scale, output->zero_point, kHigh[activation], &q);
+  st = quantize_bound(quant->scale, quant->zero_point, kHigh[activation], &q);
   if (st != TM_OK) return st;
   *act_max = qmax < q ? qmax : q;
   return TM_OK;

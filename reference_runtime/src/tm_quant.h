@@ -69,7 +69,8 @@ int32_t tm_tanh_q(int32_t a, int integer_bits);
 /* TFLM CalculateActivationRangeQuantized for an int8/int16 output tensor. Returns
  * TM_ERR_UNSUPPORTED for an activation other than NONE/RELU/RELU_N1_TO_1/RELU6 or an output
  * type without a quantised range, TM_ERR_MODEL when the bound does not fit int32. */
-tm_status tm_activation_range_quantized(int activation, const tm_tensor *output,
+tm_status tm_activation_range_quantized(int activation, tm_type type,
+                                        const tm_tensor_quant *quant,
                                         int32_t *act_min, int32_t *act_max);
 /* TFLM CalculateActivationRange<float>; TM_ERR_UNSUPPORTED for other activations. */
 tm_status tm_activation_range_float(int activation, float *act_min, float *act_max);

@@ -4,15 +4,14 @@
 #include <stddef.h>
 
 /* The arena holds one tm_tensor per model tensor: the field order leaves no gap between
- * fields (28 bytes on 32-bit targets, the last one padding). Borrowed shapes are read as int:
- * the model stores int32. */
+ * fields (12 bytes on 32-bit targets). Borrowed shapes are read as int: the model stores
+ * int32. */
 #define FIELD(f) sizeof(((tm_tensor *)0)->f)
 _Static_assert(offsetof(tm_tensor, is_variable) + 1 ==
-                   FIELD(data) + FIELD(dims) + FIELD(channel_scales) + FIELD(scale) +
-                       FIELD(zero_point) + FIELD(num_channels) + FIELD(quantized_dim) +
-                       FIELD(type) + FIELD(ndims) + FIELD(is_const) + FIELD(is_variable),
+                   FIELD(data) + FIELD(dims) + FIELD(type) + FIELD(ndims) + FIELD(is_const) +
+                       FIELD(is_variable),
                "tm_tensor has padding between fields");
-_Static_assert(sizeof(void *) != 4 || sizeof(tm_tensor) == 28, "tm_tensor grew on 32-bit");
+_Static_assert(sizeof(void *) != 4 || sizeof(tm_tensor) == 12, "tm_tensor grew on 32-bit");
 _Static_assert(sizeof(int) == 4, "model shapes are int32 and are borrowed as int");
 #undef FIELD
 

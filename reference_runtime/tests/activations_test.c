@@ -48,13 +48,13 @@ static void expect_int16_errors(const tm_kernel *k, int32_t op) {
   const float in[] = {0.5f, -0.5f}, golden[] = {0, 0};
   static const int shape[] = {1, 2};
   check_int16(k, op, shape, in, golden, 0, 1.0f / 4096, 0);
-  t[0].zero_point = 1;
+  tm_kt_q(&t[0])->zero_point = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(k, op, NULL, 0, t, 1, 1));
-  t[0].zero_point = 0;
-  t[1].zero_point = 1;
+  tm_kt_q(&t[0])->zero_point = 0;
+  tm_kt_q(&t[1])->zero_point = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_kt_run(k, op, NULL, 0, t, 1, 1));
-  t[1].zero_point = 0;
-  t[1].scale = 1.0f / 256;
+  tm_kt_q(&t[1])->zero_point = 0;
+  tm_kt_q(&t[1])->scale = 1.0f / 256;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_kt_run(k, op, NULL, 0, t, 1, 1));
 }
 
@@ -157,7 +157,7 @@ static void expect_common_errors(const tm_kernel *k, int32_t op, int32_t out_zp)
   t[1].type = TM_TYPE_FLOAT32; /* output type differs from input */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_broken(k, op));
   valid_int8(out_zp);
-  t[0].scale = 0.0f; /* int8 input without quantisation */
+  tm_kt_q(&t[0])->scale = 0.0f; /* int8 input without quantisation */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(k, op));
 }
 
@@ -381,14 +381,14 @@ TF_LITE_MICRO_TEST(LogisticTanhInt16PrepareErrors) {
 TF_LITE_MICRO_TEST(ReluPrepareErrors) {
   expect_common_errors(&tm_kernel_relu, TM_OP_RELU, 0);
   valid_int8(0);
-  t[1].scale = 0.0f; /* int8 output without quantisation */
+  tm_kt_q(&t[1])->scale = 0.0f; /* int8 output without quantisation */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(&tm_kernel_relu, TM_OP_RELU));
 }
 
 TF_LITE_MICRO_TEST(Relu6PrepareErrors) {
   expect_common_errors(&tm_kernel_relu6, TM_OP_RELU6, 0);
   valid_int8(0);
-  t[1].scale = 0.0f;
+  tm_kt_q(&t[1])->scale = 0.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_broken(&tm_kernel_relu6, TM_OP_RELU6));
 }
 

@@ -85,7 +85,7 @@ static void expect_type_errors(const tm_kernel *k, int32_t op) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_op(k, op, 0));
   for (int i = 0; i < 3; i++) { /* each int8 tensor needs a scale */
     valid_int8();
-    t[i].scale = 0.0f;
+    tm_kt_q(&t[i])->scale = 0.0f;
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_op(k, op, 0));
   }
 }
@@ -109,7 +109,7 @@ static void expect_shape_and_activation_errors(const tm_kernel *k, int32_t op) {
   t[0].type = t[1].type = t[2].type = TM_TYPE_FLOAT32;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_op(k, op, 5)); /* float: SIGN_BIT */
   valid_int8();
-  t[2].scale = 1e-30f; /* RELU6 bound 6 / scale does not fit int32 */
+  tm_kt_q(&t[2])->scale = 1e-30f; /* RELU6 bound 6 / scale does not fit int32 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_op(k, op, 3));
 }
 

@@ -121,7 +121,9 @@ TF_LITE_MICRO_TEST(BuiltModelRuns) {
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, init_and_prepare(&it));
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &in));
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_output(it, 0, &out));
-  TF_LITE_MICRO_EXPECT_NEAR(0.5f, in->scale, 0.0f);
+  tm_tensor_quant q;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_quant(it, in, &q));
+  TF_LITE_MICRO_EXPECT_NEAR(0.5f, q.scale, 0.0f);
   memcpy(in->data, "\x05\x06\x07\x08", 4);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_invoke(it));
   TF_LITE_MICRO_EXPECT_EQ(0, memcmp(out->data, "\x05\x06\x07\x08", 4));
@@ -254,7 +256,9 @@ TF_LITE_MICRO_TEST(QuantizedDimensionOutsideTheAxesReadsAsNone) {
     tensors[0].quantized_dim = dims[i];
     TF_LITE_MICRO_EXPECT_EQ(TM_OK, init_and_prepare(&it));
     TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &in));
-    if (in != NULL) TF_LITE_MICRO_EXPECT_EQ(expected[i], in->quantized_dim);
+    tm_tensor_quant q = {.quantized_dim = 99};
+    TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_quant(it, in, &q));
+    TF_LITE_MICRO_EXPECT_EQ(expected[i], q.quantized_dim);
   }
 }
 

@@ -275,13 +275,13 @@ TF_LITE_MICRO_TEST(TflmErrorCases) {
   tm_kt_tensor(&t[1], TM_TYPE_INT8, kFilterShape, filter_q); /* hybrid: int8 filter */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&kCommon, 3));
   setup_per_channel(&kSimple, 0.5f, 0, 1.0f, 0);
-  t[1].num_channels = 2;
+  tm_kt_q(&t[1])->num_channels = 2;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
   /* the loader accepts any quantized_dimension (as TFLM): the kernel checks the axis */
-  t[1].num_channels = 3;
-  t[1].quantized_dim = 4;
+  tm_kt_q(&t[1])->num_channels = 3;
+  tm_kt_q(&t[1])->quantized_dim = 4;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
-  t[1].quantized_dim = 3; /* a dimension, but not the 3 output channels */
+  tm_kt_q(&t[1])->quantized_dim = 3; /* a dimension, but not the 3 output channels */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
 }
 
@@ -304,10 +304,10 @@ TF_LITE_MICRO_TEST(ConvPrepareTensorErrors) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_conv(&kCommon, 3));
   t[2].type = TM_TYPE_INT32;
   for (int i = 0; i < 4; i += (i == 1 ? 2 : 1)) { /* input, filter, output need a scale */
-    const float s = t[i].scale;
-    t[i].scale = 0.0f;
+    const float s = tm_kt_q(&t[i])->scale;
+    tm_kt_q(&t[i])->scale = 0.0f;
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_conv(&kCommon, 3));
-    t[i].scale = s;
+    tm_kt_q(&t[i])->scale = s;
   }
   for (int i = 0; i < 4; i += (i == 1 ? 2 : 1)) { /* input, filter, output must be 4D */
     const tm_tensor saved = t[i];

@@ -281,7 +281,7 @@ TF_LITE_MICRO_TEST(Int8Input32x4And32x1Filter32ShouldMatchGolden) {
 TF_LITE_MICRO_TEST(FilterDimsNotMatchingAffineQuantization) {
   const dw_opts o = opts_for(&kSimple, NONE, 1, 1);
   setup_per_channel(&kSimple, 0.5f, 0, 1.0f);
-  t[1].num_channels = 2;
+  tm_kt_q(&t[1])->num_channels = 2;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_dw(&o));
 }
 

@@ -233,19 +233,19 @@ TF_LITE_MICRO_TEST(FullyConnectedPrepareErrors) {
     t[i].type = saved;
   }
   for (int i = 0; i < 4; i += (i == 1 ? 2 : 1)) { /* input, filter, output need a scale */
-    const float s = t[i].scale;
-    t[i].scale = 0.0f;
+    const float s = tm_kt_q(&t[i])->scale;
+    tm_kt_q(&t[i])->scale = 0.0f;
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
-    t[i].scale = s;
+    tm_kt_q(&t[i])->scale = s;
   }
-  t[2].scale = 0.25f; /* bias scale != input scale x filter scale */
+  tm_kt_q(&t[2])->scale = 0.25f; /* bias scale != input scale x filter scale */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
-  t[2].scale = 1.0f;
+  tm_kt_q(&t[2])->scale = 1.0f;
   tm_kt_channels(&t[1], ch_scales, 2, 0); /* 2 channel scales, 3 output channels */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_fc(NONE, 3));
   tm_kt_quant(&t[1], 1.0f, 0);
-  t[1].channel_scales = NULL;
-  t[1].num_channels = 1;
+  tm_kt_q(&t[1])->channel_scales = NULL;
+  tm_kt_q(&t[1])->num_channels = 1;
 }
 
 TF_LITE_MICRO_TEST(FullyConnectedPrepareShapeErrors) {

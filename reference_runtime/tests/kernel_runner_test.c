@@ -67,7 +67,7 @@ static tm_kernel_run_spec make_spec(void) {
   tensors[0].data = in_data;
   tensors[1].data = out_data;
   memset(out_data, 0, sizeof out_data);
-  tm_kernel_run_spec s = {&fake, 0, tensors, 2, ins, 1, outs, 1, NULL, arena, sizeof arena};
+  tm_kernel_run_spec s = {&fake, 0, tensors, NULL, 2, ins, 1, outs, 1, NULL, arena, sizeof arena};
   return s;
 }
 

@@ -91,9 +91,9 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
   tm_kt_quant(&t[1], 0.1f, 0);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0.5f)); /* input without a scale */
   tm_kt_quant(&t[0], 0.1f, 0);
-  t[1].scale = 0.0f;
+  tm_kt_q(&t[1])->scale = 0.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0.5f)); /* output without a scale */
-  t[1].scale = 0.1f;
+  tm_kt_q(&t[1])->scale = 0.1f;
   t[1].type = TM_TYPE_INT16;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(0.5f)); /* output type differs */
   t[0].type = t[1].type = TM_TYPE_INT32;

@@ -147,10 +147,10 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
   tm_kt_quant(&t[0], 0.05f, 0);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(1));
   tensors(c);
-  t[0].scale = 0.0f;
+  tm_kt_q(&t[0])->scale = 0.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(1)); /* input without a scale */
   tensors(c);
-  t[2].scale = 0.0f;
+  tm_kt_q(&t[2])->scale = 0.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(1)); /* output without a scale */
   tensors(c);
   t[2].type = TM_TYPE_INT16;

@@ -30,6 +30,7 @@
 #endif
 
 static tm_tensor tensors[MAX_TENSORS];
+static tm_tensor_quant quant[MAX_TENSORS];
 static uint8_t pool[POOL_BYTES] __attribute__((aligned(16)));
 static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 
@@ -79,7 +80,7 @@ static tm_status load_tensors(const tm_model *m) {
   if (m->num_tensors > MAX_TENSORS) return TM_ERR_ARENA;
   for (uint32_t i = 0; i < m->num_tensors; i++) {
     uint8_t is_variable = 0;
-    tm_status st = tm_model_tensor(m, i, &tensors[i], &is_variable);
+    tm_status st = tm_model_tensor(m, i, &tensors[i], &quant[i], &is_variable);
     if (st != TM_OK) return st;
     if (tensors[i].is_const) continue;
     const size_t bytes = tm_tensor_bytes(&tensors[i]);
@@ -99,7 +100,7 @@ static tm_status run_ops(const tm_model *m, kernel_set set) {
                               ? &tensors[node.inputs[0]]
                               : NULL;
     tm_kernel_run_spec spec = {kernel_for(node.builtin_code, in, set), node.builtin_code, tensors,
-                               m->num_tensors, node.inputs, node.num_inputs, node.outputs,
+                               quant, m->num_tensors, node.inputs, node.num_inputs, node.outputs,
                                node.num_outputs, node.options, arena,
                                sizeof arena};
     if (spec.kernel == NULL) return TM_ERR_UNSUPPORTED;

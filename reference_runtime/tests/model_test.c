@@ -39,9 +39,10 @@ static tm_status verify_copy(size_t len) { return tm_model_verify(&m, copy, len)
 /* A constant tensor (weights) of hello_world: the first with a non-empty buffer. */
 static uint32_t const_tensor(void) {
   tm_tensor t;
+  tm_tensor_quant q;
   uint8_t var;
   for (uint32_t i = 0; i < m.num_tensors; i++) {
-    if (tm_model_tensor(&m, i, &t, &var) == TM_OK && t.is_const && t.ndims == 2) return i;
+    if (tm_model_tensor(&m, i, &t, &q, &var) == TM_OK && t.is_const && t.ndims == 2) return i;
   }
   return 0;
 }
@@ -55,17 +56,20 @@ TF_LITE_MICRO_TEST(ReadsHelloWorld) {
   TF_LITE_MICRO_EXPECT_EQ(1, m.num_inputs);
   TF_LITE_MICRO_EXPECT_EQ(1, m.num_outputs);
   tm_tensor t;
+  tm_tensor_quant q;
   uint8_t var = 1;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_tensor(&m, (uint32_t)tm_model_input(&m, 0), &t, &var));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK,
+                          tm_model_tensor(&m, (uint32_t)tm_model_input(&m, 0), &t, &q, &var));
   TF_LITE_MICRO_EXPECT_EQ(TM_TYPE_INT8, t.type);
   TF_LITE_MICRO_EXPECT_EQ(2, t.ndims);
   TF_LITE_MICRO_EXPECT_EQ(1, tm_tensor_bytes(&t));
-  TF_LITE_MICRO_EXPECT_EQ(-128, t.zero_point);
-  TF_LITE_MICRO_EXPECT_NEAR(0.024480116f, t.scale, 1e-9f);
+  TF_LITE_MICRO_EXPECT_EQ(-128, q.zero_point);
+  TF_LITE_MICRO_EXPECT_NEAR(0.024480116f, q.scale, 1e-9f);
   TF_LITE_MICRO_EXPECT_EQ(0, var);
   TF_LITE_MICRO_EXPECT(t.data == NULL);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_tensor(&m, (uint32_t)tm_model_output(&m, 0), &t, &var));
-  TF_LITE_MICRO_EXPECT_EQ(5, t.zero_point);
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK,
+                          tm_model_tensor(&m, (uint32_t)tm_model_output(&m, 0), &t, &q, &var));
+  TF_LITE_MICRO_EXPECT_EQ(5, q.zero_point);
   for (uint32_t i = 0; i < 3; i++) {
     tm_node n;
     tm_model_node(&m, i, &n);
@@ -75,12 +79,13 @@ TF_LITE_MICRO_TEST(ReadsHelloWorld) {
     TF_LITE_MICRO_EXPECT(n.options != NULL);
   }
   uint32_t w = const_tensor();
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_tensor(&m, w, &t, &var));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_tensor(&m, w, &t, &q, &var));
   TF_LITE_MICRO_EXPECT(t.is_const);
   TF_LITE_MICRO_EXPECT((const uint8_t *)t.data > hello_world_int8_model);
 }
 
 TF_LITE_MICRO_TEST(ReadsMicroSpeech) {
+  tm_tensor_quant q;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_verify(&m, micro_speech_quantized_model,
                                                  micro_speech_quantized_model_len));
   TF_LITE_MICRO_EXPECT_EQ(4, m.num_ops);
@@ -92,7 +97,8 @@ TF_LITE_MICRO_TEST(ReadsMicroSpeech) {
   }
   tm_tensor t;
   uint8_t var;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_model_tensor(&m, (uint32_t)tm_model_input(&m, 0), &t, &var));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK,
+                          tm_model_tensor(&m, (uint32_t)tm_model_input(&m, 0), &t, &q, &var));
   TF_LITE_MICRO_EXPECT_EQ(1960, tm_tensor_bytes(&t));
 }
 

@@ -71,7 +71,7 @@ static tm_ot_weighted_case make_fc(tm_ot_rng *r) {
                                  tm_ot_pick(r, 0, 3) != 0};
   tm_ot_weighted_fill(r, &bufs, &c, fc_quant);
   /* The bias scale check compares with input x filter scale: give it exactly that. */
-  t[2].scale = t[0].scale * t[1].scale;
+  tm_kt_q(&t[2])->scale = tm_kt_q(&t[0])->scale * tm_kt_q(&t[1])->scale;
   return c;
 }
 

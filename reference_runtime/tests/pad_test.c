@@ -92,13 +92,13 @@ TF_LITE_MICRO_TEST(Test2DIntegerTypesAndV2) {
  * zero point (pad.cc). */
 TF_LITE_MICRO_TEST(FillIsInt8ZeroPointAndInt16Zero) {
   tensors(TM_TYPE_INT8, kIn2D, in_i8, kOut2D, out_i8, NULL);
-  t[0].zero_point = t[2].zero_point = -7;
+  tm_kt_q(&t[0])->zero_point = tm_kt_q(&t[2])->zero_point = -7;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(0));
   for (int i = 0; i < 24; i++) {
     TF_LITE_MICRO_EXPECT_EQ(kGolden2D[i] == 0 ? -7 : kGolden2D[i], out_i8[i]);
   }
   tensors(TM_TYPE_INT16, kIn2D, in_i16, kOut2D, out_i16, NULL);
-  t[0].zero_point = t[2].zero_point = -7;
+  tm_kt_q(&t[0])->zero_point = tm_kt_q(&t[2])->zero_point = -7;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(0));
   EXPECT_INTS(kGolden2D, out_i16, 24);
 }
@@ -108,10 +108,10 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
   static const int k5[] = {4, 1, 2, 5, 1}, k3d[] = {3, 3, 2, 4}, k6d[] = {6, 1, 1, 1, 1, 1, 1};
   static const int32_t negative[] = {1, 1, 0, 0, 2, -1, 0, 0};
   tensors(TM_TYPE_INT8, kIn2D, in_i8, kOut2D, out_i8, &value_i8);
-  t[2].scale = 0.5f; /* pad value in another quantisation than the output */
+  tm_kt_q(&t[2])->scale = 0.5f; /* pad value in another quantisation than the output */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(1));
   tensors(TM_TYPE_INT8, kIn2D, in_i8, kOut2D, out_i8, NULL);
-  t[2].zero_point = 129; /* the fill (zero point) is not an int8 */
+  tm_kt_q(&t[2])->zero_point = 129; /* the fill (zero point) is not an int8 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0));
   tensors(TM_TYPE_INT8, kIn2D, in_i8, k5, out_i8, NULL); /* output is not input + paddings */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0));

@@ -155,9 +155,9 @@ TF_LITE_MICRO_TEST(PoolPrepareErrors) {
     t[1].type = TM_TYPE_FLOAT32;
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_pool(k, code, &o));
     t[1].type = TM_TYPE_INT8;
-    t[1].scale = 0.0f; /* int8 output without quantisation */
+    tm_kt_q(&t[1])->scale = 0.0f; /* int8 output without quantisation */
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_pool(k, code, &o));
-    t[1].scale = 1.0f;
+    tm_kt_q(&t[1])->scale = 1.0f;
     tm_kt_tensor(&t[0], TM_TYPE_INT8, kIn3d, (void *)kAvgIn);
     tm_kt_quant(&t[0], 1.0f, 0);
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_pool(k, code, &o)); /* input not 4D */

@@ -242,26 +242,28 @@ TF_LITE_MICRO_TEST(ReciprocalLogisticTanhTrackDouble) {
 }
 
 TF_LITE_MICRO_TEST(ActivationRangeQuantized) {
-  tm_tensor out = {0};
+  const tm_tensor_quant q = {.scale = 0.5f, .zero_point = -10};
   int32_t lo = 0, hi = 0;
-  out.type = TM_TYPE_INT8;
-  out.scale = 0.5f;
-  out.zero_point = -10;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_activation_range_quantized(TM_ACT_NONE, &out, &lo, &hi));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK,
+                          tm_activation_range_quantized(TM_ACT_NONE, TM_TYPE_INT8, &q, &lo, &hi));
   TF_LITE_MICRO_EXPECT_EQ(-128, lo);
   TF_LITE_MICRO_EXPECT_EQ(127, hi);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_activation_range_quantized(TM_ACT_RELU, &out, &lo, &hi));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK,
+                          tm_activation_range_quantized(TM_ACT_RELU, TM_TYPE_INT8, &q, &lo, &hi));
   TF_LITE_MICRO_EXPECT_EQ(-10, lo);
   TF_LITE_MICRO_EXPECT_EQ(127, hi);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_activation_range_quantized(TM_ACT_RELU6, &out, &lo, &hi));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK,
+                          tm_activation_range_quantized(TM_ACT_RELU6, TM_TYPE_INT8, &q, &lo, &hi));
   TF_LITE_MICRO_EXPECT_EQ(-10, lo);
   TF_LITE_MICRO_EXPECT_EQ(2, hi);
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_activation_range_quantized(TM_ACT_RELU_N1_TO_1, &out, &lo, &hi));
+  TF_LITE_MICRO_EXPECT_EQ(
+      TM_OK, tm_activation_range_quantized(TM_ACT_RELU_N1_TO_1, TM_TYPE_INT8, &q, &lo, &hi));
   TF_LITE_MICRO_EXPECT_EQ(-12, lo);
   TF_LITE_MICRO_EXPECT_EQ(-8, hi);
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_activation_range_quantized(4, &out, &lo, &hi));
-  out.type = TM_TYPE_FLOAT32;
-  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_activation_range_quantized(TM_ACT_NONE, &out, &lo, &hi));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED,
+                          tm_activation_range_quantized(4, TM_TYPE_INT8, &q, &lo, &hi));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_activation_range_quantized(
+                                                  TM_ACT_NONE, TM_TYPE_FLOAT32, &q, &lo, &hi));
 }
 
 TF_LITE_MICRO_TESTS_END

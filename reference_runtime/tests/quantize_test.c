@@ -123,7 +123,7 @@ TF_LITE_MICRO_TEST(DequantizeOpTestInt8AndInt16) {
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run(DEQUANTIZE));
   tm_kt_expect_near(kValues, out_f, 10, 0.001f);
   t[0].type = TM_TYPE_UINT8; /* DequantizeOpTestUint8 (zp 127): no uint8 here */
-  t[0].zero_point = 127;
+  tm_kt_q(&t[0])->zero_point = 127;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(DEQUANTIZE));
 }
 
@@ -146,13 +146,13 @@ TF_LITE_MICRO_TEST(QuantizePrepareErrors) {
   t[1].type = TM_TYPE_UINT8; /* output must be int8 or int16 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(QUANTIZE));
   t[1].type = TM_TYPE_INT8;
-  t[1].scale = 0.0f;
+  tm_kt_q(&t[1])->scale = 0.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(QUANTIZE));
   tm_kt_channels(&t[1], channel_scales, 2, 0); /* per-channel output */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(QUANTIZE));
   tm_kt_tensor(&t[0], TM_TYPE_INT8, kDims, in_q); /* int8 input without quantisation */
   tm_kt_quant(&t[1], 0.5f, 0);
-  t[1].channel_scales = NULL;
+  tm_kt_q(&t[1])->channel_scales = NULL;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(QUANTIZE));
 }
 
@@ -169,7 +169,7 @@ TF_LITE_MICRO_TEST(DequantizePrepareErrors) {
   t[0].type = TM_TYPE_INT32; /* only int8 and int16 input */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(DEQUANTIZE));
   valid_dequantize();
-  t[0].scale = 0.0f;
+  tm_kt_q(&t[0])->scale = 0.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(DEQUANTIZE));
   valid_dequantize();
   t[1].type = TM_TYPE_INT32; /* only float32 output */

@@ -155,23 +155,23 @@ TF_LITE_MICRO_TEST(SoftmaxInt16OutputShouldMatchGolden) {
  * no int16 output. */
 TF_LITE_MICRO_TEST(SoftmaxInt16PrepareErrors) {
   setup_int16(TM_TYPE_INT16, kShape1d, kIn1d, kGolden1d, 5);
-  t[0].zero_point = 1;
+  tm_kt_q(&t[0])->zero_point = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
-  t[0].zero_point = 0;
-  t[1].zero_point = 1;
+  tm_kt_q(&t[0])->zero_point = 0;
+  tm_kt_q(&t[1])->zero_point = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
-  t[1].zero_point = 0;
-  t[1].scale = 1.0f / 32000;
+  tm_kt_q(&t[1])->zero_point = 0;
+  tm_kt_q(&t[1])->scale = 1.0f / 32000;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
   t[1].type = TM_TYPE_INT8; /* int16 input needs int16 output */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
   setup_int16(TM_TYPE_INT8, kShape1d, kIn1d, kGolden1d, 5);
-  t[1].zero_point = 0;
+  tm_kt_q(&t[1])->zero_point = 0;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
-  t[1].zero_point = -32768;
-  t[1].scale = 1.0f / 32768;
+  tm_kt_q(&t[1])->zero_point = -32768;
+  tm_kt_q(&t[1])->scale = 1.0f / 32768;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
-  t[1].scale = 1.0f / 65536;
+  tm_kt_q(&t[1])->scale = 1.0f / 65536;
   kernel = &tm_kernel_softmax_int8;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
   kernel = &tm_kernel_softmax;
@@ -204,15 +204,16 @@ TF_LITE_MICRO_TEST(SoftmaxPrepareErrors) {
   t[1].type = TM_TYPE_FLOAT32;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
   t[1].type = TM_TYPE_INT8;
-  t[0].scale = 0.0f; /* int8 input without quantisation */
+  tm_kt_q(&t[0])->scale = 0.0f; /* int8 input without quantisation */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
-  t[0].scale = 0.1f;
-  t[1].zero_point = 0; /* TFLM softmax_common.cc: int8 output must be zp -128, scale 1/256 */
+  tm_kt_q(&t[0])->scale = 0.1f;
+  /* TFLM softmax_common.cc: int8 output must be zp -128, scale 1/256 */
+  tm_kt_q(&t[1])->zero_point = 0;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
-  t[1].zero_point = -128;
-  t[1].scale = 1.0f / 255.0f;
+  tm_kt_q(&t[1])->zero_point = -128;
+  tm_kt_q(&t[1])->scale = 1.0f / 255.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_softmax(1.0f));
-  t[1].scale = 1.0f / 256.0f;
+  tm_kt_q(&t[1])->scale = 1.0f / 256.0f;
   t[0].ndims = t[1].ndims = 0; /* scalar: no dimension to normalise over */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_softmax(1.0f));
   t[0].ndims = t[1].ndims = 2;

@@ -112,7 +112,7 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run(0)); /* not a supported type */
   for (int i = 0; i < 3; i++) { /* each quantised tensor needs a scale */
     check_quantized(TM_TYPE_INT16, &c, scales, kZeros, 0);
-    t[i].scale = 0.0f;
+    tm_kt_q(&t[i])->scale = 0.0f;
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(0));
   }
   check_quantized(TM_TYPE_INT16, &c, scales, kZeros, 0);

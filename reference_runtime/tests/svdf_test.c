@@ -126,7 +126,7 @@ static void setup_quantized(int is16) {
 static void check_quantized(int is16) {
   setup_quantized(is16);
   for (int s = 0; s < STEPS; s++) {
-    tm_kt_quantize_i8(kInput + s * BATCH * INPUT, in_q, BATCH * INPUT, t[0].scale, 0);
+    tm_kt_quantize_i8(kInput + s * BATCH * INPUT, in_q, BATCH * INPUT, tm_kt_q(&t[0])->scale, 0);
     TF_LITE_MICRO_EXPECT_EQ(TM_OK, run_svdf(RANK, 1 /* RELU: the integer path ignores it */));
     tm_kt_expect_i8(golden_q + s * BATCH * UNITS, out_q, BATCH * UNITS, 1);
   }
@@ -285,10 +285,10 @@ TF_LITE_MICRO_TEST(SvdfPrepareIntegerTypeErrors) {
   t[5].type = TM_TYPE_INT16;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run_svdf(RANK, 0));
   t[5].type = TM_TYPE_INT8;
-  t[3].scale = 1.0f; /* bias scale must be state x time scale */
+  tm_kt_q(&t[3])->scale = 1.0f; /* bias scale must be state x time scale */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_svdf(RANK, 0));
-  t[3].scale = t[2].scale * t[4].scale;
-  t[4].scale = 0.0f;
+  tm_kt_q(&t[3])->scale = tm_kt_q(&t[2])->scale * tm_kt_q(&t[4])->scale;
+  tm_kt_q(&t[4])->scale = 0.0f;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run_svdf(RANK, 0));
 }
 

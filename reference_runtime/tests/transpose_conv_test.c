@@ -194,7 +194,7 @@ TF_LITE_MICRO_TEST(PrepareErrors) {
   for (int i = 1; i <= 4; i += 1) { /* filter, input, output need a scale (bias: none read) */
     if (i == 3) continue;
     quantized_tensors(TM_TYPE_INT16, 1.0f, 1.0f);
-    t[i].scale = 0.0f;
+    tm_kt_q(&t[i])->scale = 0.0f;
     TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, run(PADDING_SAME, 1, 0));
   }
   quantized_tensors(TM_TYPE_INT16, 1.0f, 1.0f);

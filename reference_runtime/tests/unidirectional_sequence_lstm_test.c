@@ -130,7 +130,7 @@ static void eval_int8(void) {
 static void dequantize(const tm_tensor *q, float *f, int n) {
   for (int i = 0; i < n; i++) {
     const long v = tm_kt_q_at(q->type, q->data, i);
-    f[i] = (float)(v - q->zero_point) * q->scale;
+    f[i] = (float)(v - tm_kt_q(q)->zero_point) * tm_kt_q(q)->scale;
   }
 }
 
@@ -237,14 +237,14 @@ TF_LITE_MICRO_TEST(LstmPrepareTypeErrors) {
   for (int i = 0; i < N_T; i++) {
     if (t[i].ndims > 0) tm_kt_quant(&t[i], 1.0f / 128, 0);
   }
-  t[19].scale = 1.0f / 4096;
+  tm_kt_q(&t[19])->scale = 1.0f / 4096;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run()); /* int8 biases */
   for (int i = 12; i <= 15; i++) t[i].type = TM_TYPE_INT32;
   static const float scales[2] = {0.5f, 0.25f};
   tm_kt_channels(&t[2], scales, 2, 0);
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, run()); /* per-channel weights */
-  t[2].channel_scales = NULL;
-  t[2].num_channels = 1;
+  tm_kt_q(&t[2])->channel_scales = NULL;
+  tm_kt_q(&t[2])->num_channels = 1;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, run()); /* all valid now */
 }
 

@@ -40,7 +40,7 @@ static int8_t predict(tm_interp *it, int8_t x) {
   return *(const int8_t *)out->data;
 }
 
-static int8_t quantize(const tm_tensor *t, float x) {
+static int8_t quantize(const tm_tensor_quant *t, float x) {
   float q = x / t->scale + (float)t->zero_point;
   q = q < 0.0f ? q - 0.5f : q + 0.5f; /* round half away from zero */
   if (q < -128.0f) return -128;
@@ -62,14 +62,16 @@ TF_LITE_MICRO_TEST(ApproximatesSine) {
   static const float sines[] = {0.0f, 1.0f, 0.0f, -1.0f};
   tm_interp *it = setup();
   tm_tensor *in = NULL, *out = NULL;
+  tm_tensor_quant in_q, out_q;
   if (it == NULL || tm_interp_input(it, 0, &in) != TM_OK ||
-      tm_interp_output(it, 0, &out) != TM_OK) {
+      tm_interp_output(it, 0, &out) != TM_OK || tm_interp_quant(it, in, &in_q) != TM_OK ||
+      tm_interp_quant(it, out, &out_q) != TM_OK) {
     TF_LITE_MICRO_FAIL("no interpreter");
     return 1;
   }
   for (int i = 0; i < 4; i++) {
-    int8_t y = predict(it, quantize(in, xs[i]));
-    TF_LITE_MICRO_EXPECT_NEAR(((float)y - (float)out->zero_point) * out->scale, sines[i],
+    int8_t y = predict(it, quantize(&in_q, xs[i]));
+    TF_LITE_MICRO_EXPECT_NEAR(((float)y - (float)out_q.zero_point) * out_q.scale, sines[i],
                               SINE_TOLERANCE);
   }
 }

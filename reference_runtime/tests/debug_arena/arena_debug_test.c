@@ -102,7 +102,7 @@ TF_LITE_MICRO_TEST(KernelRunnerSweep) {
   }
   tensors[0].data = in_data;
   tensors[1].data = out_data;
-  tm_kernel_run_spec s = {&fake_fc, 9, tensors, 2, ins, 1, outs, 1, NULL, arena, ARENA_LEN};
+  tm_kernel_run_spec s = {&fake_fc, 9, tensors, NULL, 2, ins, 1, outs, 1, NULL, arena, ARENA_LEN};
   tm_status st = TM_ERR_ARENA;
   for (long n = 0; n < 50 && st != TM_OK; n++) {
     tm_arena_fail_after(n);

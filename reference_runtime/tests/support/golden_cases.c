@@ -14,6 +14,7 @@ extern const unsigned char simple_add_model_model[];
 extern const unsigned int simple_add_model_model_len;
 extern const unsigned char test_conv_model_model[];
 extern const unsigned int test_conv_model_model_len;
+#ifndef TM_TARGET_BLUEPILL
 static const uint32_t hello_world_float_c0_in0[] = {
   0x403905d4u
 };
@@ -56,6 +57,7 @@ static const golden_case hello_world_float_cases[] = {
   {"random_3", 1, 1, hello_world_float_c3_ins, hello_world_float_c3_outs}
 #endif
 };
+#endif
 static const int8_t hello_world_int8_c0_in0[] = {
   -4
 };
@@ -7868,7 +7870,9 @@ static const golden_case test_conv_model_cases[] = {
 };
 #endif
 const golden_model golden_models[] = {
+  #ifndef TM_TARGET_BLUEPILL
   {"hello_world_float", hello_world_float_model, &hello_world_float_model_len, (int32_t)(sizeof hello_world_float_cases / sizeof hello_world_float_cases[0]), hello_world_float_cases},
+#endif
   {"hello_world_int8", hello_world_int8_model, &hello_world_int8_model_len, (int32_t)(sizeof hello_world_int8_cases / sizeof hello_world_int8_cases[0]), hello_world_int8_cases},
   {"micro_speech_quantized", micro_speech_quantized_model, &micro_speech_quantized_model_len, (int32_t)(sizeof micro_speech_quantized_cases / sizeof micro_speech_quantized_cases[0]), micro_speech_quantized_cases},
   {"network_model", network_model_model, &network_model_model_len, (int32_t)(sizeof network_model_cases / sizeof network_model_cases[0]), network_model_cases},

@@ -13,55 +13,74 @@ static uint8_t kt_arena[KT_ARENA_BYTES] __attribute__((aligned(16)));
 static uint8_t kt_options[128] __attribute__((aligned(16)));
 static const int32_t kt_index[] = {0, 1, 2, 3, 4, 5, 6, 7};
 
-/* A tm_tensor borrows its dims; tests build shapes in locals and in cases returned by value,
- * so tm_kt_tensor copies each shape into storage kept for that tensor's address. A test
- * program has a few dozen tensors; more is a test bug, reported and fatal. */
+/* A tm_tensor borrows its dims and carries no quantisation; tests build shapes in locals and
+ * in cases returned by value, so tm_kt_tensor copies each shape into storage kept for that
+ * tensor's address, beside the tensor's quantisation, which tm_kt_run_io hands the runner. A
+ * test program has a few dozen tensors; more is a test bug, reported and fatal. */
 enum { KT_MAX_TENSORS = 40 };
-static struct {
+typedef struct {
   const tm_tensor *owner;
   int dims[TM_MAX_DIMS];
-} kt_shapes[KT_MAX_TENSORS];
+  tm_tensor_quant quant;
+} kt_slot;
+static kt_slot kt_slots[KT_MAX_TENSORS];
+static tm_tensor_quant kt_run_quant[KT_MAX_TENSORS];
 
-static int *kt_shape_of(const tm_tensor *t) {
+static kt_slot *kt_find(const tm_tensor *t) {
+  for (int i = 0; i < KT_MAX_TENSORS && kt_slots[i].owner != NULL; i++) {
+    if (kt_slots[i].owner == t) return &kt_slots[i];
+  }
+  return NULL;
+}
+
+static kt_slot *kt_slot_of(const tm_tensor *t) {
   for (int i = 0; i < KT_MAX_TENSORS; i++) {
-    if (kt_shapes[i].owner == NULL) kt_shapes[i].owner = t;
-    if (kt_shapes[i].owner == t) return kt_shapes[i].dims;
+    if (kt_slots[i].owner == NULL) kt_slots[i].owner = t;
+    if (kt_slots[i].owner == t) return &kt_slots[i];
   }
   tm_log("tm_kernel_test: more than %d tensors", KT_MAX_TENSORS);
   tm_port_exit(1);
 }
 
-void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data) {
-  int *dims = kt_shape_of(t);
-  memset(t, 0, sizeof *t);
-  t->type = type;
-  t->ndims = (uint8_t)(shape[0] < TM_MAX_DIMS ? shape[0] : TM_MAX_DIMS);
-  for (int i = 0; i < t->ndims; i++) dims[i] = shape[i + 1];
-  t->dims = dims;
-  t->data = data;
-  t->num_channels = 1;
-}
-
-int *tm_kt_dims(tm_tensor *t) {
-  int *dims = kt_shape_of(t);
-  if (t->dims != dims) {
-    tm_log("tm_kt_dims: tensor not made by tm_kt_tensor");
+/* The slot of a tensor tm_kt_tensor made; anything else is a test bug, fatal. */
+static kt_slot *kt_made(const tm_tensor *t, const char *caller) {
+  kt_slot *slot = kt_find(t);
+  if (slot == NULL || t->dims != slot->dims) {
+    tm_log("%s: tensor not made by tm_kt_tensor", caller);
     tm_port_exit(1);
   }
-  return dims;
+  return slot;
 }
 
+void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data) {
+  kt_slot *slot = kt_slot_of(t);
+  memset(t, 0, sizeof *t);
+  memset(&slot->quant, 0, sizeof slot->quant);
+  slot->quant.num_channels = 1;
+  t->type = type;
+  t->ndims = (uint8_t)(shape[0] < TM_MAX_DIMS ? shape[0] : TM_MAX_DIMS);
+  for (int i = 0; i < t->ndims; i++) slot->dims[i] = shape[i + 1];
+  t->dims = slot->dims;
+  t->data = data;
+}
+
+int *tm_kt_dims(tm_tensor *t) { return kt_made(t, "tm_kt_dims")->dims; }
+
+tm_tensor_quant *tm_kt_q(const tm_tensor *t) { return &kt_made(t, "tm_kt_q")->quant; }
+
 void tm_kt_quant(tm_tensor *t, float scale, int32_t zero_point) {
-  t->scale = scale;
-  t->zero_point = zero_point;
+  tm_tensor_quant *q = tm_kt_q(t);
+  q->scale = scale;
+  q->zero_point = zero_point;
 }
 
 void tm_kt_channels(tm_tensor *t, const float *scales, int32_t n, int32_t dim) {
-  t->scale = scales[0];
-  t->zero_point = 0;
-  t->channel_scales = scales;
-  t->num_channels = n;
-  t->quantized_dim = dim;
+  tm_tensor_quant *q = tm_kt_q(t);
+  q->scale = scales[0];
+  q->zero_point = 0;
+  q->channel_scales = scales;
+  q->num_channels = (uint16_t)n;
+  q->quantized_dim = (uint8_t)dim;
 }
 
 void tm_kt_quantize_i8(const float *in, int8_t *out, int n, float scale, int32_t zero_point) {
@@ -149,8 +168,15 @@ tm_status tm_kt_run_io(const tm_kernel *kernel, int32_t op, const tm_test_opt *o
   const uint8_t *table = n_opts > 0 ? tm_test_options(kt_options, sizeof kt_options, opts, n_opts)
                                     : NULL;
   if (n_opts > 0 && table == NULL) return TM_ERR_ARG;
-  tm_kernel_run_spec spec = {kernel, op, tensors, n_tensors, ins, n_in, outs, n_out, table,
-                             kt_arena, arena_len < KT_ARENA_BYTES ? arena_len : KT_ARENA_BYTES};
+  if (n_tensors > KT_MAX_TENSORS) return TM_ERR_ARG;
+  for (size_t i = 0; i < n_tensors; i++) { /* tensors not made here: not quantised */
+    const kt_slot *slot = kt_find(&tensors[i]);
+    memset(&kt_run_quant[i], 0, sizeof kt_run_quant[i]);
+    if (slot != NULL) kt_run_quant[i] = slot->quant;
+  }
+  tm_kernel_run_spec spec = {kernel, op, tensors, kt_run_quant, n_tensors, ins, n_in, outs,
+                             n_out, table, kt_arena,
+                             arena_len < KT_ARENA_BYTES ? arena_len : KT_ARENA_BYTES};
   return tm_kernel_run(&spec);
 }
 

@@ -25,6 +25,9 @@ void tm_kt_tensor(tm_tensor *t, tm_type type, const int *shape, void *data);
 /* The writable copy of the shape tm_kt_tensor gave t (a tm_tensor only borrows its dims), for
  * error-path tests: tm_kt_dims(&t[3])[1] = 3. */
 int *tm_kt_dims(tm_tensor *t);
+/* The writable quantisation tm_kt_run hands the runner for t (zero scale, one channel after
+ * tm_kt_tensor), for error-path tests: tm_kt_q(&t[1])->zero_point = 3. */
+tm_tensor_quant *tm_kt_q(const tm_tensor *t);
 /* Per-tensor quantisation (TFLM CreateQuantizedTensor). */
 void tm_kt_quant(tm_tensor *t, float scale, int32_t zero_point);
 /* Per-channel quantisation along `dim` (borrowed scales; scale = scales[0]). */
