@@ -342,11 +342,14 @@ TF_LITE_MICRO_TEST(UnplannableTensorIsUnsupported) {
 
 TF_LITE_MICRO_TEST(InvokeFailureEndsTheInterpreter) {
   tm_interp *it;
-  tm_tensor *t = NULL;
+  tm_tensor *t = NULL, *in = NULL;
+  tm_tensor_quant q;
   base();
   use(&failing_kernel);
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, init_and_prepare(&it));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &in));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, tm_interp_invoke(it));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_STATE, tm_interp_quant(it, in, &q));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_STATE, tm_interp_invoke(it));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_STATE, tm_interp_input(it, 0, &t));
   TF_LITE_MICRO_EXPECT(t == NULL);
@@ -369,6 +372,37 @@ TF_LITE_MICRO_TEST(AccessorArguments) {
   TF_LITE_MICRO_EXPECT_EQ(0, tm_interp_arena_used(NULL));
   TF_LITE_MICRO_EXPECT_EQ(0, tm_interp_arena_persistent(NULL));
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &t)); /* still usable */
+  tm_tensor_quant q = {.scale = 1.0f};
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_interp_quant(NULL, t, &q));
+  TF_LITE_MICRO_EXPECT_NEAR(0.0f, q.scale, 0.0f); /* zeroed */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_interp_quant(it, NULL, &q));
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_interp_quant(it, t, NULL));
+  const tm_tensor foreign = *t; /* the same fields, not this interpreter's tensor */
+  q.scale = 1.0f;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_interp_quant(it, &foreign, &q));
+  TF_LITE_MICRO_EXPECT_NEAR(0.0f, q.scale, 0.0f);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_interp_quant(it, t + 4, &q)); /* past the 4 tensors */
+  const tm_tensor *inside = (const tm_tensor *)(const void *)((const char *)t + 1);
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_interp_quant(it, inside, &q)); /* not at a tensor */
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_quant(it, t, &q));
+  TF_LITE_MICRO_EXPECT_NEAR(0.5f, q.scale, 0.0f);
+}
+
+/* Quantisation is not kept after prepare, yet an application can ask for it before and
+ * after: it is read from the model. */
+TF_LITE_MICRO_TEST(QuantisationComesFromTheModelAtAnyTime) {
+  tm_interp *it;
+  tm_tensor *in = NULL;
+  tm_tensor_quant before, after;
+  base();
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, init_spec(&it));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &in));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_quant(it, in, &before));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_prepare(it));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_invoke(it));
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_quant(it, in, &after));
+  TF_LITE_MICRO_EXPECT_EQ(0, memcmp(&before, &after, sizeof before));
+  TF_LITE_MICRO_EXPECT_NEAR(0.5f, after.scale, 0.0f);
 }
 
 TF_LITE_MICRO_TEST(ResolverArguments) {

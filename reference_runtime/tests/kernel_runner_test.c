@@ -17,6 +17,15 @@ typedef struct {
 static int alloc_in_invoke_was_null;
 static int bad_scratch_index_was_null;
 static void *last_scratch;
+/* what the ctx API gave of quantisation: the input's zero point in prepare, whether a tensor
+ * that is not the context's read as unquantised there, and whether invoke got none at all */
+static int32_t prepare_in_zero_point;
+static int foreign_quant_was_zero;
+static int quant_in_invoke_was_zero;
+
+static int is_zero(const tm_tensor_quant *q) {
+  return q->scale == 0.0f && q->zero_point == 0 && q->channel_scales == NULL;
+}
 
 static tm_status fake_prepare(tm_ctx *ctx, tm_node *node) {
   fake_data *d = node->op_data;
@@ -27,6 +36,10 @@ static tm_status fake_prepare(tm_ctx *ctx, tm_node *node) {
   if (d->bias == NULL) return TM_ERR_ARENA;
   *d->bias = tm_node_opt_i32(node, 1, 0);
   d->scale = (int32_t)tm_node_opt_u8(node, 0, 1);
+  const tm_tensor foreign = *in;
+  prepare_in_zero_point = tm_ctx_quant(ctx, in)->zero_point;
+  foreign_quant_was_zero = is_zero(tm_ctx_quant(ctx, &foreign)) &&
+                           is_zero(tm_ctx_quant(ctx, NULL)) && is_zero(tm_ctx_quant(NULL, in));
   return tm_ctx_request_scratch(ctx, tm_tensor_bytes(in), &d->scratch);
 }
 
@@ -39,6 +52,7 @@ static tm_status fake_invoke(tm_ctx *ctx, const tm_node *node) {
   alloc_in_invoke_was_null = tm_ctx_alloc_persistent(ctx, 4) == NULL;
   bad_scratch_index_was_null =
       tm_ctx_scratch(ctx, d->scratch + 1) == NULL && tm_ctx_scratch(ctx, -1) == NULL;
+  quant_in_invoke_was_zero = is_zero(tm_ctx_quant(ctx, in));
   if (tmp == NULL) return TM_ERR_STATE;
   int32_t n = tm_tensor_elements(in);
   for (int32_t i = 0; i < n; i++) tmp[i] = ((const int32_t *)in->data)[i] * d->scale;
@@ -80,6 +94,19 @@ TF_LITE_MICRO_TEST(RunsPrepareThenInvokeWithDefaults) {
   TF_LITE_MICRO_EXPECT_EQ(2, out_data[1]);
   TF_LITE_MICRO_EXPECT(alloc_in_invoke_was_null);
   TF_LITE_MICRO_EXPECT(bad_scratch_index_was_null);
+}
+
+TF_LITE_MICRO_TEST(QuantisationIsReadInPrepareOnly) {
+  static const tm_tensor_quant quant[2] = {{.scale = 0.5f, .zero_point = 7}, {.scale = 0.25f}};
+  tm_kernel_run_spec s = make_spec();
+  s.quant = quant;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kernel_run(&s));
+  TF_LITE_MICRO_EXPECT_EQ(7, prepare_in_zero_point);
+  TF_LITE_MICRO_EXPECT(foreign_quant_was_zero);
+  TF_LITE_MICRO_EXPECT(quant_in_invoke_was_zero);
+  s.quant = NULL; /* none quantised */
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_kernel_run(&s));
+  TF_LITE_MICRO_EXPECT_EQ(0, prepare_in_zero_point);
 }
 
 TF_LITE_MICRO_TEST(ReadsOptionsTable) {
