@@ -103,7 +103,7 @@ static tm_status fc_quantize(tm_ctx *ctx, const tm_node *node, tm_tensor *const 
   const tm_real real = tm_real_div(&product, &out_scale, TM_REAL_DOUBLE);
   int shift;
   tm_quantize_multiplier(real, &p->multiplier, &shift);
-  p->shift = shift;
+  p->shift = (int8_t)shift;
   return TM_OK;
 }
 
@@ -160,6 +160,9 @@ tm_status tm_fully_connected_prepare_int8(tm_ctx *ctx, tm_node *node) {
 static tm_status fc_invoke_int8(tm_ctx *ctx, const tm_node *node) {
   return fc_invoke_with(ctx, node, fc_eval_int8, NULL);
 }
+
+/* Op data is arena: a multiple of 16 on 32-bit targets, with nothing left over. */
+_Static_assert(sizeof(void *) != 4 || sizeof(fc_params) == 48, "fc_params grew on 32-bit");
 
 const tm_kernel tm_kernel_fully_connected = {sizeof(fc_params), fc_prepare, fc_invoke};
 const tm_kernel tm_kernel_fully_connected_int8 = {sizeof(fc_params),

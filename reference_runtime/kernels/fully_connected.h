@@ -10,8 +10,10 @@ typedef struct {
   tm_act_range act;
   int32_t batches, accum_depth, out_depth;
   int32_t in_offset, filter_offset, out_offset;
-  int32_t multiplier, shift;          /* per-tensor filter scale */
+  int32_t multiplier;                 /* per-tensor filter scale, with shift below */
   int32_t *multipliers, *shifts;      /* per-channel filter scales, else NULL */
+  int8_t shift;                       /* -31..31 (tm_quantize_multiplier): a byte keeps the
+                                         struct at 48 bytes on 32-bit */
   uint8_t bias_is_int64;              /* int16 (16x8): an int64 bias, 64-bit accumulation */
 } fc_params;
 

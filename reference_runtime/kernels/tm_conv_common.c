@@ -55,6 +55,10 @@ static tm_status plan_window(const tm_node *node, const tm_tensor *in, const tm_
   return TM_OK;
 }
 
+/* Op data is arena, taken in 16-byte blocks: 92 bytes on 32-bit use six of them. */
+_Static_assert(sizeof(void *) != 4 || sizeof(tm_conv_params) <= 96,
+               "tm_conv_params needs a seventh 16-byte block on 32-bit");
+
 tm_status tm_conv_prepare(tm_ctx *ctx, tm_node *node, const tm_conv_spec *spec,
                           tm_conv_params *p) {
   tm_tensor *in[3], *out;

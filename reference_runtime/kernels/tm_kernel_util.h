@@ -90,10 +90,15 @@ tm_status tm_ku_channel_multipliers(tm_ctx *ctx, const tm_node *node, const tm_t
                                     const tm_tensor *filter, const tm_tensor *out,
                                     int32_t channels, int32_t **multipliers, int32_t **shifts);
 
-/* Activation range for a float or int8 output (one of the two pairs is filled). */
-typedef struct {
-  int32_t act_min, act_max; /* int8 */
-  float f_min, f_max;       /* float32 */
+/* Activation range for a float or an integer output: only the pair for the output's type is
+ * filled and read, so the two share their bytes (op data lives in the arena). */
+typedef union {
+  struct {
+    int32_t act_min, act_max; /* int8, int16 */
+  };
+  struct {
+    float f_min, f_max; /* float32 */
+  };
 } tm_act_range;
 tm_status tm_ku_activation(const tm_ctx *ctx, const tm_node *node, int activation,
                            const tm_tensor *out, tm_act_range *range);
