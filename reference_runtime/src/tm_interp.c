@@ -8,6 +8,11 @@
 #include "tm_log.h"
 #include "tm_profile.h"
 
+#ifndef TM_DEBUG_ARENA
+/* The arena holds the interpreter: eight 16-byte blocks on 32-bit, none of them partly used. */
+_Static_assert(sizeof(void *) != 4 || sizeof(tm_interp) == 128, "tm_interp grew on 32-bit");
+#endif
+
 /* need: the figure a phase computed, or 0 for "what was refused so far" (a refused request
  * counts in full; later smaller ones may still have fitted, so recompute at the end). */
 static tm_status arena_short(tm_interp *it, const tm_arena *a, size_t need) {
@@ -41,7 +46,6 @@ static void lay_out(tm_arena *a, const tm_model *m, tm_tensor *tensors, tm_tenso
 static void adopt(tm_interp *it, const tm_arena *a, const tm_resolver *r) {
   it->arena = *a;
   it->resolver = r;
-  it->num_nodes = it->model.num_ops;
   it->ctx.arena = &it->arena;
   it->ctx.num_tensors = it->model.num_tensors;
   it->needed = tm_arena_need(a, a->head);
@@ -80,7 +84,7 @@ tm_status tm_interp_init(tm_interp **out, const uint8_t *model, size_t model_len
 /* ---- prepare ---- */
 
 static tm_status resolve_all(tm_interp *it) {
-  for (uint32_t i = 0; i < it->num_nodes; i++) {
+  for (uint32_t i = 0; i < it->model.num_ops; i++) {
     int32_t code = it->nodes[i].builtin_code;
     const tm_kernel *k = tm_resolver_find(it->resolver, code);
     if (k == NULL || k->invoke == NULL) {
@@ -120,13 +124,13 @@ static tm_status prepare_node(tm_interp *it, uint32_t i) {
  * variables already have memory: size 0 keeps them out of the plan. */
 static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
   const tm_model *m = &it->model;
-  uint16_t last_op = (uint16_t)(it->num_nodes > 0 ? it->num_nodes - 1 : 0);
+  uint16_t last_op = (uint16_t)(it->model.num_ops > 0 ? it->model.num_ops - 1 : 0);
   for (uint32_t t = 0; t < m->num_tensors; t++) {
     b[t].first = 0xFFFF;
     b[t].last = 0;
   }
   for (uint32_t k = 0; k < m->num_inputs; k++) b[tm_model_input(m, k)].first = 0;
-  for (uint32_t i = 0; i < it->num_nodes; i++) {
+  for (uint32_t i = 0; i < it->model.num_ops; i++) {
     const tm_node *n = &it->nodes[i];
     for (int32_t k = 0; k < n->num_inputs + n->num_outputs; k++) {
       int32_t t = k < n->num_inputs ? n->inputs[k] : n->outputs[k - n->num_inputs];
@@ -217,7 +221,7 @@ tm_status tm_interp_prepare(tm_interp *it) {
   it->state = TM_STATE_FAILED; /* until this phase completes */
   tm_status st = resolve_all(it);
   tm_ctx_begin_prepare(&it->ctx);
-  for (uint32_t i = 0; i < it->num_nodes && st == TM_OK; i++) st = prepare_node(it, i);
+  for (uint32_t i = 0; i < it->model.num_ops && st == TM_OK; i++) st = prepare_node(it, i);
   if (st == TM_ERR_ARENA) return arena_short(it, &it->arena, 0);
   if (st == TM_OK) st = plan(it);
   it->ctx.phase = TM_PHASE_NONE;
@@ -248,7 +252,7 @@ tm_status tm_interp_invoke(tm_interp *it) {
   if (it->state != TM_STATE_PREPARED) return TM_ERR_STATE;
   tm_status st = TM_OK;
   it->ctx.phase = TM_PHASE_INVOKE;
-  for (uint32_t i = 0; i < it->num_nodes && st == TM_OK; i++) {
+  for (uint32_t i = 0; i < it->model.num_ops && st == TM_OK; i++) {
     tm_dbg_arm(it, i);
     tm_profile_op_begin(i);
     st = it->kernels[i]->invoke(&it->ctx, &it->nodes[i]);

@@ -16,7 +16,6 @@ struct tm_interp {
   const tm_resolver *resolver; /* borrowed; must outlive the interpreter */
   tm_node *nodes;            /* persistent, one per operator */
   const tm_kernel **kernels; /* persistent, one per operator; set by prepare */
-  uint32_t num_nodes;
   tm_interp_state state;     /* FAILED after any failed phase: later calls TM_ERR_STATE */
   size_t needed;             /* arena length needed (after TM_ERR_ARENA, or after prepare) */
 #ifdef TM_DEBUG_ARENA

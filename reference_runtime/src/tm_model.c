@@ -363,38 +363,34 @@ int32_t tm_model_output(const tm_model *m, uint32_t i) {
 /* The 4-byte-element vectors of Model and SubGraph that tm_model keeps, as tables: one loop
  * checks them all, where a call sequence per vector cost about 25 bytes of flash each.
  * vec and count are offsetof() positions in tm_model. */
-enum { MAX_ITEMS = 1, TENSOR_INDICES = 2 }; /* extra checks: lifetimes are 16-bit; indices */
 typedef struct {
-  uint8_t field, checks, vec, count;
+  uint8_t field, tensor_indices, vec, count;
 } vec_spec;
-#define VEC(field, checks, vec, count) \
-  {field, checks, offsetof(tm_model, vec), offsetof(tm_model, count)}
-static const vec_spec model_vectors[] = {VEC(1, MAX_ITEMS, opcodes, num_opcodes),
+#define VEC(field, tensor_indices, vec, count) \
+  {field, tensor_indices, offsetof(tm_model, vec), offsetof(tm_model, count)}
+static const vec_spec model_vectors[] = {VEC(1, 0, opcodes, num_opcodes),
                                          VEC(4, 0, buffers, num_buffers)};
 /* tensors first: the index checks of inputs and outputs need their count */
-static const vec_spec subgraph_vectors[] = {VEC(0, MAX_ITEMS, tensors, num_tensors),
-                                            VEC(1, TENSOR_INDICES, inputs, num_inputs),
-                                            VEC(2, TENSOR_INDICES, outputs, num_outputs),
-                                            VEC(3, MAX_ITEMS, operators, num_ops)};
+static const vec_spec subgraph_vectors[] = {VEC(0, 0, tensors, num_tensors),
+                                            VEC(1, 1, inputs, num_inputs),
+                                            VEC(2, 1, outputs, num_outputs),
+                                            VEC(3, 0, operators, num_ops)};
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static uint32_t *model_word(tm_model *m, uint8_t offset) {
-  return (uint32_t *)(void *)((uint8_t *)m + offset);
-}
+static void *model_field(tm_model *m, uint8_t offset) { return (uint8_t *)m + offset; }
 
 static tm_status v_vectors(tm_model *m, const vctx *v, uint32_t table, const vec_spec *spec,
                            size_t n) {
   tm_status st = TM_OK;
   for (size_t k = 0; k < n && st == TM_OK; k++) {
-    uint32_t *vec = model_word(m, spec[k].vec), *count = model_word(m, spec[k].count);
-    st = v_vector(v, table, spec[k].field, 4, vec, count);
-    if (st == TM_OK && (spec[k].checks & MAX_ITEMS) && *count > TM_MODEL_MAX_ITEMS) {
-      st = unsupported(v, "vector length", (long)*count);
+    uint32_t *vec = model_field(m, spec[k].vec), count;
+    st = v_vector(v, table, spec[k].field, 4, vec, &count);
+    if (st == TM_OK && count > TM_MODEL_MAX_ITEMS) {
+      st = unsupported(v, "vector length", (long)count);
     }
-    if (st == TM_OK && (spec[k].checks & TENSOR_INDICES)) {
-      st = v_indices(v, *vec, *count, m->num_tensors, 0);
-    }
+    if (st == TM_OK) *(uint16_t *)model_field(m, spec[k].count) = (uint16_t)count;
+    if (st == TM_OK && spec[k].tensor_indices) st = v_indices(v, *vec, count, m->num_tensors, 0);
   }
   return st;
 }

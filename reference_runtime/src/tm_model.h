@@ -21,7 +21,9 @@
 #include "tm_kernel.h"
 
 #define TM_SCHEMA_VERSION 3u
-#define TM_MODEL_MAX_ITEMS 0x7FFFu /* tensors and operators: lifetimes are stored in 16 bits */
+/* Entries of every vector tm_model counts (and of an operator's inputs and outputs): the
+ * counts, tensor lifetimes and node fields are 16-bit. */
+#define TM_MODEL_MAX_ITEMS 0x7FFFu
 
 typedef struct {
   const uint8_t *buf;      /* borrowed model bytes */
@@ -32,7 +34,7 @@ typedef struct {
   uint32_t operators;
   uint32_t inputs;
   uint32_t outputs;
-  uint32_t num_opcodes, num_buffers, num_tensors, num_ops, num_inputs, num_outputs;
+  uint16_t num_opcodes, num_buffers, num_tensors, num_ops, num_inputs, num_outputs;
 } tm_model;
 
 /* TM_OK, TM_ERR_MODEL (malformed; one log line says what and where) or TM_ERR_UNSUPPORTED

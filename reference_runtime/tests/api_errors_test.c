@@ -216,8 +216,9 @@ TF_LITE_MICRO_TEST(SparseTensorIsUnsupported) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_STATE, tm_interp_prepare(it));
 }
 
-/* 32768 operator codes: refused from the count alone, before any element is read. The
- * model must really be that long (4 bytes per entry), which a 20 KB bluepill cannot hold. */
+/* 32768 entries in any vector tm_model counts (16-bit counts): refused from the count
+ * alone, before any element is read. The model must really be that long (4 bytes per
+ * entry), which a 20 KB bluepill cannot hold. */
 TF_LITE_MICRO_TEST(VectorLongerThan32767IsUnsupported) {
 #ifndef TM_TARGET_BLUEPILL
   tm_interp *it;
@@ -231,6 +232,12 @@ TF_LITE_MICRO_TEST(VectorLongerThan32767IsUnsupported) {
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_MODEL, tm_interp_init(&it, big, len, &resolver, arena,
                                                        sizeof arena)); /* runs past the end */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, init_with_length(layout.opcodes_vec, n));
+  for (int k = 0; k < 5; k++) {
+    layout = build_big(0);
+    const uint32_t vecs[5] = {layout.buffers_vec, layout.tensors_vec, layout.inputs_vec,
+                              layout.outputs_vec, layout.operators_vec};
+    TF_LITE_MICRO_EXPECT_EQ(TM_ERR_UNSUPPORTED, init_with_length(vecs[k], n));
+  }
 #endif
 }
 

@@ -150,9 +150,12 @@ static size_t subgraph(mb *b, const tm_mb_model *m, tm_mb_layout *layout) {
     mb_link(b, tv + 4 + 4 * i, tensor(b, &m->tensors[i], &scales_vec));
     if (i == 0) layout->tensor0_scales_vec = (uint32_t)scales_vec;
   }
-  mb_link(b, s[1], mb_vector(b, m->inputs, (uint32_t)m->num_inputs, 4, 4, 0));
-  mb_link(b, s[2], mb_vector(b, m->outputs, (uint32_t)m->num_outputs, 4, 4, 0));
+  layout->inputs_vec = (uint32_t)mb_vector(b, m->inputs, (uint32_t)m->num_inputs, 4, 4, 0);
+  mb_link(b, s[1], layout->inputs_vec);
+  layout->outputs_vec = (uint32_t)mb_vector(b, m->outputs, (uint32_t)m->num_outputs, 4, 4, 0);
+  mb_link(b, s[2], layout->outputs_vec);
   size_t ov = mb_vector(b, NULL, m->num_ops, 4, 4, 0);
+  layout->operators_vec = (uint32_t)ov;
   mb_link(b, s[3], ov);
   for (uint32_t i = 0; i < m->num_ops; i++) {
     size_t inputs_vec;
@@ -197,6 +200,7 @@ size_t tm_mb_build(uint8_t *buf, size_t cap, const tm_mb_model *m, tm_mb_layout 
   mb_link(&b, s[2], sv);
   mb_link(&b, sv + 4, subgraph(&b, m, layout));
   size_t bv = mb_vector(&b, NULL, m->num_buffers, 4, 4, 0);
+  layout->buffers_vec = (uint32_t)bv;
   mb_link(&b, s[4], bv);
   for (uint32_t i = 0; i < m->num_buffers; i++) mb_link(&b, bv + 4 + 4 * i, buffer(&b, &m->buffers[i]));
   return b.full ? 0 : b.len;

@@ -54,7 +54,9 @@ typedef struct {
 /* Where the builder put things, for tests that patch the bytes afterwards. */
 typedef struct {
   uint32_t opcodes_vec;    /* position of the operator_codes vector's length word */
-  uint32_t tensors_vec;
+  uint32_t buffers_vec;
+  uint32_t tensors_vec;    /* subgraph 0's vectors */
+  uint32_t inputs_vec, outputs_vec, operators_vec;
   uint32_t op0_inputs_vec; /* the first operator's inputs vector */
   uint32_t tensor0_scales_vec; /* the first tensor's quantisation scales (0: none) */
 } tm_mb_layout;
