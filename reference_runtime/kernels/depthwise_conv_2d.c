@@ -68,7 +68,12 @@ static tm_status depthwise_prepare_types(tm_ctx *ctx, tm_node *node, tm_ku_types
       return TM_ERR_MODEL;
     }
   }
-  return tm_conv_prepare(ctx, node, &spec, node->op_data);
+  tm_status st = tm_conv_prepare(ctx, node, &spec, node->op_data);
+  if (st != TM_OK) return st;
+  /* every kernel set's pixel (depthwise_pixel_*, the optimised one) writes after its reads */
+  const uint32_t elem = (uint32_t)tm_type_size((tm_type)in->type);
+  const tm_conv_params *p = node->op_data;
+  return tm_ctx_output_may_overlap(ctx, tm_window_overlap(&p->g, elem, elem));
 }
 
 static tm_status depthwise_prepare(tm_ctx *ctx, tm_node *node) {

@@ -34,6 +34,22 @@ tm_status tm_window_plan(tm_window *g, int padding) {
   return g->pad_h < 0 || g->pad_w < 0 ? TM_ERR_MODEL : TM_OK;
 }
 
+uint32_t tm_window_overlap(const tm_window *g, uint32_t in_elem, uint32_t out_elem) {
+  /* 32-bit: both tensors' byte counts are below 2^31 (the verifier) */
+  const uint32_t in_row = (uint32_t)g->in_w * (uint32_t)g->in_c * in_elem;
+  const uint32_t out_row = (uint32_t)g->out_w * (uint32_t)g->out_c * out_elem;
+  uint32_t below = 0, written = 0;
+  for (int32_t n = 0; n < g->batches; n++) {
+    for (int32_t oy = 0, y = -g->pad_h; oy < g->out_h; oy++, y += g->stride_h) {
+      const int32_t row = y < 0 ? 0 : y > g->in_h ? g->in_h : y;
+      const uint32_t kept = ((uint32_t)n * (uint32_t)g->in_h + (uint32_t)row) * in_row;
+      written += out_row;
+      if (written > kept && written - kept > below) below = written - kept;
+    }
+  }
+  return below;
+}
+
 /* Taps k in [0, filter) with 0 <= origin + dil * k < size. */
 static void tap_range(int32_t origin, int32_t dil, int32_t size, int32_t filter, int32_t *k0,
                       int32_t *k1) {

@@ -38,6 +38,13 @@ static inline int32_t tm_window_input_index(const tm_window *g, const tm_taps *t
   return ((t->batch * g->in_h + y) * g->in_w + x) * g->in_c;
 }
 
+/* How far below its input an output may start and share its bytes (tm_ctx_output_may_overlap),
+ * for a kernel whose pixels, visited in tm_window_for_each order, each write their output
+ * only after reading their taps: output row oy of batch n, written whole, must stay below
+ * the first input row any pixel from there on reads, row max(0, oy * stride_h - pad_h) of
+ * batch n. Element sizes in bytes. */
+uint32_t tm_window_overlap(const tm_window *g, uint32_t in_elem, uint32_t out_elem);
+
 typedef void (*tm_window_fn)(const void *arg, const tm_window *g, const tm_taps *taps);
 /* Calls fn once per output pixel, in batch, out_y, out_x order. */
 void tm_window_for_each(const tm_window *g, tm_window_fn fn, const void *arg);

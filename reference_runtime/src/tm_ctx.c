@@ -41,21 +41,28 @@ void *tm_ctx_alloc_persistent(tm_ctx *ctx, size_t bytes) {
   return tm_arena_persistent(ctx->arena, bytes);
 }
 
-tm_status tm_ctx_request_scratch(tm_ctx *ctx, size_t bytes, int32_t *index) {
-  if (ctx == NULL || index == NULL) return TM_ERR_ARG;
+/* No line of its own when the arena is full, as for persistent memory. */
+static tm_status add_request(tm_ctx *ctx, size_t bytes, uint8_t overlap, int32_t *index) {
+  if (ctx == NULL) return TM_ERR_ARG;
   if (ctx->phase != TM_PHASE_PREPARE) return TM_ERR_STATE;
   if (bytes > UINT32_MAX - TM_ARENA_ALIGN) return TM_ERR_ARENA;
   tm_scratch_req *req = tm_arena_temp(ctx->arena, sizeof *req);
-  if (req == NULL) {
-    TM_MSG("operator %ld: no room for scratch request", (long)ctx->node);
-    return TM_ERR_ARENA;
-  }
+  if (req == NULL) return TM_ERR_ARENA;
   /* records must stay one array: nothing else takes temporary memory during prepare */
   if (req != &ctx->reqs[ctx->num_scratch]) return TM_ERR_STATE;
-  req->bytes = (uint32_t)bytes;
-  req->node = ctx->node;
+  *req = (tm_scratch_req){.bytes = (uint32_t)bytes, .node = (int16_t)ctx->node, .overlap = overlap};
   *index = ctx->num_scratch++;
   return TM_OK;
+}
+
+tm_status tm_ctx_request_scratch(tm_ctx *ctx, size_t bytes, int32_t *index) {
+  return index != NULL ? add_request(ctx, bytes, 0, index) : TM_ERR_ARG;
+}
+
+/* A scratch record marked as a leave: the same array, the same checks. */
+tm_status tm_ctx_output_may_overlap(tm_ctx *ctx, size_t bytes_below) {
+  int32_t unused;
+  return add_request(ctx, bytes_below, 1, &unused);
 }
 
 void *tm_ctx_scratch(tm_ctx *ctx, int32_t index) {

@@ -8,11 +8,14 @@
 
 typedef enum { TM_PHASE_NONE = 0, TM_PHASE_PREPARE, TM_PHASE_INVOKE } tm_phase;
 
-/* One tm_ctx_request_scratch() call, kept in the arena's temporary low end until the
- * planner has placed it; 8 bytes so the records form an array (see tm_arena_temp). */
+/* One tm_ctx_request_scratch() call, or with `overlap` one tm_ctx_output_may_overlap() call
+ * (bytes: how far below input 0 output 0 may start), kept in the arena's temporary low end
+ * until the planner has placed it; 8 bytes so the records form an array (see
+ * tm_arena_temp). */
 typedef struct {
   uint32_t bytes;
-  int32_t node;
+  int16_t node;
+  uint8_t overlap;
 } tm_scratch_req;
 
 struct tm_ctx {
@@ -25,7 +28,7 @@ struct tm_ctx {
     void **scratch;               /* invoke: one data pointer per request (persistent) */
   };
   int32_t num_scratch;
-  int32_t node;          /* node being prepared: owner of new scratch requests */
+  int32_t node;          /* node being prepared: owner of new requests (below 2^15) */
   tm_phase phase;        /* kernel calls are checked against it */
 };
 

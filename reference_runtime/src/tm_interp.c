@@ -125,11 +125,12 @@ static tm_status prepare_node(tm_interp *it, uint32_t i) {
 static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
   const tm_model *m = &it->model;
   uint16_t last_op = (uint16_t)(it->model.num_ops > 0 ? it->model.num_ops - 1 : 0);
-  for (uint32_t t = 0; t < m->num_tensors; t++) {
-    b[t].first = 0xFFFF;
-    b[t].last = 0;
+  for (uint32_t t = 0; t < m->num_tensors; t++) b[t] = (tm_plan_buffer){.first = 0xFFFF};
+  for (uint32_t k = 0; k < m->num_inputs; k++) {
+    tm_plan_buffer *in = &b[tm_model_input(m, k)];
+    in->first = 0;
+    in->keep = 1; /* the caller's bytes before invoke: no overlap writes over them */
   }
-  for (uint32_t k = 0; k < m->num_inputs; k++) b[tm_model_input(m, k)].first = 0;
   for (uint32_t i = 0; i < it->model.num_ops; i++) {
     const tm_node *n = &it->nodes[i];
     for (int32_t k = 0; k < n->num_inputs + n->num_outputs; k++) {
@@ -143,6 +144,7 @@ static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
     tm_plan_buffer *o = &b[tm_model_output(m, k)];
     if (o->first == 0xFFFF) o->first = 0; /* an output nothing writes: live throughout */
     o->last = last_op;
+    o->keep = 1; /* and after */
   }
   for (uint32_t t = 0; t < m->num_tensors; t++) {
     const tm_tensor *x = &it->ctx.tensors[t];
@@ -154,13 +156,38 @@ static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
   }
 }
 
-/* Scratch buffers live only during their operator. */
+/* A node's leave for output 0 to start bytes_below input 0 (tm_ctx_output_may_overlap),
+ * taken when input 0 is an activation that dies here, is read through no other input of
+ * the node, and is no model input or output, and output 0 is an activation born here.
+ * Debug-arena builds plan apart: a guard after the output would land inside the input. */
+static void link_overlap(const tm_interp *it, tm_plan_buffer *b, const tm_scratch_req *r) {
+#ifndef TM_DEBUG_ARENA
+  const tm_node *n = &it->nodes[r->node];
+  const int32_t in = n->num_inputs > 0 ? n->inputs[0] : -1;
+  const int32_t out = n->num_outputs > 0 ? n->outputs[0] : -1;
+  if (in < 0 || out < 0 || in == out || b[in].size == 0 || b[out].size == 0 ||
+      b[in].last != r->node || b[out].first != r->node || b[in].keep) {
+    return;
+  }
+  for (int32_t k = 1; k < n->num_inputs; k++) {
+    if (n->inputs[k] == in) return;
+  }
+  b[out].above = (uint16_t)(in + 1);
+  b[out].delta = (uint32_t)tm_arena_round(r->bytes);
+#else
+  (void)it, (void)b, (void)r;
+#endif
+}
+
+/* Scratch buffers live only during their operator; an overlap leave is no buffer. */
 static void scratch_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
+  tm_plan_buffer *s = b + it->model.num_tensors;
   for (int32_t j = 0; j < it->ctx.num_scratch; j++) {
     const tm_scratch_req *r = &it->ctx.reqs[j];
-    b[j].size = (uint32_t)tm_arena_round(r->bytes) + TM_DBG_EXTRA;
-    b[j].first = b[j].last = (uint16_t)r->node;
-    b[j].offset = 0;
+    const uint16_t node = (uint16_t)r->node;
+    s[j] = (tm_plan_buffer){.first = node, .last = node};
+    if (!r->overlap) s[j].size = (uint32_t)tm_arena_round(r->bytes) + TM_DBG_EXTRA;
+    if (r->overlap) link_overlap(it, b, r);
   }
 }
 
@@ -182,7 +209,7 @@ static void assign(tm_interp *it, const tm_plan_buffer *b) {
   for (uint32_t t = 0; t < nt; t++) {
     if (b[t].size > 0) it->ctx.tensors[t].data = it->arena.base + b[t].offset;
   }
-  for (int32_t j = 0; j < it->ctx.num_scratch; j++) {
+  for (int32_t j = 0; it->ctx.scratch != NULL && j < it->ctx.num_scratch; j++) {
     it->ctx.scratch[j] = it->arena.base + b[nt + (uint32_t)j].offset;
   }
 }
@@ -192,9 +219,11 @@ static void assign(tm_interp *it, const tm_plan_buffer *b) {
 static tm_status plan(tm_interp *it) {
   tm_arena *a = &it->arena;
   uint32_t nt = it->model.num_tensors, n = nt + (uint32_t)it->ctx.num_scratch;
-  if (it->ctx.num_scratch > 0) {
-    it->ctx.scratch = tm_arena_persistent(a, (size_t)it->ctx.num_scratch * sizeof(void *));
-  }
+  int32_t buffers = 0; /* overlap leaves are records but no buffers */
+  for (int32_t j = 0; j < it->ctx.num_scratch; j++) buffers += !it->ctx.reqs[j].overlap;
+  it->ctx.scratch = buffers > 0
+                        ? tm_arena_persistent(a, (size_t)it->ctx.num_scratch * sizeof(void *))
+                        : NULL;
   (void)tm_dbg_reserve(it, n);
   tm_plan_buffer *b = tm_arena_temp(a, n * sizeof *b);
   uint16_t *work = b != NULL ? tm_arena_temp(a, 2u * n * sizeof *work) : NULL;
@@ -204,7 +233,7 @@ static tm_status plan(tm_interp *it) {
   }
   uint32_t total;
   tensor_lifetimes(it, b);
-  scratch_lifetimes(it, b + nt);
+  scratch_lifetimes(it, b);
   if (tm_plan_greedy(b, n, work, &total) != TM_OK) return TM_ERR_UNSUPPORTED;
   size_t need = tm_arena_need(a, total > a->head ? total : a->head);
   if (a->missing > 0 || total > a->cap - a->persist) return arena_short(it, a, need);

@@ -55,6 +55,13 @@ const tm_tensor_quant *tm_ctx_quant(const tm_ctx *ctx, const tm_tensor *tensor);
 void *tm_ctx_alloc_persistent(tm_ctx *ctx, size_t bytes);
 /* Prepare only: ask for a scratch buffer live during this node's invoke; *index identifies it. */
 tm_status tm_ctx_request_scratch(tm_ctx *ctx, size_t bytes, int32_t *index);
+/* Prepare only: output 0 may start `bytes_below` bytes below input 0 and share their bytes,
+ * because invoke writes every output byte only after its last read of every input byte
+ * more than bytes_below above it (tm_window_overlap gives the figure for the window ops).
+ * The interpreter uses the leave when input 0 is an activation no later operator reads and
+ * no model input or output, and this node writes output 0 first; the single-kernel runner
+ * and debug-arena builds never do. */
+tm_status tm_ctx_output_may_overlap(tm_ctx *ctx, size_t bytes_below);
 /* Invoke only: the buffer requested in prepare (16-byte aligned). */
 void *tm_ctx_scratch(tm_ctx *ctx, int32_t index);
 

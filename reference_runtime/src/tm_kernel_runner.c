@@ -33,6 +33,7 @@ static tm_status place_scratch(tm_ctx *ctx) {
   ctx->scratch = tm_arena_persistent(ctx->arena, (size_t)n * sizeof(void *));
   if (ctx->scratch == NULL) return TM_ERR_ARENA;
   for (int32_t i = 0; i < n; i++) {
+    if (reqs[i].overlap) continue; /* one kernel, its tensors the caller's: nothing to place */
     ctx->scratch[i] = tm_arena_persistent(ctx->arena, reqs[i].bytes);
     if (ctx->scratch[i] == NULL) return TM_ERR_ARENA;
   }

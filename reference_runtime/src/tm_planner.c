@@ -14,14 +14,16 @@ static void sort_by_size(const tm_plan_buffer *b, uint16_t *order, size_t n) {
   }
 }
 
+#define UNPLACED 0xFFFFFFFFu
+
 static int lifetimes_overlap(const tm_plan_buffer *x, const tm_plan_buffer *y) {
   return x->first <= y->last && y->first <= x->last;
 }
 
-/* Lowest offset for b among the placed buffers (placed[] sorted by offset). */
+/* Lowest offset from `from` up for b among the placed buffers (placed[] sorted by offset). */
 static uint32_t lowest_fit(const tm_plan_buffer *all, const uint16_t *placed, size_t n_placed,
-                           const tm_plan_buffer *b) {
-  uint32_t candidate = 0;
+                           const tm_plan_buffer *b, uint32_t from) {
+  uint32_t candidate = from;
   for (size_t k = 0; k < n_placed; k++) {
     const tm_plan_buffer *p = &all[placed[k]];
     if (!lifetimes_overlap(p, b)) continue;
@@ -42,23 +44,49 @@ static void insert_placed(const tm_plan_buffer *all, uint16_t *placed, size_t n_
   placed[j] = i;
 }
 
+static int ends_below_2g(const tm_plan_buffer *b) {
+  return (uint64_t)b->offset + b->size <= 0x7FFFFFFFu;
+}
+
 tm_status tm_plan_greedy(tm_plan_buffer *buffers, size_t n, uint16_t *work, uint32_t *total) {
   if (total == NULL || (n > 0 && (buffers == NULL || work == NULL)) || n > TM_PLAN_MAX_BUFFERS) {
     return TM_ERR_ARG;
   }
-  uint64_t end = 0;
   for (size_t i = 0; i < n; i++) {
-    if (buffers[i].first > buffers[i].last || buffers[i].size > 0x7FFFFFFFu) return TM_ERR_ARG;
+    const tm_plan_buffer *b = &buffers[i];
+    if (b->first > b->last || b->size > 0x7FFFFFFFu || b->above > n || b->above == i + 1u) {
+      return TM_ERR_ARG; /* a pair is two distinct buffers */
+    }
+    buffers[i].offset = UNPLACED;
   }
   uint16_t *order = work, *placed = work + n;
+  size_t n_placed = 0;
+  uint32_t end = 0;
   sort_by_size(buffers, order, n);
   for (size_t k = 0; k < n; k++) {
-    tm_plan_buffer *b = &buffers[order[k]];
-    b->offset = lowest_fit(buffers, placed, k, b);
-    if ((uint64_t)b->offset + b->size > end) end = (uint64_t)b->offset + b->size;
-    if (end > 0x7FFFFFFFu) return TM_ERR_ARG;
-    insert_placed(buffers, placed, k, order[k]);
+    tm_plan_buffer *b = &buffers[order[k]], *high = NULL;
+    if (b->offset != UNPLACED) continue; /* placed with the buffer below it */
+    if (b->above != 0 && buffers[b->above - 1u].offset == UNPLACED) high = &buffers[b->above - 1u];
+    uint32_t at = 0;
+    for (;;) { /* up until the upper one, if any, fits exactly delta above */
+      at = lowest_fit(buffers, placed, n_placed, b, at);
+      if (high == NULL) break;
+      const uint32_t up = lowest_fit(buffers, placed, n_placed, high, at + b->delta);
+      if (up == at + b->delta) break;
+      at = up - b->delta;
+    }
+    b->offset = at;
+    insert_placed(buffers, placed, n_placed++, order[k]);
+    if (!ends_below_2g(b)) return TM_ERR_ARG;
+    if (high != NULL) {
+      high->offset = at + b->delta;
+      insert_placed(buffers, placed, n_placed++, b->above - 1u);
+      if (!ends_below_2g(high)) return TM_ERR_ARG;
+    }
   }
-  *total = (uint32_t)end;
+  for (size_t i = 0; i < n; i++) {
+    if (buffers[i].offset + buffers[i].size > end) end = buffers[i].offset + buffers[i].size;
+  }
+  *total = end;
   return TM_OK;
 }

@@ -5,9 +5,15 @@
 
 static uint16_t work[64];
 
+/* size, first and last op; a pair's lower buffer also has delta and above (index + 1) */
+#define BUF(size, first, last) {size, first, last, 0, 0, 0, 0}
+#define PAIR(size, first, last, delta, above) {size, first, last, 0, delta, above, 0}
+
+/* Two live buffers share bytes, other than a pair linked by `above` (which may). */
 static int plans_overlap(const tm_plan_buffer *b, size_t n) {
   for (size_t i = 0; i < n; i++) {
     for (size_t j = i + 1; j < n; j++) {
+      if (b[i].above == j + 1 || b[j].above == i + 1) continue;
       int live = b[i].first <= b[j].last && b[j].first <= b[i].last;
       int mem = b[i].offset < b[j].offset + b[j].size && b[j].offset < b[i].offset + b[i].size;
       if (live && mem && b[i].size > 0 && b[j].size > 0) return 1;
@@ -26,7 +32,7 @@ TF_LITE_MICRO_TEST(EmptyPlanIsZero) {
 
 TF_LITE_MICRO_TEST(ChainReusesMemory) {
   /* a -> op0 -> b -> op1 -> c: a and c never live together */
-  tm_plan_buffer b[3] = {{32, 0, 0, 0}, {32, 0, 1, 0}, {32, 1, 1, 0}};
+  tm_plan_buffer b[3] = {BUF(32, 0, 0), BUF(32, 0, 1), BUF(32, 1, 1)};
   uint32_t total;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
   TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
@@ -36,7 +42,7 @@ TF_LITE_MICRO_TEST(ChainReusesMemory) {
 }
 
 TF_LITE_MICRO_TEST(BiggestFirstThenLowestFit) {
-  tm_plan_buffer b[3] = {{16, 0, 2, 0}, {48, 1, 1, 0}, {32, 2, 3, 0}};
+  tm_plan_buffer b[3] = {BUF(16, 0, 2), BUF(48, 1, 1), BUF(32, 2, 3)};
   uint32_t total;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
   TF_LITE_MICRO_EXPECT_EQ(0, b[1].offset);  /* biggest */
@@ -47,7 +53,7 @@ TF_LITE_MICRO_TEST(BiggestFirstThenLowestFit) {
 
 TF_LITE_MICRO_TEST(SmallBufferFillsGap) {
   /* 64 @0 (ops 0-1), 64 @64... no: x lives 0-0 and y 1-1 share [0,64); z (2-2) too */
-  tm_plan_buffer b[4] = {{64, 0, 3, 0}, {32, 0, 0, 0}, {48, 1, 3, 0}, {16, 1, 1, 0}};
+  tm_plan_buffer b[4] = {BUF(64, 0, 3), BUF(32, 0, 0), BUF(48, 1, 3), BUF(16, 1, 1)};
   uint32_t total;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 4, work, &total));
   TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
@@ -59,7 +65,7 @@ TF_LITE_MICRO_TEST(SmallBufferFillsGap) {
 }
 
 TF_LITE_MICRO_TEST(TiesKeepIndexOrder) {
-  tm_plan_buffer b[3] = {{16, 0, 0, 0}, {16, 0, 0, 0}, {16, 0, 0, 0}};
+  tm_plan_buffer b[3] = {BUF(16, 0, 0), BUF(16, 0, 0), BUF(16, 0, 0)};
   uint32_t total;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
   TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
@@ -69,14 +75,14 @@ TF_LITE_MICRO_TEST(TiesKeepIndexOrder) {
 }
 
 TF_LITE_MICRO_TEST(ZeroSizeTakesNoRoom) {
-  tm_plan_buffer b[2] = {{0, 0, 0, 7}, {16, 0, 0, 0}};
+  tm_plan_buffer b[2] = {{0, 0, 0, 7, 0, 0, 0}, BUF(16, 0, 0)};
   uint32_t total;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 2, work, &total));
   TF_LITE_MICRO_EXPECT_EQ(16, total);
 }
 
 TF_LITE_MICRO_TEST(ManyBuffersNeverOverlap) {
-  tm_plan_buffer b[24];
+  tm_plan_buffer b[24] = {{0}};
   for (uint16_t i = 0; i < 24; i++) {
     b[i].size = 16u * (1u + (i * 7u) % 5u);
     b[i].first = (uint16_t)(i / 2);
@@ -88,8 +94,63 @@ TF_LITE_MICRO_TEST(ManyBuffersNeverOverlap) {
   for (int i = 0; i < 24; i++) TF_LITE_MICRO_EXPECT_LE(b[i].offset + b[i].size, total);
 }
 
+/* An operator's output (b[1], live at ops 1-2) may sit 48 bytes below its input (b[0], ops
+ * 0-1) and overlap it; b[2], live at op 0 only, then fits under the input, where the output
+ * is not yet live. */
+TF_LITE_MICRO_TEST(PairSitsDeltaApart) {
+  tm_plan_buffer b[3] = {BUF(64, 0, 1), PAIR(96, 1, 2, 48, 1), BUF(48, 0, 0)};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(0, b[1].offset);
+  TF_LITE_MICRO_EXPECT_EQ(48, b[0].offset);
+  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);
+  TF_LITE_MICRO_EXPECT_EQ(112, total); /* apart: 64 + 96 + nothing for b[2] = 160 */
+  TF_LITE_MICRO_EXPECT(!plans_overlap(b, 3));
+}
+
+/* The pair moves up together past a buffer live at op 0, which is in the upper one's way but
+ * not the lower one's. */
+TF_LITE_MICRO_TEST(PairMovesUpTogether) {
+  tm_plan_buffer b[4] = {BUF(128, 0, 0), /* placed first: [0, 128) at op 0 */
+                         PAIR(64, 1, 2, 16, 4), /* lower: output, b[3] 16 bytes above */
+                         BUF(16, 2, 2),
+                         BUF(48, 0, 1)}; /* upper */
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 4, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(112, b[1].offset);
+  TF_LITE_MICRO_EXPECT_EQ(128, b[3].offset);
+  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);
+  TF_LITE_MICRO_EXPECT_EQ(176, total);
+  TF_LITE_MICRO_EXPECT(!plans_overlap(b, 4));
+}
+
+/* An upper buffer bigger than its lower one is placed first, on its own: the two then lie
+ * apart, as without the link. */
+TF_LITE_MICRO_TEST(PairWithBiggerUpperIsPlacedApart) {
+  tm_plan_buffer b[2] = {PAIR(32, 1, 2, 16, 2), BUF(64, 0, 1)};
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 2, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(0, b[1].offset);
+  TF_LITE_MICRO_EXPECT_EQ(64, b[0].offset);
+  TF_LITE_MICRO_EXPECT_EQ(96, total);
+}
+
+TF_LITE_MICRO_TEST(RejectsBadPairs) {
+  tm_plan_buffer b[2] = {PAIR(16, 0, 0, 0, 1), BUF(16, 0, 0)}; /* above itself */
+  uint32_t total;
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 2, work, &total));
+  b[0].above = 3; /* no such buffer */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 2, work, &total));
+  b[0].above = 2;
+  b[0].delta = 0x7FFFFFF8u; /* the upper one would end past 2^31 */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 2, work, &total));
+  b[0].delta = 16;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 2, work, &total));
+  TF_LITE_MICRO_EXPECT_EQ(32, total);
+}
+
 TF_LITE_MICRO_TEST(RejectsBadInput) {
-  tm_plan_buffer b[1] = {{16, 2, 1, 0}};
+  tm_plan_buffer b[1] = {BUF(16, 2, 1)};
   uint32_t total;
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 1, work, &total));
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 1, work, NULL));

@@ -96,9 +96,13 @@ def test_every_model_is_bit_exact_against_its_golden_file(tmp_path: Path, stem: 
     assert {c["status"] for c in report["cases"]} == {"bit-exact"}
     arena = report["arena"]
     assert 0 < arena["persistent"] < arena["used"] <= arena["size"]
-    # the planner lays out the activations and scratch in as many bytes as TFLM's ("head")
+    # the planner lays out the activations and scratch in as many bytes as TFLM's ("head"),
+    # fewer where a depthwise output may overlap the input it consumes (micro_speech's
+    # 4,000-byte output starts 2,240 bytes below its 1,960-byte input)
     tflm = json.loads((GOLDEN / f"{stem}.json").read_text())["arena"]
-    assert arena["used"] - arena["persistent"] == tflm["head"]
+    head = arena["used"] - arena["persistent"]
+    overlaps = stem in {"micro_speech_quantized"}
+    assert head < tflm["head"] if overlaps else head == tflm["head"]
     assert arena["tflm_persistent"] == tflm["tail"]
     assert report["sizes"]["model"] == (MODELS / f"{stem}.tflite").stat().st_size
     if target == "bluepill":
