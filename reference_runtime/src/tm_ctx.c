@@ -50,7 +50,8 @@ static tm_status add_request(tm_ctx *ctx, size_t bytes, uint8_t overlap, int32_t
   if (req == NULL) return TM_ERR_ARENA;
   /* records must stay one array: nothing else takes temporary memory during prepare */
   if (req != &ctx->reqs[ctx->num_scratch]) return TM_ERR_STATE;
-  *req = (tm_scratch_req){.bytes = (uint32_t)bytes, .node = (int16_t)ctx->node, .overlap = overlap};
+  *req = (tm_scratch_req){
+      .bytes = (uint32_t)bytes, .node = (int16_t)ctx->node, .overlap = overlap};
   *index = ctx->num_scratch++;
   return TM_OK;
 }
