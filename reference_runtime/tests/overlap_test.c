@@ -72,13 +72,13 @@ static tm_interp *build(int with_copy, int num_outputs, const int32_t *outputs,
   return it;
 }
 
-/* Activations and scratch: what the plan spans. */
-static size_t head(const tm_interp *it) {
-  return tm_interp_arena_used(it) - tm_interp_arena_persistent(it);
-}
-
-/* Runs on -8..7 and checks every output. */
-static void expect_widened(tm_interp *it) {
+/* Builds the model, checks what its activations take, runs it on -8..7 and checks every
+ * output. */
+static void expect_plan(int with_copy, int num_outputs, const int32_t *outputs, int widen_twice,
+                        size_t head_bytes) {
+  tm_interp *it = build(with_copy, num_outputs, outputs, widen_twice);
+  /* the plan's span: activations and scratch */
+  TF_LITE_MICRO_EXPECT_EQ(head_bytes, tm_interp_arena_used(it) - tm_interp_arena_persistent(it));
   tm_tensor *in = NULL, *out = NULL;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_input(it, 0, &in));
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_interp_output(it, 0, &out));
@@ -94,35 +94,23 @@ TF_LITE_MICRO_TESTS_BEGIN
 /* t1 dies at WIDEN and is no model input: t2 takes [0, 32), t1 [16, 32) inside it, and t0
  * fits under t1 at COPY, when t2 is not live yet. Apart it would be 16 + 16 + 32. */
 TF_LITE_MICRO_TEST(OutputOverlapsTheInputItConsumes) {
-  static const int32_t outs[] = {2};
-  tm_interp *it = build(1, 1, outs, 0);
-  TF_LITE_MICRO_EXPECT_EQ(32, head(it));
-  expect_widened(it);
+  expect_plan(1, 1, (const int32_t[]){2}, 0, 32);
 }
 
 /* A model input is the caller's: WIDEN's output goes beside it, not over it. */
 TF_LITE_MICRO_TEST(ModelInputIsNeverOverlapped) {
-  static const int32_t outs[] = {2};
-  tm_interp *it = build(0, 1, outs, 0);
-  TF_LITE_MICRO_EXPECT_EQ(48, head(it));
-  expect_widened(it);
+  expect_plan(0, 1, (const int32_t[]){2}, 0, 48);
 }
 
 /* Nor a model output, which the caller reads after invoke. */
 TF_LITE_MICRO_TEST(ModelOutputIsNeverOverlapped) {
-  static const int32_t outs[] = {2, 1};
-  tm_interp *it = build(1, 2, outs, 0);
-  TF_LITE_MICRO_EXPECT_EQ(48, head(it));
-  expect_widened(it);
+  expect_plan(1, 2, (const int32_t[]){2, 1}, 0, 48);
 }
 
 /* Nor an input the node also reads through another input (the kernel's figure is for
  * input 0 alone). */
 TF_LITE_MICRO_TEST(InputReadTwiceIsNeverOverlapped) {
-  static const int32_t outs[] = {2};
-  tm_interp *it = build(1, 1, outs, 1);
-  TF_LITE_MICRO_EXPECT_EQ(48, head(it));
-  expect_widened(it);
+  expect_plan(1, 1, (const int32_t[]){2}, 1, 48);
 }
 
 /* micro_speech's depthwise convolution: 49x40x1 in, 25x20x8 out, 10x8 filter, stride 2,

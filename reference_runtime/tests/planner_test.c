@@ -22,6 +22,16 @@ static int plans_overlap(const tm_plan_buffer *b, size_t n) {
   return 0;
 }
 
+/* Plans b[0..n) and checks every offset (by index), the total, and that no two live buffers
+ * share bytes unless linked. */
+static void expect_plan(tm_plan_buffer *b, size_t n, const uint32_t *offsets, uint32_t total) {
+  uint32_t got = 0;
+  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, n, work, &got));
+  for (size_t i = 0; i < n; i++) TF_LITE_MICRO_EXPECT_EQ(offsets[i], b[i].offset);
+  TF_LITE_MICRO_EXPECT_EQ(total, got);
+  TF_LITE_MICRO_EXPECT(!plans_overlap(b, n));
+}
+
 TF_LITE_MICRO_TESTS_BEGIN
 
 TF_LITE_MICRO_TEST(EmptyPlanIsZero) {
@@ -33,45 +43,24 @@ TF_LITE_MICRO_TEST(EmptyPlanIsZero) {
 TF_LITE_MICRO_TEST(ChainReusesMemory) {
   /* a -> op0 -> b -> op1 -> c: a and c never live together */
   tm_plan_buffer b[3] = {BUF(32, 0, 0), BUF(32, 0, 1), BUF(32, 1, 1)};
-  uint32_t total;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
-  TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
-  TF_LITE_MICRO_EXPECT_EQ(32, b[1].offset);
-  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);
-  TF_LITE_MICRO_EXPECT_EQ(64, total);
+  expect_plan(b, 3, (const uint32_t[]){0, 32, 0}, 64);
 }
 
 TF_LITE_MICRO_TEST(BiggestFirstThenLowestFit) {
+  /* b[1] biggest at 0; b[2] lives apart from it, also at 0; b[0] lives with both */
   tm_plan_buffer b[3] = {BUF(16, 0, 2), BUF(48, 1, 1), BUF(32, 2, 3)};
-  uint32_t total;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
-  TF_LITE_MICRO_EXPECT_EQ(0, b[1].offset);  /* biggest */
-  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);  /* lifetime disjoint from the biggest */
-  TF_LITE_MICRO_EXPECT_EQ(48, b[0].offset); /* lives with both */
-  TF_LITE_MICRO_EXPECT_EQ(64, total);
+  expect_plan(b, 3, (const uint32_t[]){48, 0, 0}, 64);
 }
 
 TF_LITE_MICRO_TEST(SmallBufferFillsGap) {
-  /* 64 @0 (ops 0-1), 64 @64... no: x lives 0-0 and y 1-1 share [0,64); z (2-2) too */
+  /* b[1] dies before b[2] is born, so both sit at 64; b[3] takes the gap [64,112) at op 1 */
   tm_plan_buffer b[4] = {BUF(64, 0, 3), BUF(32, 0, 0), BUF(48, 1, 3), BUF(16, 1, 1)};
-  uint32_t total;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 4, work, &total));
-  TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
-  TF_LITE_MICRO_EXPECT_EQ(64, b[2].offset);
-  TF_LITE_MICRO_EXPECT_EQ(64, b[1].offset);  /* dead before b[2] is born */
-  TF_LITE_MICRO_EXPECT_EQ(112, b[3].offset); /* gap [64,112) taken at op 1 */
-  TF_LITE_MICRO_EXPECT_EQ(128, total);
-  TF_LITE_MICRO_EXPECT(!plans_overlap(b, 4));
+  expect_plan(b, 4, (const uint32_t[]){0, 64, 64, 112}, 128);
 }
 
 TF_LITE_MICRO_TEST(TiesKeepIndexOrder) {
   tm_plan_buffer b[3] = {BUF(16, 0, 0), BUF(16, 0, 0), BUF(16, 0, 0)};
-  uint32_t total;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
-  TF_LITE_MICRO_EXPECT_EQ(0, b[0].offset);
-  TF_LITE_MICRO_EXPECT_EQ(16, b[1].offset);
-  TF_LITE_MICRO_EXPECT_EQ(32, b[2].offset);
-  TF_LITE_MICRO_EXPECT_EQ(48, total);
+  expect_plan(b, 3, (const uint32_t[]){0, 16, 32}, 48);
 }
 
 TF_LITE_MICRO_TEST(ZeroSizeTakesNoRoom) {
@@ -99,40 +88,23 @@ TF_LITE_MICRO_TEST(ManyBuffersNeverOverlap) {
  * is not yet live. */
 TF_LITE_MICRO_TEST(PairSitsDeltaApart) {
   tm_plan_buffer b[3] = {BUF(64, 0, 1), PAIR(96, 1, 2, 48, 1), BUF(48, 0, 0)};
-  uint32_t total;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 3, work, &total));
-  TF_LITE_MICRO_EXPECT_EQ(0, b[1].offset);
-  TF_LITE_MICRO_EXPECT_EQ(48, b[0].offset);
-  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);
-  TF_LITE_MICRO_EXPECT_EQ(112, total); /* apart: 64 + 96 + nothing for b[2] = 160 */
-  TF_LITE_MICRO_EXPECT(!plans_overlap(b, 3));
+  expect_plan(b, 3, (const uint32_t[]){48, 0, 0}, 112); /* apart: 64 + 96 = 160 */
 }
 
 /* The pair moves up together past a buffer live at op 0, which is in the upper one's way but
  * not the lower one's. */
 TF_LITE_MICRO_TEST(PairMovesUpTogether) {
-  tm_plan_buffer b[4] = {BUF(128, 0, 0), /* placed first: [0, 128) at op 0 */
+  tm_plan_buffer b[4] = {BUF(128, 0, 0),        /* placed first: [0, 128) at op 0 */
                          PAIR(64, 1, 2, 16, 4), /* lower: output, b[3] 16 bytes above */
-                         BUF(16, 2, 2),
-                         BUF(48, 0, 1)}; /* upper */
-  uint32_t total;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 4, work, &total));
-  TF_LITE_MICRO_EXPECT_EQ(112, b[1].offset);
-  TF_LITE_MICRO_EXPECT_EQ(128, b[3].offset);
-  TF_LITE_MICRO_EXPECT_EQ(0, b[2].offset);
-  TF_LITE_MICRO_EXPECT_EQ(176, total);
-  TF_LITE_MICRO_EXPECT(!plans_overlap(b, 4));
+                         BUF(16, 2, 2), BUF(48, 0, 1)};
+  expect_plan(b, 4, (const uint32_t[]){0, 112, 0, 128}, 176);
 }
 
 /* An upper buffer bigger than its lower one is placed first, on its own: the two then lie
  * apart, as without the link. */
 TF_LITE_MICRO_TEST(PairWithBiggerUpperIsPlacedApart) {
   tm_plan_buffer b[2] = {PAIR(32, 1, 2, 16, 2), BUF(64, 0, 1)};
-  uint32_t total;
-  TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 2, work, &total));
-  TF_LITE_MICRO_EXPECT_EQ(0, b[1].offset);
-  TF_LITE_MICRO_EXPECT_EQ(64, b[0].offset);
-  TF_LITE_MICRO_EXPECT_EQ(96, total);
+  expect_plan(b, 2, (const uint32_t[]){64, 0}, 96);
 }
 
 TF_LITE_MICRO_TEST(RejectsBadPairs) {
