@@ -124,14 +124,14 @@ static tm_status prepare_node(tm_interp *it, uint32_t i) {
  * variables already have memory: size 0 keeps them out of the plan. */
 static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
   const tm_model *m = &it->model;
-  uint16_t last_op = (uint16_t)(it->model.num_ops > 0 ? it->model.num_ops - 1 : 0);
+  uint16_t last_op = (uint16_t)(m->num_ops > 0 ? m->num_ops - 1 : 0);
   for (uint32_t t = 0; t < m->num_tensors; t++) b[t] = (tm_plan_buffer){.first = 0xFFFF};
   for (uint32_t k = 0; k < m->num_inputs; k++) {
     tm_plan_buffer *in = &b[tm_model_input(m, k)];
     in->first = 0;
     in->keep = 1; /* the caller's bytes before invoke: no overlap writes over them */
   }
-  for (uint32_t i = 0; i < it->model.num_ops; i++) {
+  for (uint32_t i = 0; i < m->num_ops; i++) {
     const tm_node *n = &it->nodes[i];
     for (int32_t k = 0; k < n->num_inputs + n->num_outputs; k++) {
       int32_t t = k < n->num_inputs ? n->inputs[k] : n->outputs[k - n->num_inputs];
@@ -186,8 +186,11 @@ static void scratch_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
     const tm_scratch_req *r = &it->ctx.reqs[j];
     const uint16_t node = (uint16_t)r->node;
     s[j] = (tm_plan_buffer){.first = node, .last = node};
-    if (!r->overlap) s[j].size = (uint32_t)tm_arena_round(r->bytes) + TM_DBG_EXTRA;
-    if (r->overlap) link_overlap(it, b, r);
+    if (r->overlap) {
+      link_overlap(it, b, r);
+    } else {
+      s[j].size = (uint32_t)tm_arena_round(r->bytes) + TM_DBG_EXTRA;
+    }
   }
 }
 
