@@ -54,8 +54,9 @@ tm_status tm_plan_greedy(tm_plan_buffer *buffers, size_t n, uint16_t *work, uint
   }
   for (size_t i = 0; i < n; i++) {
     const tm_plan_buffer *b = &buffers[i];
-    if (b->first > b->last || b->size > 0x7FFFFFFFu || b->above > n || b->above == i + 1u) {
-      return TM_ERR_ARG; /* a pair is two distinct buffers */
+    if (b->first > b->last || b->size > 0x7FFFFFFFu || b->delta > 0x7FFFFFFFu ||
+        b->above > n || b->above == i + 1u) {
+      return TM_ERR_ARG; /* a pair is two distinct buffers; offset + delta stays in 32 bits */
     }
     buffers[i].offset = UNPLACED;
   }
@@ -66,7 +67,9 @@ tm_status tm_plan_greedy(tm_plan_buffer *buffers, size_t n, uint16_t *work, uint
   for (size_t k = 0; k < n; k++) {
     tm_plan_buffer *b = &buffers[order[k]], *high = NULL;
     if (b->offset != UNPLACED) continue; /* placed with the buffer below it */
-    if (b->above != 0 && buffers[b->above - 1u].offset == UNPLACED) high = &buffers[b->above - 1u];
+    if (b->above != 0 && buffers[b->above - 1u].offset == UNPLACED) {
+      high = &buffers[b->above - 1u];
+    }
     uint32_t at = 0;
     for (;;) { /* up until the upper one, if any, fits exactly delta above */
       at = lowest_fit(buffers, placed, n_placed, b, at);

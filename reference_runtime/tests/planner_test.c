@@ -116,6 +116,8 @@ TF_LITE_MICRO_TEST(RejectsBadPairs) {
   b[0].above = 2;
   b[0].delta = 0x7FFFFFF8u; /* the upper one would end past 2^31 */
   TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 2, work, &total));
+  b[0].delta = 0xFFFFFFF0u; /* 2^31 or more: refused before offset + delta could wrap */
+  TF_LITE_MICRO_EXPECT_EQ(TM_ERR_ARG, tm_plan_greedy(b, 2, work, &total));
   b[0].delta = 16;
   TF_LITE_MICRO_EXPECT_EQ(TM_OK, tm_plan_greedy(b, 2, work, &total));
   TF_LITE_MICRO_EXPECT_EQ(32, total);
