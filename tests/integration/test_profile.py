@@ -45,7 +45,8 @@ def test_micro_speech_per_op_counts_add_up_and_depthwise_dominates(tmp_path: Pat
         assert 0 < run["interpreter_instructions"] < run["invoke_instructions"] // 1000
         depthwise = ops[1]["instructions"][kernels]
         assert depthwise["share"] > 0.9 and depthwise["count"] == max(counts)
-        assert run["arena"]["used"] > 5960  # at least the activations
+        # at least the depthwise output, which overlaps the input it consumes
+        assert run["arena"]["used"] - run["arena"]["persistent"] >= 4000
     ref, opt = (ops[1]["instructions"][k]["count"] for k in ("reference", "optimized"))
     assert ref > 4 * opt  # the optimised depthwise kernel is the point of the other set
     assert ops[0]["instructions"]["reference"]["count"] == ops[0]["instructions"]["optimized"]["count"]
