@@ -261,6 +261,12 @@ tm_status tm_interp_prepare(tm_interp *it) {
   return st;
 }
 
+/* Tensor i's quantisation, decoded from the model again: the arena keeps none after prepare. */
+static tm_status model_quant(const tm_interp *it, uint32_t i, tm_tensor_quant *q) {
+  tm_tensor decoded;
+  return tm_model_tensor(&it->model, i, &decoded, q, &decoded.is_variable); /* verified: TM_OK */
+}
+
 /* The initial state again (see lay_out). Its own function, so applications that never
  * reset link none of it. */
 tm_status tm_interp_reset_state(tm_interp *it) {
@@ -269,9 +275,8 @@ tm_status tm_interp_reset_state(tm_interp *it) {
   for (uint32_t i = 0; i < it->model.num_tensors; i++) {
     tm_tensor *t = &it->ctx.tensors[i];
     if (!t->is_variable || t->is_const) continue;
-    tm_tensor decoded;
     tm_tensor_quant q;
-    (void)tm_model_tensor(&it->model, i, &decoded, &q, &decoded.is_variable); /* verified */
+    (void)model_quant(it, i, &q);
     memset(t->data, t->type == TM_TYPE_INT8 ? q.zero_point : 0, tm_tensor_bytes(t));
   }
   return TM_OK;
@@ -330,10 +335,7 @@ tm_status tm_interp_quant(const tm_interp *it, const tm_tensor *tensor, tm_tenso
       (at - first) % sizeof *tensor != 0) {
     return TM_ERR_ARG;
   }
-  tm_tensor decoded;
-  uint8_t is_variable;
-  return tm_model_tensor(&it->model, (uint32_t)((at - first) / sizeof *tensor), &decoded, out,
-                         &is_variable); /* verified: TM_OK */
+  return model_quant(it, (uint32_t)((at - first) / sizeof *tensor), out);
 }
 
 size_t tm_interp_arena_used(const tm_interp *it) {
