@@ -17,57 +17,69 @@ static void put_char(out_buf *o, char c) {
   o->len++;
 }
 
-static void put_padded(out_buf *o, const char *s, size_t n, int width, int left, char pad) {
-  int fill = width > (int)n ? width - (int)n : 0;
-  if (!left) {
+/* One conversion's flags: %[-0][width][.precision][l|z]<conv> */
+typedef struct {
+  int left, width, precision, is_long;
+  char pad;
+} conv_spec;
+
+/* s[0..n) into o, padded to c's width. */
+static void put_padded(out_buf *o, const char *s, size_t n, const conv_spec *c) {
+  int fill = c->width > (int)n ? c->width - (int)n : 0;
+  if (!c->left) {
     /* zero padding goes after a sign */
-    if (pad == '0' && n > 0 && s[0] == '-') {
+    if (c->pad == '0' && n > 0 && s[0] == '-') {
       put_char(o, '-');
       s++;
       n--;
     }
-    while (fill-- > 0) put_char(o, pad);
+    for (; fill > 0; fill--) put_char(o, c->pad);
   }
   for (size_t i = 0; i < n; i++) put_char(o, s[i]);
-  while (left && fill-- > 0) put_char(o, ' ');
+  for (; fill > 0; fill--) put_char(o, ' '); /* left-aligned: right-aligned used fill up */
 }
 
-/* Digits of v in base into tmp (right-aligned); returns the start. unsigned long, not long
+/* Digits of v in base, right-aligned before end; returns the start. unsigned long, not long
  * long: on a 32-bit core a 64-bit division pulls ~1 KB of libgcc into every binary. */
 static char *format_unsigned(char *end, unsigned long v, unsigned base, int upper) {
-  const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
   char *p = end;
   do {
-    *--p = digits[v % base];
+    const char d = (char)(v % base); /* computed: smaller than two digit tables */
+    *--p = (char)(d < 10 ? '0' + d : (upper ? 'A' : 'a') + d - 10);
     v /= base;
   } while (v != 0);
   return p;
 }
 
-static size_t put_text(char *tmp, size_t n, size_t cap, const char *text) {
-  while (*text && n < cap) tmp[n++] = *text++;
-  return n;
-}
-
 /* %f from the double's IEEE-754 bits with integer arithmetic only: on a core without an FPU
  * each double operation is a libgcc call, and they put ~2.3 KB of soft-float into every
- * binary that logs. v = m * 2^-k; the fraction is kept to 60 bits (truncated below: finer
- * than the double arithmetic this replaced) and rounded half up to `precision` digits. */
-static size_t format_fixed(char *tmp, size_t cap, double v, int precision) {
+ * binary that logs. v = frac * 2^-k; the fraction is kept to 60 bits (truncated below: finer
+ * than the double arithmetic this replaced) and rounded half up to `precision` digits.
+ * Written right-aligned before end, as format_unsigned; returns the start, or the text of a
+ * value without digits. */
+static const char *format_fixed(char *end, double v, int precision) {
   uint64_t bits;
   memcpy(&bits, &v, sizeof bits);
+  const int neg = (int)(bits >> 63);
+  const uint64_t mag = bits & ~((uint64_t)1 << 63), inf = (uint64_t)0x7FF << 52;
+  /* Non-negative doubles order as their bit patterns. The whole part must fit an unsigned
+   * long (see format_unsigned): 4294967295.0 (0x41EFFFFFFFE00000) and up have no digits.
+   * A signed text starts with its '-', skipped for a positive value. */
+  if (mag > inf) return "nan";
+  if (mag >= (uint64_t)0x41EFFFFFFFE00000u) return (mag == inf ? "-inf" : "->4294967295") + !neg;
+  const int biased = (int)(mag >> 52);
   const uint64_t mask60 = ((uint64_t)1 << 60) - 1;
-  const int biased = (int)((bits >> 52) & 0x7FFu);
-  const uint64_t m = (bits & (((uint64_t)1 << 52) - 1)) | (biased != 0 ? (uint64_t)1 << 52 : 0);
-  const int k = 1075 - (biased == 0 ? 1 : biased);
-  size_t n = 0;
-  if (biased == 0x7FF && m != ((uint64_t)1 << 52)) return put_text(tmp, 0, cap, "nan");
-  if ((bits >> 63) != 0) tmp[n++] = '-';
-  /* the whole part must fit an unsigned long (see format_unsigned) */
-  const uint64_t whole64 = k <= 20 ? UINT64_MAX : (k >= 64 ? 0 : m >> k);
-  if (whole64 >= 4294967295u) return put_text(tmp, n, cap, biased == 0x7FF ? "inf" : ">4294967295");
-  uint64_t frac = (k <= 60 ? m << (60 - k) : (k - 60 < 64 ? m >> (k - 60) : 0)) & mask60;
-  unsigned long whole = (unsigned long)whole64, digits = 0, scale = 1;
+  /* a subnormal is below 2^-60, so it shows as 0 */
+  uint64_t frac = biased != 0 ? (mag & (((uint64_t)1 << 52) - 1)) | (uint64_t)1 << 52 : 0;
+  int k = 1075 - biased;
+  unsigned long whole = 0, digits = 0, scale = 1;
+  /* To k = 60 a bit at a time, far smaller than 64-bit shifts by a variable amount: right
+   * drops the bits below 2^-60; left moves frac's top bit into whole (k >= 21 below 2^32). */
+  for (; k > 60 && frac != 0; k--) frac >>= 1;
+  for (; k < 60; k++) {
+    whole = whole << 1 | (unsigned long)(frac >> 59);
+    frac = (frac << 1) & mask60;
+  }
   for (int i = 0; i < precision; i++) {
     frac *= 10;
     digits = digits * 10 + (unsigned long)(frac >> 60);
@@ -75,27 +87,17 @@ static size_t format_fixed(char *tmp, size_t cap, double v, int precision) {
     scale *= 10;
   }
   if (frac >= (uint64_t)1 << 59) digits++;
-  if (digits >= scale) {
-    whole++;
-    digits = 0;
+  if (digits == scale) whole++; /* rounded up to the next whole: 0.9999999 is "1.000" */
+  char *p = end;
+  if (precision > 0) {
+    /* scale + digits is a '1' (or '2' after a carry), then the digits zero-padded */
+    p = format_unsigned(end, scale + digits, 10, 0);
+    *p = '.';
   }
-  char text[24];
-  char *end = text + sizeof text;
-  for (char *p = format_unsigned(end, whole, 10, 0); p < end && n < cap; p++) tmp[n++] = *p;
-  if (precision > 0 && n < cap) {
-    tmp[n++] = '.';
-    char *p = format_unsigned(end, digits, 10, 0);
-    for (int pad = precision - (int)(end - p); pad > 0 && n < cap; pad--) tmp[n++] = '0';
-    for (; p < end && n < cap; p++) tmp[n++] = *p;
-  }
-  return n;
+  p = format_unsigned(p, whole, 10, 0);
+  if (neg) *--p = '-';
+  return p;
 }
-
-/* One conversion's flags: %[-0][width][.precision][l|z]<conv> */
-typedef struct {
-  int left, width, precision, is_long;
-  char pad;
-} conv_spec;
 
 /* Reads the flags after '%'; returns the conversion character's position. */
 static const char *parse_spec(const char *f, conv_spec *c) {
@@ -112,51 +114,61 @@ static const char *parse_spec(const char *f, conv_spec *c) {
   return f;
 }
 
-/* Integers and characters, formatted right-aligned into tmp; returns the text's start. */
+/* d i u x X p, right-aligned before end; returns the start, or NULL for a conversion that is
+ * none of these. */
 static char *format_integer(char conv, const conv_spec *c, va_list *args, char *end) {
-  char *s = end;
+  unsigned long v;
+  unsigned base = 10;
+  int neg = 0;
   if (conv == 'd' || conv == 'i') {
-    long v = c->is_long ? va_arg(*args, long) : va_arg(*args, int);
-    s = format_unsigned(end, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v, 10, 0);
-    if (v < 0) *--s = '-';
+    const long sv = c->is_long ? va_arg(*args, long) : va_arg(*args, int);
+    neg = sv < 0;
+    v = neg ? 0UL - (unsigned long)sv : (unsigned long)sv;
   } else if (conv == 'u' || conv == 'x' || conv == 'X') {
-    unsigned long v = c->is_long ? va_arg(*args, unsigned long) : va_arg(*args, unsigned);
-    s = format_unsigned(end, v, conv == 'u' ? 10 : 16, conv == 'X');
+    v = c->is_long ? va_arg(*args, unsigned long) : va_arg(*args, unsigned);
+    if (conv != 'u') base = 16;
   } else if (conv == 'p') {
-    s = format_unsigned(end, (uintptr_t)va_arg(*args, void *), 16, 0);
+    v = (uintptr_t)va_arg(*args, void *);
+    base = 16;
+  } else {
+    return NULL;
+  }
+  char *s = format_unsigned(end, v, base, conv == 'X');
+  if (neg) *--s = '-';
+  if (conv == 'p') {
     *--s = 'x';
     *--s = '0';
-  } else if (conv == 'c') {
-    *--s = (char)va_arg(*args, int);
-  } else {
-    *--s = '%';
   }
   return s;
 }
 
 /* One conversion into o. An unknown one is shown as written rather than guessing an
  * argument for it. */
-static void format_conversion(out_buf *o, char conv, const conv_spec *c, va_list *args) {
+static void format_conversion(out_buf *o, char conv, conv_spec *c, va_list *args) {
   char tmp[40];
-  if (conv == 'f') {
-    const int precision = c->precision > 9 ? 9 : c->precision;
-    put_padded(o, tmp, format_fixed(tmp, sizeof tmp, va_arg(*args, double), precision),
-               c->width, c->left, c->pad);
-  } else if (conv == 's') {
-    const char *str = va_arg(*args, const char *);
-    if (!str) str = "(null)";
-    size_t n = 0;
-    while (str[n]) n++;
-    put_padded(o, str, n, c->width, c->left, ' ');
-  } else if (conv == '%' || conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' ||
-             conv == 'X' || conv == 'p' || conv == 'c') {
-    char *end = tmp + sizeof tmp;
-    char *s = format_integer(conv, c, args, end);
-    put_padded(o, s, (size_t)(end - s), c->width, c->left, c->pad);
+  char *const end = tmp + sizeof tmp - 1;
+  *end = '\0';
+  const char *s = tmp;
+  size_t n = 1;
+  if (conv == 'c') {
+    tmp[0] = (char)va_arg(*args, int); /* counted, not through strlen: a NUL is written too */
   } else {
-    put_char(o, '%');
-    put_char(o, conv);
+    if (conv == 's') {
+      s = va_arg(*args, const char *);
+      if (!s) s = "(null)";
+      c->pad = ' '; /* a string is never zero-padded */
+    } else if (conv == '%') {
+      s = "%";
+    } else if (conv == 'f') {
+      s = format_fixed(end, va_arg(*args, double), c->precision > 9 ? 9 : c->precision);
+    } else if ((s = format_integer(conv, c, args, end)) == NULL) {
+      put_char(o, '%');
+      put_char(o, conv);
+      return;
+    }
+    n = strlen(s);
   }
+  put_padded(o, s, n, c);
 }
 
 size_t tm_vformat(char *buf, size_t size, const char *fmt, va_list args) {
