@@ -75,6 +75,14 @@ TF_LITE_MICRO_TEST(NamesOpsStatusesAndTypes) {
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("PLACEHOLDER_FOR_GREATER_OP_CODES", tm_op_name(127, &b)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("CUMSUM", tm_op_name(128, &b)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("RELU_0_TO_1", tm_op_name(152, &b)));
+  /* names spelt with the table's words, at their start, middle and end */
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("DEPTHWISE_CONV_2D", tm_op_name(4, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("HASHTABLE_LOOKUP", tm_op_name(10, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("SPACE_TO_BATCH_ND", tm_op_name(38, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNIDIRECTIONAL_SEQUENCE_LSTM", tm_op_name(44, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("BIDIRECTIONAL_SEQUENCE_RNN", tm_op_name(46, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("REDUCE_MAX", tm_op_name(82, &b)));
+  TF_LITE_MICRO_EXPECT_EQ(0, strcmp("UNSORTED_SEGMENT_SUM", tm_op_name(155, &b)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_ERR_RESOLVER", tm_status_str(TM_ERR_RESOLVER)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_OK", tm_status_str(TM_OK)));
   TF_LITE_MICRO_EXPECT_EQ(0, strcmp("TM_ERR_UNKNOWN", tm_status_str((tm_status)7)));
