@@ -99,7 +99,7 @@ static tm_status v_vector(const vctx *v, uint32_t table, unsigned field, uint32_
   st = span(v, *vec, 4, 4);
   if (st != TM_OK) return st;
   uint32_t n = tm_fb_u32(v->buf + *vec);
-  if (n > (v->len - *vec - 4) / elem) return bad(v, *vec, "vector runs past the end of the model");
+  if (n > (v->len - *vec - 4) / elem) return bad(v, *vec, "runs past the end of the model");
   if ((*vec + 4) % (elem < 8 ? elem : 8) != 0) return bad(v, *vec, "vector misaligned");
   *count = n;
   return TM_OK;
@@ -110,7 +110,7 @@ static tm_status v_table_at(const vctx *v, uint32_t vec, uint32_t i, uint32_t *t
   uint32_t e = vec + 4 + 4 * i;
   uint32_t rel = tm_fb_u32(v->buf + e);
   *table = 0;
-  if (rel == 0 || rel > v->len - e) return bad(v, e, "table offset outside the model");
+  if (rel == 0 || rel > v->len - e) return bad(v, e, "offset outside the model");
   *table = e + rel;
   return v_table(v, *table);
 }
@@ -126,6 +126,37 @@ static tm_status v_indices(const vctx *v, uint32_t vec, uint32_t n, uint32_t lim
   return TM_OK;
 }
 
+/* How one field of a table is read (field_reads): a scalar's `size` bytes copied, zero
+ * when absent (8-byte ones take two words); a vector of `size`-byte elements as its position
+ * and count; an offset as the position it leads to; a table as that, verified. */
+typedef enum { SCALAR, VECTOR, OFFSET, TABLE } field_kind;
+typedef struct {
+  uint8_t field, kind, size;
+} field_spec;
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The fields `spec` lists, in order, into consecutive words of out (zeroed first): one read
+ * loop and a list per object, where a call sequence per field cost ~18 bytes of flash each. */
+static tm_status field_reads(const vctx *v, uint32_t table, const field_spec *spec, size_t n,
+                             uint32_t *out) {
+  tm_status st = TM_OK;
+  for (size_t k = 0; k < n && st == TM_OK; k++) {
+    const field_spec *s = &spec[k];
+    if (s->kind == SCALAR) {
+      st = v_scalar(v, table, s->field, s->size, out);
+      out += s->size == 8 ? 2 : 1;
+    } else if (s->kind == VECTOR) {
+      st = v_vector(v, table, s->field, s->size, &out[0], &out[1]);
+      out += 2;
+    } else {
+      st = v_offset(v, table, s->field, out);
+      if (st == TM_OK && s->kind == TABLE && *out != 0) st = v_table(v, *out);
+      out++;
+    }
+  }
+  return st;
+}
+
 static vctx vctx_of(const tm_model *m, const char *what, uint32_t idx) {
   vctx v = {m->buf, m->len, what, (int32_t)idx};
   return v;
@@ -133,17 +164,21 @@ static vctx vctx_of(const tm_model *m, const char *what, uint32_t idx) {
 
 /* ---- buffers and operator codes ---- */
 
+/* Buffer{data[0]:[ubyte], offset[1]:ulong, size[2]:ulong} */
+enum { BUF_DATA, BUF_DATA_LEN, BUF_OFFSET, BUF_OFFSET_HI, BUF_SIZE, BUF_SIZE_HI, BUF_WORDS };
+static const field_spec kBuffer[] = {{0, VECTOR, 1}, {1, SCALAR, 8}, {2, SCALAR, 8}};
+
 /* Data of buffer `index`: the data vector, or (models > 2 GB style) offset/size. */
 static tm_status buffer_data(const tm_model *m, uint32_t index, uint32_t *pos, uint32_t *size) {
   vctx v = vctx_of(m, "buffer", index);
-  uint32_t table, vec;
-  uint64_t off, len;
+  uint32_t table, f[BUF_WORDS] = {0};
   tm_status st = v_table_at(&v, m->buffers, index, &table);
-  if (st == TM_OK) st = v_vector(&v, table, 0, 1, &vec, size);
-  if (st == TM_OK) st = v_scalar(&v, table, 1, sizeof off, &off);
-  if (st == TM_OK) st = v_scalar(&v, table, 2, sizeof len, &len);
+  if (st == TM_OK) st = field_reads(&v, table, kBuffer, COUNT_OF(kBuffer), f);
   if (st != TM_OK) return st;
-  *pos = vec + 4;
+  const uint64_t off = f[BUF_OFFSET] | (uint64_t)f[BUF_OFFSET_HI] << 32;
+  const uint64_t len = f[BUF_SIZE] | (uint64_t)f[BUF_SIZE_HI] << 32;
+  *pos = f[BUF_DATA] + 4;
+  *size = f[BUF_DATA_LEN];
   if (off > 1) { /* 0 and 1 both mean "no external data" in the schema */
     if (off > m->len || len > m->len - off) return bad(&v, table, "external data outside the model");
     *pos = (uint32_t)off;
@@ -152,27 +187,33 @@ static tm_status buffer_data(const tm_model *m, uint32_t index, uint32_t *pos, u
   return TM_OK;
 }
 
+/* OperatorCode{deprecated_builtin_code[0]:byte, builtin_code[3]:int} */
+enum { OPC_DEPRECATED, OPC_BUILTIN, OPC_WORDS };
+static const field_spec kOpcode[] = {{0, SCALAR, 1}, {3, SCALAR, 4}};
+
 static tm_status opcode_at(const tm_model *m, uint32_t index, int32_t *code) {
   vctx v = vctx_of(m, "operator code", index);
-  uint32_t table, builtin;
-  uint8_t deprecated;
+  uint32_t table, f[OPC_WORDS] = {0};
   tm_status st = v_table_at(&v, m->opcodes, index, &table);
-  if (st == TM_OK) st = v_scalar(&v, table, 0, sizeof deprecated, &deprecated);
-  if (st == TM_OK) st = v_scalar(&v, table, 3, sizeof builtin, &builtin);
+  if (st == TM_OK) st = field_reads(&v, table, kOpcode, COUNT_OF(kOpcode), f);
   if (st != TM_OK) return st;
-  if ((int8_t)deprecated < 0 || (int32_t)builtin < 0) return bad(&v, table, "negative builtin code");
+  const int32_t deprecated = (int8_t)f[OPC_DEPRECATED], builtin = (int32_t)f[OPC_BUILTIN];
+  if (deprecated < 0 || builtin < 0) return bad(&v, table, "negative builtin code");
   /* schema v3a: codes >= 127 live only in builtin_code; older files only fill the byte */
-  *code = (int32_t)builtin > (int8_t)deprecated ? (int32_t)builtin : (int8_t)deprecated;
+  *code = builtin > deprecated ? builtin : deprecated;
   if (*code > INT16_MAX) return unsupported(&v, "builtin code", (long)*code); /* tm_node: 16 bits */
   return TM_OK;
 }
 
 /* ---- tensors ---- */
 
-static tm_status tensor_shape(const vctx *v, uint32_t table, tm_tensor *t) {
-  uint32_t vec, n;
-  tm_status st = v_vector(v, table, 0, 4, &vec, &n);
-  if (st != TM_OK) return st;
+/* Tensor{shape[0], type[1]:byte, buffer[2]:uint, quantization[4], is_variable[5]:bool,
+ * sparsity[6]}: sparsity only as an offset, since any sparse tensor is refused. */
+enum { TEN_SHAPE, TEN_NDIMS, TEN_TYPE, TEN_BUFFER, TEN_QUANT, TEN_VARIABLE, TEN_SPARSITY, TEN_WORDS };
+static const field_spec kTensor[] = {{0, VECTOR, 4}, {1, SCALAR, 1}, {2, SCALAR, 4},
+                                     {4, TABLE, 0},  {5, SCALAR, 1}, {6, OFFSET, 0}};
+
+static tm_status tensor_shape(const vctx *v, uint32_t vec, uint32_t n, tm_tensor *t) {
   if (n > TM_MAX_DIMS) return unsupported(v, "dimensions:", (long)n);
   t->ndims = (uint8_t)n;
   for (uint32_t i = 0; i < n; i++) {
@@ -185,10 +226,8 @@ static tm_status tensor_shape(const vctx *v, uint32_t table, tm_tensor *t) {
 
 /* Type, and *bytes: the size, which must fit comfortably in 31 bits (tm_tensor_bytes relies
  * on it). */
-static tm_status tensor_type(const vctx *v, uint32_t table, tm_tensor *t, size_t *bytes_out) {
-  uint8_t type;
-  tm_status st = v_scalar(v, table, 1, sizeof type, &type);
-  if (st != TM_OK) return st;
+static tm_status tensor_type(const vctx *v, uint32_t table, uint32_t type, tm_tensor *t,
+                             size_t *bytes_out) {
   if ((int8_t)type < 0 || type > 18) return bad(v, table, "unknown tensor type");
   t->type = (tm_type)type;
   size_t bytes = tm_type_size(t->type);
@@ -224,12 +263,15 @@ static int scales_valid(const uint8_t *scales, uint32_t count) {
   return 1;
 }
 
-static tm_status quant_scales(const vctx *v, uint32_t q, tm_type type, tm_tensor_quant *t) {
-  uint32_t scales, ns, zps, nz;
-  int32_t qdim;
-  tm_status st = v_vector(v, q, 2, 4, &scales, &ns);
-  if (st == TM_OK) st = v_vector(v, q, 3, 8, &zps, &nz);
-  if (st == TM_OK) st = v_scalar(v, q, 6, sizeof qdim, &qdim);
+/* QuantizationParameters{scale[2]:[float], zero_point[3]:[long], quantized_dimension[6]:int} */
+enum { Q_SCALES, Q_NUM_SCALES, Q_ZPS, Q_NUM_ZPS, Q_DIM, Q_WORDS };
+static const field_spec kQuant[] = {{2, VECTOR, 4}, {3, VECTOR, 8}, {6, SCALAR, 4}};
+
+static tm_status tensor_quant(const vctx *v, uint32_t q, tm_type type, tm_tensor_quant *t) {
+  uint32_t f[Q_WORDS] = {0};
+  tm_status st = field_reads(v, q, kQuant, COUNT_OF(kQuant), f);
+  const uint32_t ns = f[Q_NUM_SCALES], nz = f[Q_NUM_ZPS], scales = f[Q_SCALES] + 4;
+  const int32_t qdim = (int32_t)f[Q_DIM];
   if (st != TM_OK || ns == 0) return st;
   if (ns > UINT16_MAX) return unsupported(v, "channel scales:", (long)ns);
   if (nz != 0 && nz != ns) return bad(v, q, "zero_point count differs from scale count");
@@ -238,36 +280,26 @@ static tm_status quant_scales(const vctx *v, uint32_t q, tm_type type, tm_tensor
    * model may carry any value on a tensor whose scales nothing reads (person_detect's biases:
    * 8 scales, dimension 3 of a 1-D tensor). */
   int64_t zp = 0;
-  if (nz != 0) memcpy(&zp, v->buf + zps + 4, sizeof zp);
-  if (!zero_point_fits(type, zp)) return bad(v, zps + 4, "zero point out of range for the type");
-  if (!scales_valid(v->buf + scales + 4, ns)) return bad(v, scales, "scale negative or not finite");
-  memcpy(&t->scale, v->buf + scales + 4, sizeof t->scale);
+  if (nz != 0) memcpy(&zp, v->buf + f[Q_ZPS] + 4, sizeof zp);
+  if (!zero_point_fits(type, zp)) return bad(v, f[Q_ZPS] + 4, "zero point out of range for the type");
+  if (!scales_valid(v->buf + scales, ns)) return bad(v, scales - 4, "scale negative or not finite");
+  memcpy(&t->scale, v->buf + scales, sizeof t->scale);
   t->zero_point = (int32_t)zp;
-  t->channel_scales = ns > 1 ? (const float *)(const void *)(v->buf + scales + 4) : NULL;
+  t->channel_scales = ns > 1 ? (const float *)(const void *)(v->buf + scales) : NULL;
   t->num_channels = (uint16_t)ns;
   t->quantized_dim = (uint8_t)(qdim >= 0 && qdim < TM_MAX_DIMS ? qdim : TM_MAX_DIMS);
   return TM_OK;
-}
-
-static tm_status tensor_quant(const vctx *v, uint32_t table, tm_type type, tm_tensor_quant *t) {
-  uint32_t q;
-  tm_status st = v_offset(v, table, 4, &q);
-  if (st == TM_OK && q != 0) st = v_table(v, q);
-  if (st == TM_OK && q != 0) st = quant_scales(v, q, type, t);
-  return st;
 }
 
 /* Constant data: the buffer's bytes, exactly the tensor's size, aligned for its type, or to
  * 4 bytes for 8-byte types: converters place int64 data (16x8 biases) at 4 mod 8, TFLM runs
  * such models, and kernels read int64 constants with memcpy. (Type sizes are powers of two:
  * a mask, smaller than a modulo, keeps the micro_speech app's flash unchanged.) */
-static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, tm_tensor *t,
-                             size_t bytes) {
-  uint32_t index, pos, size;
-  tm_status st = v_scalar(v, table, 2, sizeof index, &index);
-  if (st != TM_OK) return st;
+static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, uint32_t index,
+                             tm_tensor *t, size_t bytes) {
+  uint32_t pos, size;
   if (index >= m->num_buffers) return bad(v, table, "buffer index out of range");
-  st = buffer_data(m, index, &pos, &size);
+  tm_status st = buffer_data(m, index, &pos, &size);
   if (st != TM_OK || size == 0) return st; /* no data: an activation */
   if (size != bytes) return bad(v, pos, "constant data size does not match the shape");
   if ((((uintptr_t)m->buf + pos) & (tm_type_size(t->type) - 1) & 3u) != 0) {
@@ -281,45 +313,43 @@ static tm_status tensor_data(const tm_model *m, const vctx *v, uint32_t table, t
 tm_status tm_model_tensor(const tm_model *m, uint32_t index, tm_tensor *t, tm_tensor_quant *quant,
                           uint8_t *is_variable) {
   vctx v = vctx_of(m, "tensor", index);
-  uint32_t table, sparsity;
+  uint32_t table, f[TEN_WORDS] = {0};
+  size_t bytes = 0;
   memset(t, 0, sizeof *t);
   memset(quant, 0, sizeof *quant);
   tm_status st = v_table_at(&v, m->tensors, index, &table);
-  if (st == TM_OK) st = tensor_shape(&v, table, t);
-  size_t bytes = 0;
-  if (st == TM_OK) st = tensor_type(&v, table, t, &bytes);
-  if (st == TM_OK) st = tensor_quant(&v, table, (tm_type)t->type, quant);
-  if (st == TM_OK) st = tensor_data(m, &v, table, t, bytes);
-  if (st == TM_OK) st = v_scalar(&v, table, 5, sizeof *is_variable, is_variable);
-  if (st == TM_OK) st = v_offset(&v, table, 6, &sparsity);
-  if (st == TM_OK && sparsity != 0) st = unsupported(&v, "sparse tensor, sparsity at", (long)sparsity);
+  if (st == TM_OK) st = field_reads(&v, table, kTensor, COUNT_OF(kTensor), f);
+  if (st == TM_OK) st = tensor_shape(&v, f[TEN_SHAPE], f[TEN_NDIMS], t);
+  if (st == TM_OK) st = tensor_type(&v, table, f[TEN_TYPE], t, &bytes);
+  if (st == TM_OK && f[TEN_QUANT] != 0) st = tensor_quant(&v, f[TEN_QUANT], t->type, quant);
+  if (st == TM_OK) st = tensor_data(m, &v, table, f[TEN_BUFFER], t, bytes);
+  if (st == TM_OK && f[TEN_SPARSITY] != 0) {
+    st = unsupported(&v, "sparse tensor, sparsity at", (long)f[TEN_SPARSITY]);
+  }
+  *is_variable = (uint8_t)f[TEN_VARIABLE];
   return st;
 }
 
 /* ---- operators ---- */
 
-typedef struct {
-  uint32_t opcode;
-  uint32_t vec[2], count[2]; /* inputs, outputs */
-  uint32_t options;          /* table position, 0 when absent */
-  uint8_t options_type;
-} op_info;
+/* Operator{opcode_index[0]:uint, inputs[1], outputs[2], builtin_options_type[3]:ubyte,
+ * builtin_options[4]}: kernels read the options through tm_node_opt_*, so the options
+ * table and its vtable must lie inside the model. */
+enum { OP_OPCODE, OP_INPUTS, OP_NUM_INPUTS, OP_OUTPUTS, OP_NUM_OUTPUTS, OP_OPTIONS_TYPE, OP_OPTIONS,
+       OP_WORDS };
+static const field_spec kOperator[] = {
+    {0, SCALAR, 4}, {1, VECTOR, 4}, {2, VECTOR, 4}, {3, SCALAR, 1}, {4, TABLE, 0}};
 
-static tm_status op_fields(const tm_model *m, uint32_t index, op_info *op) {
+static tm_status op_fields(const tm_model *m, uint32_t index, uint32_t f[OP_WORDS]) {
   vctx v = vctx_of(m, "operator", index);
   uint32_t table;
-  memset(op, 0, sizeof *op);
+  memset(f, 0, OP_WORDS * sizeof *f);
   tm_status st = v_table_at(&v, m->operators, index, &table);
-  if (st == TM_OK) st = v_scalar(&v, table, 0, sizeof op->opcode, &op->opcode);
-  if (st == TM_OK && op->opcode >= m->num_opcodes) st = bad(&v, table, "opcode index out of range");
-  for (unsigned k = 0; k < 2 && st == TM_OK; k++) { /* inputs may be -1 (optional), outputs not */
-    st = v_vector(&v, table, 1 + k, 4, &op->vec[k], &op->count[k]);
-    if (st == TM_OK) st = v_indices(&v, op->vec[k], op->count[k], m->num_tensors, k == 0);
-  }
-  if (st == TM_OK) st = v_scalar(&v, table, 3, sizeof op->options_type, &op->options_type);
-  if (st == TM_OK) st = v_offset(&v, table, 4, &op->options);
-  /* kernels read the options through tm_node_opt_*: table and vtable must be inside */
-  if (st == TM_OK && op->options != 0) st = v_table(&v, op->options);
+  if (st == TM_OK) st = field_reads(&v, table, kOperator, COUNT_OF(kOperator), f);
+  if (st == TM_OK && f[OP_OPCODE] >= m->num_opcodes) st = bad(&v, table, "opcode index out of range");
+  /* inputs may be -1 (optional), outputs not */
+  if (st == TM_OK) st = v_indices(&v, f[OP_INPUTS], f[OP_NUM_INPUTS], m->num_tensors, 1);
+  if (st == TM_OK) st = v_indices(&v, f[OP_OUTPUTS], f[OP_NUM_OUTPUTS], m->num_tensors, 0);
   return st;
 }
 
@@ -336,18 +366,18 @@ _Static_assert(sizeof(tm_node) == FIELD(inputs) + FIELD(outputs) + FIELD(options
 #undef FIELD
 
 void tm_model_node(const tm_model *m, uint32_t index, tm_node *node) {
-  op_info op;
+  uint32_t f[OP_WORDS];
   int32_t code = -1;
-  (void)op_fields(m, index, &op); /* verified: cannot fail */
-  (void)opcode_at(m, op.opcode, &code);
+  (void)op_fields(m, index, f); /* verified: cannot fail */
+  (void)opcode_at(m, f[OP_OPCODE], &code);
   memset(node, 0, sizeof *node);
   node->index = (uint16_t)index;
   node->builtin_code = (int16_t)code;
-  node->inputs = index_vector(m, op.vec[0]);
-  node->num_inputs = (int16_t)op.count[0];
-  node->outputs = index_vector(m, op.vec[1]);
-  node->num_outputs = (int16_t)op.count[1];
-  node->options = op.options_type != 0 && op.options != 0 ? m->buf + op.options : NULL;
+  node->inputs = index_vector(m, f[OP_INPUTS]);
+  node->num_inputs = (int16_t)f[OP_NUM_INPUTS];
+  node->outputs = index_vector(m, f[OP_OUTPUTS]);
+  node->num_outputs = (int16_t)f[OP_NUM_OUTPUTS];
+  node->options = f[OP_OPTIONS_TYPE] != 0 && f[OP_OPTIONS] != 0 ? m->buf + f[OP_OPTIONS] : NULL;
 }
 
 int32_t tm_model_input(const tm_model *m, uint32_t i) {
@@ -376,8 +406,6 @@ static const vec_spec subgraph_vectors[] = {VEC(0, 0, tensors, num_tensors),
                                             VEC(2, 1, outputs, num_outputs),
                                             VEC(3, 0, operators, num_ops)};
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 static void *model_field(tm_model *m, uint8_t offset) { return (uint8_t *)m + offset; }
 
 static tm_status v_vectors(tm_model *m, const vctx *v, uint32_t table, const vec_spec *spec,
@@ -395,17 +423,19 @@ static tm_status v_vectors(tm_model *m, const vctx *v, uint32_t table, const vec
   return st;
 }
 
+/* Model{version[0]:uint, subgraphs[2]}; operator_codes and buffers go to tm_model above */
+enum { MODEL_VERSION, MODEL_SUBGRAPHS, MODEL_NUM_SUBGRAPHS, MODEL_WORDS };
+static const field_spec kModel[] = {{0, SCALAR, 4}, {2, VECTOR, 4}};
+
 static tm_status v_root(tm_model *m, const vctx *v) {
-  uint32_t root = tm_fb_u32(v->buf), version, subgraphs, num_subgraphs, sg;
+  uint32_t root = tm_fb_u32(v->buf), f[MODEL_WORDS] = {0}, sg;
   if (memcmp(v->buf + 4, "TFL3", 4) != 0) return bad(v, 4, "file identifier is not TFL3");
-  tm_status st = span(v, root, 4, 4);
-  if (st == TM_OK) st = v_table(v, root);
-  if (st == TM_OK) st = v_scalar(v, root, 0, sizeof version, &version);
-  if (st == TM_OK && version != TM_SCHEMA_VERSION) st = bad(v, root, "schema version is not 3");
+  tm_status st = v_table(v, root);
+  if (st == TM_OK) st = field_reads(v, root, kModel, COUNT_OF(kModel), f);
+  if (st == TM_OK && f[MODEL_VERSION] != TM_SCHEMA_VERSION) st = bad(v, root, "schema version is not 3");
+  if (st == TM_OK && f[MODEL_NUM_SUBGRAPHS] == 0) st = bad(v, root, "no subgraph");
   if (st == TM_OK) st = v_vectors(m, v, root, model_vectors, COUNT_OF(model_vectors));
-  if (st == TM_OK) st = v_vector(v, root, 2, 4, &subgraphs, &num_subgraphs);
-  if (st == TM_OK && num_subgraphs == 0) st = bad(v, root, "no subgraph");
-  if (st == TM_OK) st = v_table_at(v, subgraphs, 0, &sg);
+  if (st == TM_OK) st = v_table_at(v, f[MODEL_SUBGRAPHS], 0, &sg);
   if (st == TM_OK) st = v_vectors(m, v, sg, subgraph_vectors, COUNT_OF(subgraph_vectors));
   return st;
 }
@@ -418,14 +448,13 @@ static tm_status v_objects(const tm_model *m) {
   tm_tensor t;
   tm_tensor_quant q;
   uint8_t var;
-  uint32_t pos, size;
-  op_info op;
+  uint32_t pos, size, op[OP_WORDS];
   for (uint32_t i = 0; i < m->num_opcodes && st == TM_OK; i++) st = opcode_at(m, i, &code);
   for (uint32_t i = 0; i < m->num_buffers && st == TM_OK; i++) st = buffer_data(m, i, &pos, &size);
   for (uint32_t i = 0; i < m->num_tensors && st == TM_OK; i++) {
     st = tm_model_tensor(m, i, &t, &q, &var);
   }
-  for (uint32_t i = 0; i < m->num_ops && st == TM_OK; i++) st = op_fields(m, i, &op);
+  for (uint32_t i = 0; i < m->num_ops && st == TM_OK; i++) st = op_fields(m, i, op);
   return st;
 }
 
