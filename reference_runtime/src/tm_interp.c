@@ -121,37 +121,37 @@ static tm_status prepare_node(tm_interp *it, uint32_t i) {
 
 /* First and last operator using each tensor. Model inputs are live from the start and
  * outputs to the end, so the caller can fill and read them around invoke. Constants and
- * variables already have memory: size 0 keeps them out of the plan. */
+ * variables already have memory: size 0 keeps them out of the plan. Until the last loop a
+ * nonzero size only marks a tensor as used: operators come in order, so a tensor's first
+ * use sets `first` and every use sets `last`. */
 static void tensor_lifetimes(const tm_interp *it, tm_plan_buffer *b) {
   const tm_model *m = &it->model;
-  uint16_t last_op = (uint16_t)(m->num_ops > 0 ? m->num_ops - 1 : 0);
-  for (uint32_t t = 0; t < m->num_tensors; t++) b[t] = (tm_plan_buffer){.first = 0xFFFF};
+  memset(b, 0, m->num_tensors * sizeof *b);
   for (uint32_t k = 0; k < m->num_inputs; k++) {
     tm_plan_buffer *in = &b[tm_model_input(m, k)];
-    in->first = 0;
+    in->size = 1;
     in->keep = 1; /* the caller's bytes before invoke: no overlap writes over them */
   }
-  for (uint32_t i = 0; i < m->num_ops; i++) {
+  for (uint16_t i = 0; i < m->num_ops; i++) {
     const tm_node *n = &it->nodes[i];
     for (int32_t k = 0; k < n->num_inputs + n->num_outputs; k++) {
       int32_t t = k < n->num_inputs ? n->inputs[k] : n->outputs[k - n->num_inputs];
       if (t < 0) continue;
-      if (b[t].first > i) b[t].first = (uint16_t)i;
-      if (b[t].last < i) b[t].last = (uint16_t)i;
+      if (b[t].size == 0) b[t].first = i;
+      b[t].size = 1;
+      b[t].last = i;
     }
   }
   for (uint32_t k = 0; k < m->num_outputs; k++) {
     tm_plan_buffer *o = &b[tm_model_output(m, k)];
-    if (o->first == 0xFFFF) o->first = 0; /* an output nothing writes: live throughout */
-    o->last = last_op;
+    o->size = 1; /* an output nothing writes: live throughout (first stays 0) */
+    o->last = (uint16_t)(m->num_ops > 0 ? m->num_ops - 1 : 0);
     o->keep = 1; /* and after */
   }
   for (uint32_t t = 0; t < m->num_tensors; t++) {
     const tm_tensor *x = &it->ctx.tensors[t];
-    int used = b[t].first != 0xFFFF;
-    if (!used) b[t].first = 0;
     const size_t bytes = tm_tensor_bytes(x);
-    b[t].size = used && x->data == NULL && bytes > 0
+    b[t].size = b[t].size != 0 && x->data == NULL && bytes > 0
                     ? (uint32_t)tm_arena_round(bytes) + TM_DBG_EXTRA : 0;
   }
 }
