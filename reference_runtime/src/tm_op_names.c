@@ -21,7 +21,8 @@ static unsigned symbol(uint32_t i) {
 }
 
 /* Appends entry `index` of the stream (the words, then the names) to s[0..n); returns the
- * new length. A word is spelt in letters only, so this recurses at most once. */
+ * new length. A word is spelt in characters only, never through another word, so this
+ * recurses at most once. */
 static size_t put_entry(uint32_t index, char *s, size_t n) {
   uint32_t i = 0;
   while (index > 0) { /* an escape's argument is < 31, never END */
