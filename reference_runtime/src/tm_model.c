@@ -209,7 +209,8 @@ static tm_status opcode_at(const tm_model *m, uint32_t index, int32_t *code) {
 
 /* Tensor{shape[0], type[1]:byte, buffer[2]:uint, quantization[4], is_variable[5]:bool,
  * sparsity[6]}: sparsity only as an offset, since any sparse tensor is refused. */
-enum { TEN_SHAPE, TEN_NDIMS, TEN_TYPE, TEN_BUFFER, TEN_QUANT, TEN_VARIABLE, TEN_SPARSITY, TEN_WORDS };
+enum { TEN_SHAPE, TEN_NDIMS, TEN_TYPE, TEN_BUFFER, TEN_QUANT, TEN_VARIABLE, TEN_SPARSITY,
+       TEN_WORDS };
 static const field_spec kTensor[] = {{0, VECTOR, 4}, {1, SCALAR, 1}, {2, SCALAR, 4},
                                      {4, TABLE, 0},  {5, SCALAR, 1}, {6, OFFSET, 0}};
 
@@ -281,7 +282,9 @@ static tm_status tensor_quant(const vctx *v, uint32_t q, tm_type type, tm_tensor
    * 8 scales, dimension 3 of a 1-D tensor). */
   int64_t zp = 0;
   if (nz != 0) memcpy(&zp, v->buf + f[Q_ZPS] + 4, sizeof zp);
-  if (!zero_point_fits(type, zp)) return bad(v, f[Q_ZPS] + 4, "zero point out of range for the type");
+  if (!zero_point_fits(type, zp)) {
+    return bad(v, f[Q_ZPS] + 4, "zero point out of range for the type");
+  }
   if (!scales_valid(v->buf + scales, ns)) return bad(v, scales - 4, "scale negative or not finite");
   memcpy(&t->scale, v->buf + scales, sizeof t->scale);
   t->zero_point = (int32_t)zp;
@@ -346,7 +349,9 @@ static tm_status op_fields(const tm_model *m, uint32_t index, uint32_t f[OP_WORD
   memset(f, 0, OP_WORDS * sizeof *f);
   tm_status st = v_table_at(&v, m->operators, index, &table);
   if (st == TM_OK) st = field_reads(&v, table, kOperator, COUNT_OF(kOperator), f);
-  if (st == TM_OK && f[OP_OPCODE] >= m->num_opcodes) st = bad(&v, table, "opcode index out of range");
+  if (st == TM_OK && f[OP_OPCODE] >= m->num_opcodes) {
+    st = bad(&v, table, "opcode index out of range");
+  }
   /* inputs may be -1 (optional), outputs not */
   if (st == TM_OK) st = v_indices(&v, f[OP_INPUTS], f[OP_NUM_INPUTS], m->num_tensors, 1);
   if (st == TM_OK) st = v_indices(&v, f[OP_OUTPUTS], f[OP_NUM_OUTPUTS], m->num_tensors, 0);
@@ -432,7 +437,9 @@ static tm_status v_root(tm_model *m, const vctx *v) {
   if (memcmp(v->buf + 4, "TFL3", 4) != 0) return bad(v, 4, "file identifier is not TFL3");
   tm_status st = v_table(v, root);
   if (st == TM_OK) st = field_reads(v, root, kModel, COUNT_OF(kModel), f);
-  if (st == TM_OK && f[MODEL_VERSION] != TM_SCHEMA_VERSION) st = bad(v, root, "schema version is not 3");
+  if (st == TM_OK && f[MODEL_VERSION] != TM_SCHEMA_VERSION) {
+    st = bad(v, root, "schema version is not 3");
+  }
   if (st == TM_OK && f[MODEL_NUM_SUBGRAPHS] == 0) st = bad(v, root, "no subgraph");
   if (st == TM_OK) st = v_vectors(m, v, root, model_vectors, COUNT_OF(model_vectors));
   if (st == TM_OK) st = v_table_at(v, f[MODEL_SUBGRAPHS], 0, &sg);

@@ -12,10 +12,10 @@ Every character is one of A-Z, 0-9, '_', so a 5-bit code per character suffices:
   26     word escape: the next symbol indexes WORDS (0..30)
   27     digit escape: the next symbol is the digit's value      31  end of name
 The stream holds WORDS first, then the op names; a word is spelt in characters only (no
-word escapes), and each name uses the words that make it shortest. An escape's argument is never 31, so skipping
-names only counts end symbols. Symbols are stored least significant bit first; one zero byte
-of padding at the end lets the decoder always read two bytes. The decoder is tm_op_name() in
-src/tm_op_names.c. Stdlib only.
+word escapes), and each name uses the words that make it shortest. An escape's argument is
+never 31, so skipping names only counts end symbols. Symbols are stored least significant
+bit first; one zero byte of padding at the end lets the decoder always read two bytes. The
+decoder is tm_op_name() in src/tm_op_names.c. Stdlib only.
 """
 from __future__ import annotations
 
